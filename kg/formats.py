@@ -1,0 +1,75 @@
+"""Tabular output: ``table``, ``csv``, ``tsv``, ``json``, ``jsonl`` and ``markdown``.
+
+Rows hold plain Python values (``str``, ``int``, ``float``, ``bool`` or ``None``); the
+writers never see RDF terms, so every format shows the same values.
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+import unicodedata
+from collections.abc import Sequence
+from typing import IO, Any
+
+__all__ = ["TABULAR_FORMATS", "write_rows"]
+
+TABULAR_FORMATS = ("table", "csv", "tsv", "json", "jsonl", "markdown")
+
+Value = Any
+
+
+def _text(value: Value) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    return str(value)
+
+
+def _width(text: str) -> int:
+    return sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in text)
+
+
+def _one_line(text: str) -> str:
+    return text.replace("\r", " ").replace("\n", " ").replace("\t", " ")
+
+
+def write_rows(out: IO[str], columns: Sequence[str], rows: Sequence[Sequence[Value]], fmt: str) -> None:
+    """Write ``rows`` under ``columns`` to ``out`` in format ``fmt`` (one of :data:`TABULAR_FORMATS`)."""
+    if fmt == "csv":
+        writer = csv.writer(out, lineterminator="\n")
+        writer.writerow(columns)
+        writer.writerows([_text(v) for v in row] for row in rows)
+    elif fmt == "tsv":
+        out.write("\t".join(columns) + "\n")
+        for row in rows:
+            out.write("\t".join(_one_line(_text(v)) for v in row) + "\n")
+    elif fmt == "json":
+        json.dump([dict(zip(columns, row, strict=True)) for row in rows], out, ensure_ascii=False, indent=2)
+        out.write("\n")
+    elif fmt == "jsonl":
+        for row in rows:
+            out.write(json.dumps(dict(zip(columns, row, strict=True)), ensure_ascii=False) + "\n")
+    elif fmt == "markdown":
+        out.write("| " + " | ".join(columns) + " |\n")
+        out.write("|" + "|".join(" --- " for _ in columns) + "|\n")
+        for row in rows:
+            cells = (_one_line(_text(v)).replace("\\", "\\\\").replace("|", "\\|") for v in row)
+            out.write("| " + " | ".join(cells) + " |\n")
+    elif fmt == "table":
+        cells = [[_one_line(_text(v)) for v in row] for row in rows]
+        widths = [_width(c) for c in columns]
+        for row in cells:
+            widths = [max(w, _width(c)) for w, c in zip(widths, row, strict=True)]
+
+        def line(values: Sequence[str]) -> str:
+            return "  ".join(v + " " * (w - _width(v)) for v, w in zip(values, widths, strict=True)).rstrip()
+
+        out.write(line(list(columns)) + "\n")
+        out.write(line(["-" * w for w in widths]) + "\n")
+        for row in cells:
+            out.write(line(row) + "\n")
+        out.write(f"({len(rows)} row{'s' if len(rows) != 1 else ''})\n")
+    else:
+        raise ValueError(f"unknown format {fmt!r}")

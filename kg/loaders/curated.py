@@ -1,0 +1,494 @@
+"""The curated tables of ``data/`` (and extra ``--data`` directories) as quads.
+
+The table formats are documented in ``data/README.md``. Every problem is reported as a
+:class:`~kg.errors.DataError` naming the file and line; nothing is half-loaded, since the
+loader only returns quads and the caller writes them in one step.
+"""
+
+from __future__ import annotations
+
+import tomllib
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from pyoxigraph import Literal, NamedNode, Quad
+
+from kg.dates import PartialDate, parse_date
+from kg.errors import DataError
+from kg.loaders.csvtable import Row, read_table
+from kg.vocab import AL, PREFIXES, curated_graph, mint
+
+__all__ = ["Vocabulary", "CuratedDataset", "load_curated"]
+
+_RDF = PREFIXES["rdf"]
+_RDFS = PREFIXES["rdfs"]
+_SKOS = PREFIXES["skos"]
+_XSD = PREFIXES["xsd"]
+_DCT = PREFIXES["dcterms"]
+_SCHEMA = PREFIXES["schema"]
+_PROV = PREFIXES["prov"]
+_OWL = PREFIXES["owl"]
+
+TYPE = NamedNode(_RDF + "type")
+LABEL = NamedNode(_RDFS + "label")
+ALT_LABEL = NamedNode(_SKOS + "altLabel")
+PREF_LABEL = NamedNode(_SKOS + "prefLabel")
+DEFINITION = NamedNode(_SKOS + "definition")
+IN_SCHEME = NamedNode(_SKOS + "inScheme")
+BROADER = NamedNode(_SKOS + "broader")
+DERIVED_FROM = NamedNode(_PROV + "wasDerivedFrom")
+SAME_AS = NamedNode(_SCHEMA + "sameAs")
+XSD_DATE = NamedNode(_XSD + "date")
+
+EVENT_KINDS = ("summit", "ministerial", "meeting")
+PARTICIPATION_ROLES = ("member", "partner", "guest")
+STANCE_KINDS = ("support", "sanctions", "aid")
+SOURCE_KINDS = ("news", "official", "treaty", "dataset", "reference")
+
+
+def al(name: str) -> NamedNode:
+    """A term of the alignment ontology."""
+    return NamedNode(AL + name)
+
+
+@dataclass(frozen=True)
+class Vocabulary:
+    """The controlled vocabularies the tables may use, read from the ontology: code -> IRI."""
+
+    roles: dict[str, NamedNode]
+    statuses: dict[str, NamedNode]
+    kinds: dict[str, NamedNode]
+
+
+@dataclass
+class CuratedDataset:
+    """What :func:`load_curated` produces: quads, and the datasets' versions and dates."""
+
+    quads: list[Quad] = field(default_factory=list)
+    version: str | None = None
+    current_as_of: PartialDate | None = None
+
+
+@dataclass
+class _Registry:
+    """Codes defined so far, across all table directories: kind -> code -> IRI."""
+
+    codes: dict[str, dict[str, NamedNode]] = field(default_factory=dict)
+
+    def define(self, kind: str, code: str, row: Row) -> NamedNode:
+        table = self.codes.setdefault(kind, {})
+        if code in table:
+            raise row.error(f"duplicate {kind} code {code!r}")
+        iri = mint(kind, code)
+        table[code] = iri
+        return iri
+
+    def resolve(self, kinds: tuple[str, ...], code: str, row: Row, column: str) -> NamedNode:
+        for kind in kinds:
+            iri = self.codes.get(kind, {}).get(code)
+            if iri is not None:
+                return iri
+        raise row.error(f"unknown {' or '.join(kinds)} code {code!r} in column {column!r}")
+
+
+class _Builder:
+    """Collects the quads of one directory into its named graph."""
+
+    def __init__(self, graph: NamedNode, out: list[Quad]) -> None:
+        self.graph = graph
+        self.out = out
+
+    def add(self, s: NamedNode, p: NamedNode, o: NamedNode | Literal) -> None:
+        self.out.append(Quad(s, p, o, self.graph))
+
+    def text(self, s: NamedNode, p: NamedNode, value: str, *, lang: str | None = None) -> None:
+        if value:
+            self.add(s, p, Literal(value, language=lang) if lang else Literal(value))
+
+    def date(self, s: NamedNode, name: str, value: PartialDate | None) -> None:
+        if value is None:
+            return
+        self.add(s, al(name), Literal(value.first_day().isoformat(), datatype=XSD_DATE))
+        self.add(s, al(name + "Precision"), al(value.precision))
+
+
+def _date(row: Row, column: str, *, required: bool = False) -> PartialDate | None:
+    text = row.get(column)
+    if not text:
+        if required:
+            raise row.error(f"missing {column!r} date")
+        return None
+    try:
+        return parse_date(text)
+    except ValueError as exc:
+        raise row.error(f"column {column!r}: {exc}") from None
+
+
+def _period(row: Row, start_col: str = "start", end_col: str = "end", *, inclusive_end: bool = False):
+    start, end = _date(row, start_col), _date(row, end_col)
+    if start and end:
+        if inclusive_end and end.first_day() < start.first_day():
+            raise row.error(f"{end_col} {end} is before {start_col} {start}")
+        if not inclusive_end and end.first_day() <= start.first_day():
+            raise row.error(f"{end_col} {end} is not after {start_col} {start} (the end is exclusive)")
+    return start, end
+
+
+def _required(row: Row, *columns: str) -> None:
+    for column in columns:
+        if not row.get(column):
+            raise row.error(f"empty {column!r}")
+
+
+def _choice(row: Row, column: str, allowed: Iterable[str]) -> str:
+    value = row.get(column)
+    allowed = tuple(allowed)
+    if value not in allowed:
+        raise row.error(f"{column} {value!r} is not one of: {', '.join(allowed)}")
+    return value
+
+
+def _list(cell: str) -> list[str]:
+    return [part.strip() for part in cell.split(";") if part.strip()]
+
+
+# Tables in load order: tables that define codes come before tables that refer to them.
+_TABLES: list[tuple[str, tuple[str, ...], tuple[str, ...]]] = [
+    ("sources.csv", ("id", "kind", "publisher", "title"), ("published", "url", "author")),
+    ("regions.csv", ("code", "name"), ("parent", "source")),
+    ("states.csv", ("code", "name", "source"), ("alt_names", "wikidata", "m49", "start", "end")),
+    (
+        "organizations.csv",
+        ("code", "name", "kind", "source"),
+        ("alt_names", "founded", "dissolved", "wikidata"),
+    ),
+    ("topics.csv", ("code", "label"), ("definition", "broader")),
+    ("frameworks.csv", ("code", "label"), ("org", "definition", "source")),
+    ("events.csv", ("code", "name", "kind", "start", "source"), ("org", "end", "place")),
+    ("partnerships.csv", ("id", "partner", "counterpart", "framework", "source"), ("note",)),
+    ("memberships.csv", ("org", "member", "role", "start", "source"), ("end", "note")),
+    ("partnership_steps.csv", ("partnership", "status", "source"), ("start", "end", "note")),
+    ("partnership_topics.csv", ("partnership", "topic", "source"), ()),
+    ("participations.csv", ("event", "participant", "role", "source"), ("note",)),
+    (
+        "stances.csv",
+        ("id", "actor", "stance", "party", "source"),
+        ("opponent", "start", "end", "note"),
+    ),
+]
+
+_ACTORS = ("state", "org")
+
+
+class _Loader:
+    def __init__(self, vocabulary: Vocabulary) -> None:
+        self.vocabulary = vocabulary
+        self.registry = _Registry()
+        self.result = CuratedDataset()
+        self.used_ids: set[str] = set()
+        self.deferred: list[Callable[[], None]] = []
+
+    # -- helpers ---------------------------------------------------------------------------
+    def sources(self, b: _Builder, subject: NamedNode, row: Row, *, required: bool = True) -> None:
+        ids = _list(row.get("source"))
+        if not ids and required:
+            raise row.error("no source: every fact must name one or more ids from sources.csv")
+        for source_id in ids:
+            b.add(subject, DERIVED_FROM, self.registry.resolve(("source",), source_id, row, "source"))
+
+    def unique(self, row: Row, kind: str, key: str) -> None:
+        token = f"{kind}/{key}"
+        if token in self.used_ids:
+            raise row.error(f"duplicate {kind} {key!r}")
+        self.used_ids.add(token)
+
+    # -- tables ----------------------------------------------------------------------------
+    def sources_csv(self, b: _Builder, row: Row) -> None:
+        s = self.registry.define("source", row.get("id"), row)
+        kind = _choice(row, "kind", SOURCE_KINDS)
+        b.add(s, TYPE, al("Source"))
+        b.text(s, al("code"), row.get("id"))
+        b.text(s, al("sourceKind"), kind)
+        b.text(s, NamedNode(_DCT + "publisher"), row.get("publisher"))
+        b.text(s, NamedNode(_DCT + "title"), row.get("title"))
+        b.text(s, NamedNode(_DCT + "creator"), row.get("author"))
+        published = _date(row, "published")
+        if published:
+            b.add(s, NamedNode(_DCT + "issued"), Literal(published.first_day().isoformat(), datatype=XSD_DATE))
+            b.add(s, al("publishedPrecision"), al(published.precision))
+        url = row.get("url")
+        if url:
+            if not url.startswith(("http://", "https://")):
+                raise row.error(f"url {url!r} is not an http(s) URL")
+            try:
+                b.add(s, NamedNode(_SCHEMA + "url"), NamedNode(url))
+            except ValueError as exc:
+                raise row.error(f"invalid url {url!r}: {exc}") from None
+
+    def regions_csv(self, b: _Builder, row: Row) -> None:
+        s = self.registry.define("region", row.get("code"), row)
+        b.add(s, TYPE, al("Region"))
+        b.text(s, al("code"), row.get("code"))
+        b.text(s, LABEL, row.get("name"), lang="en")
+        b.add(s, IN_SCHEME, mint("scheme", "m49"))
+        parent = row.get("parent")
+        if parent:  # resolved once the whole table is read: parents may come later
+            self.deferred.append(lambda: b.add(s, BROADER, self.registry.resolve(("region",), parent, row, "parent")))
+        self.sources(b, s, row, required=False)
+
+    def states_csv(self, b: _Builder, row: Row) -> None:
+        import pycountry
+
+        code = row.get("code")
+        if not code.isupper() or not code.isalpha() or len(code) not in (3, 4):
+            raise row.error(f"state code {code!r} is not an upper-case ISO alpha-3 or project code")
+        s = self.registry.define("state", code, row)
+        b.add(s, TYPE, al("State"))
+        b.text(s, al("code"), code)
+        b.text(s, LABEL, row.get("name"), lang="en")
+        for alt in _list(row.get("alt_names")):
+            b.text(s, ALT_LABEL, alt, lang="en")
+        country = pycountry.countries.get(alpha_3=code)
+        if country is not None:
+            b.text(s, al("iso2"), country.alpha_2)
+            b.text(s, al("iso3"), code)
+        elif (former := pycountry.historic_countries.get(alpha_3=code)) is not None:
+            b.text(s, al("iso3"), code)
+            if getattr(former, "alpha_2", None):
+                b.text(s, al("iso2"), former.alpha_2)
+        elif code != "XKX" and not code.startswith("X"):
+            raise row.error(f"{code!r} is neither an ISO 3166-1/3166-3 code nor a project code (X...)")
+        self._wikidata(b, s, row)
+        m49 = row.get("m49")
+        if m49:
+            b.add(s, al("region"), self.registry.resolve(("region",), m49, row, "m49"))
+        start, end = _period(row)
+        b.date(s, "start", start)
+        b.date(s, "end", end)
+        self.sources(b, s, row)
+
+    def organizations_csv(self, b: _Builder, row: Row) -> None:
+        s = self.registry.define("org", row.get("code"), row)
+        kind = row.get("kind")
+        if kind not in self.vocabulary.kinds:
+            raise row.error(f"kind {kind!r} is not one of: {', '.join(sorted(self.vocabulary.kinds))}")
+        b.add(s, TYPE, al("Organization"))
+        b.text(s, al("code"), row.get("code"))
+        b.text(s, LABEL, row.get("name"), lang="en")
+        for alt in _list(row.get("alt_names")):
+            b.text(s, ALT_LABEL, alt, lang="en")
+        b.add(s, al("kind"), self.vocabulary.kinds[kind])
+        founded, dissolved = _period(row, "founded", "dissolved")
+        b.date(s, "founded", founded)
+        b.date(s, "dissolved", dissolved)
+        self._wikidata(b, s, row)
+        self.sources(b, s, row)
+
+    def topics_csv(self, b: _Builder, row: Row) -> None:
+        s = self.registry.define("topic", row.get("code"), row)
+        b.add(s, TYPE, al("Topic"))
+        b.text(s, al("code"), row.get("code"))
+        b.text(s, PREF_LABEL, row.get("label"), lang="en")
+        b.text(s, DEFINITION, row.get("definition"), lang="en")
+        b.add(s, IN_SCHEME, mint("scheme", "topics"))
+        broader = row.get("broader")
+        if broader:
+            self.deferred.append(lambda: b.add(s, BROADER, self.registry.resolve(("topic",), broader, row, "broader")))
+
+    def frameworks_csv(self, b: _Builder, row: Row) -> None:
+        s = self.registry.define("framework", row.get("code"), row)
+        b.add(s, TYPE, al("Framework"))
+        b.text(s, al("code"), row.get("code"))
+        b.text(s, PREF_LABEL, row.get("label"), lang="en")
+        b.text(s, DEFINITION, row.get("definition"), lang="en")
+        b.add(s, IN_SCHEME, mint("scheme", "frameworks"))
+        if row.get("org"):
+            b.add(s, al("runBy"), self.registry.resolve(("org",), row.get("org"), row, "org"))
+        self.sources(b, s, row, required=False)
+
+    def events_csv(self, b: _Builder, row: Row) -> None:
+        s = self.registry.define("event", row.get("code"), row)
+        b.add(s, TYPE, al("Event"))
+        b.text(s, al("code"), row.get("code"))
+        b.text(s, LABEL, row.get("name"), lang="en")
+        b.text(s, al("eventKind"), _choice(row, "kind", EVENT_KINDS))
+        if row.get("org"):
+            b.add(s, al("convenedBy"), self.registry.resolve(("org",), row.get("org"), row, "org"))
+        start, end = _period(row, inclusive_end=True)
+        b.date(s, "start", start)
+        b.date(s, "end", end)
+        b.text(s, al("place"), row.get("place"))
+        self.sources(b, s, row)
+
+    def partnerships_csv(self, b: _Builder, row: Row) -> None:
+        s = self.registry.define("partnership", row.get("id"), row)
+        b.add(s, TYPE, al("Partnership"))
+        b.text(s, al("code"), row.get("id"))
+        b.add(s, al("partner"), self.registry.resolve(_ACTORS, row.get("partner"), row, "partner"))
+        b.add(s, al("counterpart"), self.registry.resolve(_ACTORS, row.get("counterpart"), row, "counterpart"))
+        b.add(s, al("framework"), self.registry.resolve(("framework",), row.get("framework"), row, "framework"))
+        b.text(s, al("note"), row.get("note"), lang="en")
+        self.sources(b, s, row)
+
+    def memberships_csv(self, b: _Builder, row: Row) -> None:
+        _required(row, "org", "member")
+        org = self.registry.resolve(("org",), row.get("org"), row, "org")
+        member = self.registry.resolve(("state", "org"), row.get("member"), row, "member")
+        role = row.get("role")
+        if role not in self.vocabulary.roles:
+            raise row.error(f"role {role!r} is not one of: {', '.join(sorted(self.vocabulary.roles))}")
+        start, end = _period(row)
+        key = f"{row.get('org')}-{row.get('member')}-{start or role.replace(' ', '-')}"
+        self.unique(row, "membership", key)
+        s = mint("membership", key)
+        b.add(s, TYPE, al("Membership"))
+        b.add(s, al("organization"), org)
+        b.add(s, al("member"), member)
+        b.add(s, al("role"), self.vocabulary.roles[role])
+        b.date(s, "start", start)
+        b.date(s, "end", end)
+        b.text(s, al("note"), row.get("note"), lang="en")
+        self.sources(b, s, row)
+
+    def partnership_steps_csv(self, b: _Builder, row: Row) -> None:
+        partnership = self.registry.resolve(("partnership",), row.get("partnership"), row, "partnership")
+        status = row.get("status")
+        if status not in self.vocabulary.statuses:
+            raise row.error(f"status {status!r} is not one of: {', '.join(sorted(self.vocabulary.statuses))}")
+        start, end = _period(row)
+        # Sources that date a step differently give two steps (two rows, two keys).
+        key = f"{row.get('partnership')}-{status}" + (f"-{start}" if start else "")
+        self.unique(row, "step", key)
+        s = mint("step", key)
+        b.add(s, TYPE, al("PartnershipStep"))
+        b.add(partnership, al("step"), s)
+        b.add(s, al("stepOf"), partnership)
+        b.add(s, al("status"), self.vocabulary.statuses[status])
+        b.date(s, "start", start)
+        b.date(s, "end", end)
+        b.text(s, al("note"), row.get("note"), lang="en")
+        self.sources(b, s, row)
+
+    def partnership_topics_csv(self, b: _Builder, row: Row) -> None:
+        partnership = self.registry.resolve(("partnership",), row.get("partnership"), row, "partnership")
+        topic = self.registry.resolve(("topic",), row.get("topic"), row, "topic")
+        key = f"{row.get('partnership')}-{row.get('topic')}"
+        self.unique(row, "coverage", key)
+        s = mint("coverage", key)
+        b.add(partnership, al("topic"), topic)
+        b.add(partnership, al("coverage"), s)
+        b.add(s, TYPE, al("TopicCoverage"))
+        b.add(s, al("coveredTopic"), topic)
+        self.sources(b, s, row)
+
+    def participations_csv(self, b: _Builder, row: Row) -> None:
+        event = self.registry.resolve(("event",), row.get("event"), row, "event")
+        participant = self.registry.resolve(_ACTORS, row.get("participant"), row, "participant")
+        key = f"{row.get('event')}-{row.get('participant')}"
+        self.unique(row, "participation", key)
+        s = mint("participation", key)
+        b.add(s, TYPE, al("Participation"))
+        b.add(s, al("event"), event)
+        b.add(s, al("participant"), participant)
+        b.text(s, al("participationRole"), _choice(row, "role", PARTICIPATION_ROLES))
+        b.text(s, al("note"), row.get("note"), lang="en")
+        self.sources(b, s, row)
+
+    def stances_csv(self, b: _Builder, row: Row) -> None:
+        s = self.registry.define("stance", row.get("id"), row)
+        b.add(s, TYPE, al("Stance"))
+        b.text(s, al("code"), row.get("id"))
+        b.add(s, al("actor"), self.registry.resolve(_ACTORS, row.get("actor"), row, "actor"))
+        b.text(s, al("stanceKind"), _choice(row, "stance", STANCE_KINDS))
+        b.add(s, al("party"), self.registry.resolve(_ACTORS, row.get("party"), row, "party"))
+        if row.get("opponent"):
+            b.add(s, al("opponent"), self.registry.resolve(_ACTORS, row.get("opponent"), row, "opponent"))
+        start, end = _period(row)
+        b.date(s, "start", start)
+        b.date(s, "end", end)
+        b.text(s, al("note"), row.get("note"), lang="en")
+        self.sources(b, s, row)
+
+    def _wikidata(self, b: _Builder, s: NamedNode, row: Row) -> None:
+        qid = row.get("wikidata")
+        if not qid:
+            return
+        if not (qid.startswith("Q") and qid[1:].isdigit()):
+            raise row.error(f"wikidata {qid!r} is not a QID like Q664")
+        b.text(s, al("wikidata"), qid)
+        b.add(s, SAME_AS, NamedNode(PREFIXES["wd"] + qid))
+
+    # -- directories -----------------------------------------------------------------------
+    def dataset_toml(self, b: _Builder, directory: Path, name: str) -> None:
+        path = directory / "dataset.toml"
+        if not path.exists():
+            return
+        try:
+            info = tomllib.loads(path.read_text(encoding="utf-8"))
+        except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
+            raise DataError(f"malformed TOML: {exc}", file=str(path)) from None
+        s = mint("dataset", name)
+        b.add(s, TYPE, al("Dataset"))
+        b.text(s, al("code"), name)
+        version = str(info.get("version", ""))
+        b.text(s, NamedNode(_OWL + "versionInfo"), version)
+        b.text(s, NamedNode(_DCT + "title"), str(info.get("title", "")), lang="en")
+        b.text(s, NamedNode(_DCT + "license"), str(info.get("licence", "")))
+        as_of_text = str(info.get("current_as_of", ""))
+        try:
+            as_of = parse_date(as_of_text)
+        except ValueError as exc:
+            raise DataError(f"current_as_of: {exc}", file=str(path)) from None
+        if as_of.precision != "day":
+            raise DataError("current_as_of must be a day (YYYY-MM-DD)", file=str(path))
+        b.add(s, al("currentAsOf"), Literal(as_of.first_day().isoformat(), datatype=XSD_DATE))
+        if self.result.current_as_of is None or as_of > self.result.current_as_of:
+            self.result.current_as_of = as_of
+        self.result.version = self.result.version or version
+
+
+def load_curated(
+    directories: Iterable[tuple[Path, str]],
+    vocabulary: Vocabulary,
+    *,
+    progress: Callable[[str], None] | None = None,
+) -> CuratedDataset:
+    """Read curated table directories and return their quads.
+
+    Parameters
+    ----------
+    directories
+        ``(directory, name)`` pairs; the packaged data is named ``curated``. Each directory's
+        quads go into its own named graph (:func:`kg.vocab.curated_graph`). Codes defined in
+        one directory may be used by the next.
+    vocabulary
+        The roles, statuses and organisation kinds the ontology defines.
+
+    Raises
+    ------
+    DataError
+        For the first problem found, with file and line.
+    """
+    loader = _Loader(vocabulary)
+    directories = list(directories)
+    for directory, _ in directories:
+        if not directory.is_dir():
+            raise DataError("data directory not found", file=str(directory))
+    for table, required, optional in _TABLES:
+        handler = getattr(loader, table.replace(".", "_"))
+        for directory, name in directories:
+            path = directory / table
+            if not path.exists():
+                continue
+            if progress:
+                progress(f"reading {path}")
+            builder = _Builder(curated_graph(name), loader.result.quads)
+            for row in read_table(path, required=required, optional=optional):
+                handler(builder, row)
+        for resolve in loader.deferred:
+            resolve()
+        loader.deferred.clear()
+    for directory, name in directories:
+        loader.dataset_toml(_Builder(curated_graph(name), loader.result.quads), directory, name)
+    return loader.result

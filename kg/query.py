@@ -1,0 +1,327 @@
+"""Running queries: catalogue entries or SPARQL text, with typed parameters bound safely.
+
+Parameters are turned into RDF terms by the RDF library (pyoxigraph validates IRIs and
+escapes literals) and bound with a ``VALUES`` block placed at the start of the query's
+``WHERE`` clause: no parameter text is ever pasted into the query.
+
+>>> from kg.store import open_store                                    # doctest: +SKIP
+>>> result = run_query(open_store("memory"), "members", {"org": "NATO", "at": "1990"})  # doctest: +SKIP
+>>> len(result.rows)                                                   # doctest: +SKIP
+16
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+from dataclasses import dataclass, field
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+import pyoxigraph as ox
+
+from kg.catalogue import PARAM_TYPES, CatalogueEntry, Parameter, catalogue, parse_entry
+from kg.dates import parse_date
+from kg.errors import QueryError, UsageError
+from kg.store import Store
+from kg.vocab import AL, mint
+
+__all__ = ["QueryResult", "resolve_query", "run_query", "current_as_of", "check_user_query"]
+
+_XSD = "http://www.w3.org/2001/XMLSchema#"
+_NUMERIC = {_XSD + t for t in ("integer", "int", "long", "short", "byte", "nonNegativeInteger",
+                               "positiveInteger", "negativeInteger", "nonPositiveInteger",
+                               "unsignedInt", "unsignedLong", "unsignedShort", "unsignedByte")}
+_DECIMAL = {_XSD + "decimal", _XSD + "double", _XSD + "float"}
+_CODE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]*$")
+
+#: Which classes a coded parameter type may name, for checking that the code exists.
+_CLASSES = {
+    "state": ("State",),
+    "org": ("Organization",),
+    "actor": ("State", "Organization"),
+    "event": ("Event",),
+    "framework": ("Framework",),
+    "topic": ("Topic",),
+    "subject": (),
+}
+_MINT_KIND = {"state": "state", "org": "org", "event": "event", "framework": "framework", "topic": "topic"}
+
+
+@dataclass
+class QueryResult:
+    """The result of a query: ``kind`` is ``select``, ``ask`` or ``graph``."""
+
+    kind: str
+    columns: list[str] = field(default_factory=list)
+    rows: list[list[Any]] = field(default_factory=list)
+    boolean: bool | None = None
+    triples: list[ox.Triple] = field(default_factory=list)
+
+    def records(self) -> list[dict[str, Any]]:
+        """The rows as dictionaries keyed by column."""
+        return [dict(zip(self.columns, row, strict=True)) for row in self.rows]
+
+    def to_dataframe(self):
+        """The rows as a pandas DataFrame (needs pandas)."""
+        import pandas
+
+        return pandas.DataFrame(self.rows, columns=self.columns)
+
+
+def value_of(term: ox.NamedNode | ox.BlankNode | ox.Literal | None) -> Any:
+    """A plain Python value for a result term: numbers as numbers, everything else as text."""
+    if term is None:
+        return None
+    if isinstance(term, ox.Literal):
+        datatype = term.datatype.value
+        try:
+            if datatype in _NUMERIC:
+                return int(term.value)
+            if datatype in _DECIMAL:
+                number = Decimal(term.value)
+                return int(number) if number == number.to_integral_value() and datatype == _XSD + "decimal" else float(number)
+            if datatype == _XSD + "boolean":
+                return term.value in ("true", "1")
+        except (ValueError, ArithmeticError):
+            return term.value
+        return term.value
+    if isinstance(term, ox.BlankNode):
+        return f"_:{term.value}"
+    return term.value
+
+
+def resolve_query(query: str) -> CatalogueEntry:
+    """Turn a catalogue name, a ``.rq`` path or SPARQL text into an entry.
+
+    Raises :class:`UsageError` for an unknown name, with the closest names as suggestions.
+    """
+    entries = catalogue()
+    if query in entries:
+        return entries[query]
+    if re.fullmatch(r"[A-Za-z][A-Za-z0-9_-]*", query):
+        close = difflib.get_close_matches(query, entries, n=3, cutoff=0.5)
+        hint = f" Did you mean: {', '.join(close)}?" if close else " See `kg queries`."
+        raise UsageError(f"unknown query {query!r}.{hint}")
+    if query.endswith(".rq") and "\n" not in query:
+        path = Path(query)
+        try:
+            text = path.read_text(encoding="utf-8")
+        except OSError as exc:
+            raise UsageError(f"cannot read query file {query}: {exc.strerror}") from None
+        if text.lstrip().startswith("#+"):
+            return parse_entry(text, name=path.stem, path=path)
+        return CatalogueEntry(name=path.stem, text=text, summary="", path=path)
+    return CatalogueEntry(name="<query>", text=query, summary="")
+
+
+def current_as_of(store: Store) -> str | None:
+    """The "current as of" day of the data in the store (the latest over its datasets)."""
+    result = store.query(f"SELECT (MAX(?d) AS ?day) WHERE {{ ?ds <{AL}currentAsOf> ?d }}")
+    for solution in result:
+        day = solution["day"]
+        return day.value if day is not None else None
+    return None
+
+
+def _bind(store: Store, parameter: Parameter, value: str) -> ox.NamedNode | ox.Literal:
+    kind = parameter.type
+    text = value.strip()
+    if kind == "date":
+        try:
+            return ox.Literal(parse_date(text).last_day().isoformat(), datatype=ox.NamedNode(_XSD + "date"))
+        except ValueError as exc:
+            raise UsageError(f"parameter {parameter.name!r}: {exc}") from None
+    if kind in ("year", "integer"):
+        if not re.fullmatch(r"-?\d+", text) or (kind == "year" and not re.fullmatch(r"\d{4}", text)):
+            raise UsageError(f"parameter {parameter.name!r} must be {PARAM_TYPES[kind]}, not {value!r}")
+        return ox.Literal(text, datatype=ox.NamedNode(_XSD + "integer"))
+    if kind == "string":
+        return ox.Literal(value)
+    # A coded resource: a code, or an IRI.
+    if text.startswith(("http://", "https://")):
+        try:
+            return ox.NamedNode(text)
+        except ValueError as exc:
+            raise UsageError(f"parameter {parameter.name!r}: invalid IRI {text!r}: {exc}") from None
+    if not _CODE.match(text):
+        raise UsageError(f"parameter {parameter.name!r} must be {PARAM_TYPES[kind]}: "
+                         f"{value!r} is not a valid code")
+    if kind in _MINT_KIND:
+        return mint(_MINT_KIND[kind], text)
+    return _lookup(store, parameter, text)
+
+
+def _lookup(store: Store, parameter: Parameter, code: str) -> ox.NamedNode:
+    """Find the resource with ``code`` among the classes the parameter type allows."""
+    classes = _CLASSES[parameter.type]
+    type_filter = ""
+    if classes:
+        type_filter = "VALUES ?class { " + " ".join(f"<{AL}{c}>" for c in classes) + " } ?x a ?class ."
+    text = f"SELECT ?x WHERE {{ {type_filter} ?x <{AL}code> ?code }} ORDER BY ?x LIMIT 1"
+    result = store.query(text.replace("?code", str(ox.Literal(code))))
+    for solution in result:
+        return solution["x"]
+    raise UsageError(f"parameter {parameter.name!r}: no resource has the code {code!r}")
+
+
+def _check_exists(store: Store, parameter: Parameter, term: ox.NamedNode, given: str) -> None:
+    classes = _CLASSES.get(parameter.type)
+    if not classes or not isinstance(term, ox.NamedNode):
+        return
+    values = " ".join(f"<{AL}{c}>" for c in classes)
+    if store.query(f"ASK {{ VALUES ?c {{ {values} }} {term} a ?c }}"):
+        return
+    names = [s["code"].value for s in store.query(
+        f"SELECT ?code WHERE {{ VALUES ?c {{ {values} }} ?x a ?c ; <{AL}code> ?code }}")]
+    close = difflib.get_close_matches(given.upper(), names, n=3, cutoff=0.6)
+    hint = f" Did you mean: {', '.join(close)}?" if close else ""
+    raise UsageError(f"parameter {parameter.name!r}: unknown {parameter.type} {given!r}.{hint}")
+
+
+def _with_values(text: str, bindings: dict[str, ox.NamedNode | ox.Literal | None]) -> str:
+    """Insert ``VALUES (?a ?b) { (...) }`` right after the opening brace of the WHERE clause."""
+    if not bindings:
+        return text
+    match = re.search(r"\bWHERE\s*\{", _blank_comments(text), re.IGNORECASE)
+    if match is None:
+        raise QueryError("cannot bind parameters: the query has no 'WHERE {' clause")
+    names = " ".join(f"?{name}" for name in bindings)
+    terms = " ".join("UNDEF" if term is None else str(term) for term in bindings.values())
+    block = f"\n  VALUES ({names}) {{ ({terms}) }}\n"
+    return text[: match.end()] + block + text[match.end():]
+
+
+def _blank_comments(text: str) -> str:
+    """The text with comment lines blanked (same length), so positions still match."""
+    return re.sub(r"(?m)^\s*#.*$", lambda m: " " * len(m.group(0)), text)
+
+
+def run_query(
+    store: Store,
+    query: str | CatalogueEntry,
+    params: dict[str, str] | None = None,
+    *,
+    at: str | None = None,
+    allow_update: bool = False,
+    allow_network: bool = False,
+) -> QueryResult:
+    """Run a catalogue entry (by name), a ``.rq`` file or SPARQL text on ``store``.
+
+    Parameters
+    ----------
+    params
+        Values by parameter name, as text (``{"org": "NATO", "at": "2024-04-05"}``); codes are
+        resolved to IRIs and dates parsed. ``at`` is a shortcut for ``params["at"]``.
+    allow_update, allow_network
+        User-supplied text is refused when it is an update, or when it uses ``SERVICE``,
+        ``LOAD`` or ``FROM`` with an IRI that is not a graph of the store, unless allowed.
+
+    Raises
+    ------
+    UsageError
+        Unknown query name, unknown or missing parameter, malformed value.
+    QueryError
+        A syntax error or a refused query.
+    """
+    entry = query if isinstance(query, CatalogueEntry) else resolve_query(query)
+    params = dict(params or {})
+    if at is not None:
+        params["at"] = at
+    unknown = [name for name in params if entry.parameter(name) is None]
+    if unknown:
+        declared = ", ".join(p.describe() for p in entry.parameters) or "none"
+        raise UsageError(f"unknown parameter(s) {', '.join(unknown)} for {entry.name} "
+                         f"(parameters: {declared})")
+    bindings: dict[str, ox.NamedNode | ox.Literal | None] = {}
+    for parameter in entry.parameters:
+        value = params.get(parameter.name)
+        if value is None and parameter.default == "current":
+            value = current_as_of(store)
+        elif value is None and parameter.default is not None:
+            value = parameter.default
+        if value is None:
+            if not parameter.optional:
+                raise UsageError(f"missing parameter {parameter.name!r}: "
+                                 f"{PARAM_TYPES[parameter.type]} (-p {parameter.name} VALUE)")
+            bindings[parameter.name] = None
+            continue
+        term = _bind(store, parameter, value)
+        _check_exists(store, parameter, term, value)
+        bindings[parameter.name] = term
+    text = _with_values(entry.text, bindings)
+    trusted = entry.path is not None and entry.name in catalogue() and catalogue()[entry.name] is entry
+    if not trusted:
+        check_user_query(store, text, allow_update=allow_update, allow_network=allow_network)
+    if not trusted and allow_update and _is_update(text):
+        store.update(text)
+        return QueryResult(kind="ask", boolean=True)
+    try:
+        result = store.query(text)
+    except SyntaxError as exc:
+        raise QueryError(f"SPARQL syntax error: {exc}") from None
+    except OSError as exc:
+        raise QueryError(f"query failed: {exc}") from None
+    if isinstance(result, ox.QueryBoolean):
+        return QueryResult(kind="ask", boolean=bool(result))
+    if isinstance(result, ox.QueryTriples):
+        return QueryResult(kind="graph", triples=list(result))
+    columns = [v.value for v in result.variables]
+    rows = [[value_of(solution[i]) for i in range(len(columns))] for solution in result]
+    return QueryResult(kind="select", columns=columns, rows=rows)
+
+
+# ---------------------------------------------------------------------------------------------
+# Safety checks on user-supplied SPARQL text
+# ---------------------------------------------------------------------------------------------
+
+_TOKEN = re.compile(
+    r"""(?P<comment>\#[^\n]*)
+      | (?P<string>'''(?:[^'\\]|\\.|'(?!''))*'''|\"\"\"(?:[^"\\]|\\.|"(?!""))*\"\"\"
+                  |'(?:[^'\\\n]|\\.)*'|"(?:[^"\\\n]|\\.)*")
+      | (?P<iri><[^<>"{}|^`\\\s]*>)
+      | (?P<var>[?$][A-Za-z0-9_]+)
+      | (?P<word>[A-Za-z_][A-Za-z0-9_-]*(?::[A-Za-z0-9_.-]*)?|:[A-Za-z0-9_.-]*)
+      | (?P<other>\S)""",
+    re.VERBOSE,
+)
+_UPDATE_WORDS = {"INSERT", "DELETE", "DROP", "CLEAR", "CREATE", "ADD", "MOVE", "COPY", "LOAD", "WITH"}
+
+
+def _tokens(text: str) -> list[tuple[str, str]]:
+    return [(m.lastgroup or "", m.group(0)) for m in _TOKEN.finditer(text) if m.lastgroup != "comment"]
+
+
+def _is_update(text: str) -> bool:
+    return any(kind == "word" and value.upper() in _UPDATE_WORDS for kind, value in _tokens(text))
+
+
+def check_user_query(store: Store, text: str, *, allow_update: bool, allow_network: bool) -> None:
+    """Refuse updates and outbound network access in user-supplied SPARQL before evaluation.
+
+    The check is lexical (comments, strings and IRIs are skipped): ``SERVICE``, ``LOAD``, and
+    ``FROM [NAMED] <iri>`` naming anything but a graph of this store are refused unless
+    ``allow_network``; update operations unless ``allow_update``.
+    """
+    tokens = _tokens(text)
+    graphs: set[str] | None = None
+    for index, (kind, value) in enumerate(tokens):
+        if kind != "word":
+            continue
+        word = value.upper()
+        if word in ("SERVICE", "LOAD") and not allow_network:
+            raise QueryError(f"refused: {word} would open a network connection "
+                             "(use --allow-network to allow it)")
+        if word == "FROM" and not allow_network:
+            following = tokens[index + 1 : index + 3]
+            iri = next((v[1:-1] for k, v in following if k == "iri"), None)
+            if graphs is None:
+                graphs = {g for g, _ in store.named_graphs()}
+            if iri is None or iri not in graphs:
+                raise QueryError("refused: FROM may name only graphs of this store "
+                                 f"({iri or 'a prefixed name'} is not one; use --allow-network "
+                                 "to let the engine fetch it)")
+        if word in _UPDATE_WORDS and word != "LOAD" and not allow_update:
+            raise QueryError(f"refused: {word} is an update and `kg query` does not change the "
+                             "store (use --allow-update)")
