@@ -49,6 +49,7 @@ def test_new_zealand_timeline_is_ordered_and_sourced(memory_store):
     dates = [row[0] for row in rows]
     assert dates == sorted(dates)
     assert all(row[4] for row in rows), "every row names its sources"
+    assert all(row[4].split("; ") == sorted(row[4].split("; ")) for row in rows)
     story = [(row[0], row[2]) for row in rows]
     for fact in [("2001", "NATO"), ("2012-06-04", "NATO"), ("2022-06-28", "NATO-SUMMIT-2022-MADRID"),
                  ("2023-06", "NATO")]:
@@ -85,3 +86,12 @@ def test_usage_errors(memory_store):
         run_query(memory_store, "members", {"org": "NATO", "at": "2023-02-30"})
     with pytest.raises(UsageError, match="unknown parameter"):
         run_query(memory_store, "members", {"org": "NATO", "when": "2020"})
+
+
+def test_output_does_not_depend_on_the_build(memory_store):
+    from kg.build import build
+
+    again = build("memory")
+    for name, params in [("timeline", {"state": "NZL"}), ("partners", {"org": "NATO"}),
+                         ("sources", {"subject": "NZL"}), ("organizations", {})]:
+        assert run_query(again, name, params).rows == run_query(memory_store, name, params).rows

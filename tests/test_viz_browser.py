@@ -234,3 +234,18 @@ def test_placed_and_empty_graphs_get_ready(browser: Any, tmp_path: Path, shape: 
         assert counts(page) == (
             {"nodes": 7, "edges": 6} if shape == "placed" else {"nodes": 0, "edges": 0}
         )
+
+
+@pytest.mark.parametrize("args", [[], ["--focus", "NZL", "--depth", "2"]])
+def test_kg_viz_of_the_shipped_data_opens_offline(
+    browser: Any, kg: Any, tmp_path: Path, args: list[str]
+) -> None:
+    """The acceptance path: `kg viz -o x.html` on the real store draws offline within 5 s."""
+    path = tmp_path / "x.html"
+    assert kg("viz", *args, "-o", str(path)).exit_code == 0
+    with opened(browser, path.as_uri()) as (page, seen, seconds):
+        assert seconds < 5
+        assert [url for url in seen.requests if not url.startswith("data:")] == [path.as_uri()]
+        assert seen.errors == [] and seen.dialogs == []
+        shown = counts(page)
+        assert shown["nodes"] > 2 and shown["edges"] > 2
