@@ -54,6 +54,7 @@ KINDS = {
     "coverage": "coverage",
     "dataset": "dataset",
     "scheme": "scheme",
+    "succession": "succession",
 }
 
 #: Prefixes bound in every Turtle output (explicitly: never rely on a library's defaults).

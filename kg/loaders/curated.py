@@ -45,6 +45,10 @@ EVENT_KINDS = ("summit", "ministerial", "meeting")
 PARTICIPATION_ROLES = ("member", "partner", "guest")
 STANCE_KINDS = ("support", "sanctions", "aid")
 SOURCE_KINDS = ("news", "official", "treaty", "dataset", "reference")
+#: continuation: the successor is the same state in law (SUN -> RUS); absorption: the predecessor
+#: joined the successor (DDR -> DEU); dissolution: the predecessor ended, the successor is new
+#: (CSK -> CZE, SVK); secession: the successor broke away, the predecessor went on.
+SUCCESSION_KINDS = ("continuation", "absorption", "dissolution", "secession", "unification")
 
 
 def al(name: str) -> NamedNode:
@@ -157,7 +161,12 @@ def _list(cell: str) -> list[str]:
 _TABLES: list[tuple[str, tuple[str, ...], tuple[str, ...]]] = [
     ("sources.csv", ("id", "kind", "publisher", "title"), ("published", "url", "author")),
     ("regions.csv", ("code", "name"), ("parent", "source")),
-    ("states.csv", ("code", "name", "source"), ("alt_names", "wikidata", "m49", "start", "end")),
+    (
+        "states.csv",
+        ("code", "name", "source"),
+        ("kind", "alt_names", "wikidata", "m49", "cow", "start", "end"),
+    ),
+    ("successions.csv", ("predecessor", "successor", "date", "kind", "source"), ("note",)),
     (
         "organizations.csv",
         ("code", "name", "kind", "source"),
@@ -243,8 +252,11 @@ class _Loader:
         code = row.get("code")
         if not code.isupper() or not code.isalpha() or len(code) not in (3, 4):
             raise row.error(f"state code {code!r} is not an upper-case ISO alpha-3 or project code")
+        kind = row.get("kind") or "state"
+        if kind not in ("state", "territory"):
+            raise row.error(f"kind {kind!r} is not one of: state, territory")
         s = self.registry.define("state", code, row)
-        b.add(s, TYPE, al("State"))
+        b.add(s, TYPE, al("State" if kind == "state" else "Territory"))
         b.text(s, al("code"), code)
         b.text(s, LABEL, row.get("name"), lang="en")
         for alt in _list(row.get("alt_names")):
@@ -260,12 +272,35 @@ class _Loader:
         elif code != "XKX" and not code.startswith("X"):
             raise row.error(f"{code!r} is neither an ISO 3166-1/3166-3 code nor a project code (X...)")
         self._wikidata(b, s, row)
+        cow = row.get("cow")
+        if cow:
+            if not cow.isdigit():
+                raise row.error(f"cow {cow!r} is not a Correlates of War numeric state code")
+            b.add(s, al("cowCode"), Literal(cow, datatype=NamedNode(_XSD + "integer")))
         m49 = row.get("m49")
         if m49:
             b.add(s, al("region"), self.registry.resolve(("region",), m49, row, "m49"))
         start, end = _period(row)
         b.date(s, "start", start)
         b.date(s, "end", end)
+        self.sources(b, s, row)
+
+    def successions_csv(self, b: _Builder, row: Row) -> None:
+        predecessor = self.registry.resolve(("state",), row.get("predecessor"), row, "predecessor")
+        successor = self.registry.resolve(("state",), row.get("successor"), row, "successor")
+        kind = _choice(row, "kind", SUCCESSION_KINDS)
+        date = _date(row, "date", required=True)
+        key = f"{row.get('predecessor')}-{row.get('successor')}-{date}"
+        self.unique(row, "succession", key)
+        s = mint("succession", key)
+        b.add(s, TYPE, al("Succession"))
+        b.add(s, al("predecessor"), predecessor)
+        b.add(s, al("successor"), successor)
+        b.text(s, al("successionKind"), kind)
+        b.date(s, "start", date)
+        if kind == "continuation":
+            b.add(successor, al("continues"), predecessor)
+        b.text(s, al("note"), row.get("note"), lang="en")
         self.sources(b, s, row)
 
     def organizations_csv(self, b: _Builder, row: Row) -> None:
@@ -448,6 +483,13 @@ class _Loader:
         self.result.version = self.result.version or version
 
 
+def _table_files(directory: Path, table: str) -> list[Path]:
+    """``memberships.csv`` and its parts ``memberships-*.csv`` (e.g. one per organisation)."""
+    stem = table.removesuffix(".csv")
+    main = [directory / table] if (directory / table).exists() else []
+    return main + sorted(directory.glob(f"{stem}-*.csv"))
+
+
 def load_curated(
     directories: Iterable[tuple[Path, str]],
     vocabulary: Vocabulary,
@@ -478,14 +520,12 @@ def load_curated(
     for table, required, optional in _TABLES:
         handler = getattr(loader, table.replace(".", "_"))
         for directory, name in directories:
-            path = directory / table
-            if not path.exists():
-                continue
-            if progress:
-                progress(f"reading {path}")
             builder = _Builder(curated_graph(name), loader.result.quads)
-            for row in read_table(path, required=required, optional=optional):
-                handler(builder, row)
+            for path in _table_files(directory, table):
+                if progress:
+                    progress(f"reading {path}")
+                for row in read_table(path, required=required, optional=optional):
+                    handler(builder, row)
         for resolve in loader.deferred:
             resolve()
         loader.deferred.clear()
