@@ -93,7 +93,7 @@ def build(
 
         if progress:
             progress("validating")
-        validate_quads(ontology + curated.quads)
+        validate_quads(ontology + curated.quads, curated.origins)
     meta = {
         "fingerprint": packaged_fingerprint(),
         "dataset_version": curated.version,

@@ -299,21 +299,90 @@ def stats(fmt: str | None, store: str | None) -> None:
 @main.command()
 @click.option("--data", "data_dirs", multiple=True, type=click.Path(file_okay=False),
               help="An extra directory of tables in the curated format (repeatable).")
-def validate(data_dirs: tuple[str, ...]) -> None:
-    """Check the curated data (and extra table directories) against the ontology's shapes.
+@click.option("--store", "store", default=None, metavar="LOCATION",
+              help="Validate what is in this store instead of the tables.")
+def validate(data_dirs: tuple[str, ...], store: str | None) -> None:
+    """Check the curated tables (and extra table directories), or a store, against the
+    ontology's SHACL shapes and check queries.
 
-    Exits 1 with a readable report when anything fails; changes no store.
+    Exits 1 with a report grouped by file and row when anything fails; changes no store.
 
     \b
-    Example:
+    Examples:
       kg validate --data ./my-tables
+      kg validate --store ./kg-store
     """
     from pathlib import Path
 
-    from kg.build import build as run_build
+    if store is not None:
+        from kg.errors import ValidationError
+        from kg.validate import format_report, validate_store
 
-    run_build("memory", data_dirs=[Path(d) for d in data_dirs], validate=True)
+        problems = validate_store(_open(store))
+        if problems:
+            raise ValidationError(format_report(problems))
+    else:
+        from kg.build import build as run_build
+
+        run_build("memory", data_dirs=[Path(d) for d in data_dirs], validate=True)
     click.echo("valid")
+
+
+@main.group()
+def ontology() -> None:
+    """The ontology: its human-readable reference and its normalised Turtle files.
+
+    \b
+    Example:
+      kg ontology reference -o docs/ontology.md
+    """
+
+
+@ontology.command()
+@click.option("-o", "--output", default=None, type=click.Path(dir_okay=False),
+              help="Write to this file instead of standard output.")
+def reference(output: str | None) -> None:
+    """Write the reference of the ontology (Markdown): every class and property with label,
+    comment and an example from the packaged data, the vocabularies and example questions.
+
+    \b
+    Example:
+      kg ontology reference -o docs/ontology.md
+    """
+    from kg.build import build as run_build
+    from kg.reference import render_reference
+
+    text = render_reference(run_build("memory", validate=False))
+    if output is None:
+        click.echo(text, nl=False)
+    else:
+        with open(output, "w", encoding="utf-8") as handle:
+            handle.write(text)
+        _note(f"wrote {output}")
+
+
+@ontology.command()
+@click.option("--check", is_flag=True, help="Only check; exit 1 if a file is not normalised.")
+def normalise(check: bool) -> None:
+    """Rewrite ontology/*.ttl in their one normalised serialisation (sorted Turtle).
+
+    \b
+    Example:
+      kg ontology normalise --check
+    """
+    from kg.reference import normalised_turtle, ontology_files
+
+    stale = []
+    for path in ontology_files():
+        text = normalised_turtle(path)
+        if path.read_text(encoding="utf-8") != text:
+            stale.append(path)
+            if not check:
+                path.write_text(text, encoding="utf-8")
+    for path in stale:
+        _note(f"{'not normalised' if check else 'normalised'}: {path}")
+    if check and stale:
+        raise KgError(f"{len(stale)} ontology file(s) not normalised: run `kg ontology normalise`")
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -1,26 +1,65 @@
-"""Validation: the ontology's SHACL shapes over the curated data, as a readable report."""
+"""Validation: the ontology's SHACL shapes and SPARQL check queries, as a readable report.
+
+The shapes (``ontology/shapes.ttl``) check each resource on its own: required identifiers,
+one label per language, well-formed dates, the end after the start, roles from the vocabulary,
+every fact sourced. The check queries (``ontology/checks/*.rq``, each ``SELECT ?subject
+?message``) look across resources: codes unique, no membership before the organisation was
+founded or before the member existed, no overlapping spells. A problem is reported at the
+file and line of the row that made the subject, where it came from a table.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
 
 import pyoxigraph as ox
 
 from kg.errors import ValidationError
 from kg.resources import ontology_dir
-from kg.vocab import code_of
+from kg.vocab import PREFIXES, code_of
 
-__all__ = ["validate_quads"]
+__all__ = ["Problem", "find_problems", "validate_quads", "validate_store", "format_report"]
 
 
-def validate_quads(quads: Iterable[ox.Quad]) -> None:
-    """Run ``ontology/shapes.ttl`` over the quads (their union); raise :class:`ValidationError`.
+@dataclass(frozen=True, order=True)
+class Problem:
+    """One violation: where it comes from (``file:line`` or ``""``), the subject, what is wrong."""
 
-    The report has one line per violation: the subject (its code where it has one), the
-    property and what is wrong.
-    """
+    origin: str
+    subject: str
+    message: str
+
+
+def _short(iri: str) -> str:
+    code = code_of(iri)
+    if code is not None:
+        return code
+    for prefix, namespace in PREFIXES.items():
+        if iri.startswith(namespace):
+            return f"{prefix}:{iri[len(namespace):]}"
+    return iri
+
+
+def _check_queries() -> list[tuple[str, str]]:
+    return [(path.stem, path.read_text(encoding="utf-8"))
+            for path in sorted((ontology_dir() / "checks").glob("*.rq"))]
+
+
+def _run_checks(store) -> list[tuple[str, str]]:
+    """Run the check queries on a pyoxigraph store or a :class:`kg.store.Store`."""
+    found = []
+    for name, text in _check_queries():
+        result = (store.query(text, use_default_graph_as_union=True) if isinstance(store, ox.Store)
+                  else store.query(text))
+        for solution in result:
+            found.append((solution["subject"].value, f"{solution['message'].value} [{name}]"))
+    return found
+
+
+def _run_shapes(quads: list[ox.Quad]) -> list[tuple[str, str]]:
     import pyshacl
-    from rdflib import Graph
+    from rdflib import Graph, URIRef
 
     triples = (ox.Triple(q.subject, q.predicate, q.object) for q in quads)
     data = Graph()
@@ -29,20 +68,62 @@ def validate_quads(quads: Iterable[ox.Quad]) -> None:
     shapes.parse(str(ontology_dir() / "shapes.ttl"), format="turtle")
     conforms, report, _ = pyshacl.validate(data, shacl_graph=shapes, inference="none", advanced=True)
     if conforms:
-        return
+        return []
     sh = "http://www.w3.org/ns/shacl#"
-    lines = []
-    for result in report.subjects(predicate=_iri(sh + "resultSeverity")):
-        focus = report.value(result, _iri(sh + "focusNode"))
-        path = report.value(result, _iri(sh + "resultPath"))
-        message = report.value(result, _iri(sh + "resultMessage"))
-        subject = code_of(str(focus)) or str(focus)
-        prop = path.n3(data.namespace_manager) if path is not None else ""
-        lines.append(f"{subject}: {prop}: {message}")
-    raise ValidationError("validation failed:\n  " + "\n  ".join(sorted(set(lines))))
+    found = []
+    for result in report.subjects(predicate=URIRef(sh + "resultSeverity")):
+        focus = report.value(result, URIRef(sh + "focusNode"))
+        path = report.value(result, URIRef(sh + "resultPath"))
+        message = report.value(result, URIRef(sh + "resultMessage"))
+        prop = _short(str(path)) if path is not None else ""
+        found.append((str(focus), f"{prop}: {message}" if prop else str(message)))
+    return found
 
 
-def _iri(value: str):
-    from rdflib import URIRef
+def find_problems(quads: Iterable[ox.Quad], origins: Mapping[str, str] | None = None) -> list[Problem]:
+    """All problems the shapes and check queries find in ``quads``, sorted by origin."""
+    quads = list(quads)
+    origins = origins or {}
+    store = ox.Store()
+    store.bulk_extend(quads)
+    found = _run_checks(store) + _run_shapes(quads)
+    return sorted({Problem(origins.get(subject, ""), _short(subject), message)
+                   for subject, message in found})
 
-    return URIRef(value)
+
+def validate_store(store) -> list[Problem]:
+    """Problems in a store (a :class:`kg.store.Store`): the check queries over everything in it
+    (evaluated by its engine), the shapes over the graphs ``kg build`` owns."""
+    from kg.build import owned_by_build
+
+    quads = [q for graph, _ in store.named_graphs() if owned_by_build(graph)
+             for q in store.quads(graph)]
+    found = _run_checks(store) + _run_shapes(quads)
+    return sorted({Problem("", _short(subject), message) for subject, message in found})
+
+
+def format_report(problems: list[Problem]) -> str:
+    """A readable report, grouped by file and ordered by line."""
+
+    def key(problem: Problem) -> tuple[str, int, str, str]:
+        file, _, line = problem.origin.rpartition(":")
+        return (file or "~", int(line) if line.isdigit() else 0, problem.subject, problem.message)
+
+    lines = [f"validation failed: {len(problems)} problem{'s' if len(problems) != 1 else ''}"]
+    current = None
+    for problem in sorted(problems, key=key):
+        file, _, line = problem.origin.rpartition(":")
+        group = file or "(not from a table)"
+        if group != current:
+            lines.append(group)
+            current = group
+        where = f"line {line}: " if file else ""
+        lines.append(f"  {where}{problem.subject}: {problem.message}")
+    return "\n".join(lines)
+
+
+def validate_quads(quads: Iterable[ox.Quad], origins: Mapping[str, str] | None = None) -> None:
+    """Raise :class:`ValidationError` with a readable report when ``quads`` have problems."""
+    problems = find_problems(quads, origins)
+    if problems:
+        raise ValidationError(format_report(problems))

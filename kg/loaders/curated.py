@@ -45,6 +45,12 @@ EVENT_KINDS = ("summit", "ministerial", "meeting")
 PARTICIPATION_ROLES = ("member", "partner", "guest")
 STANCE_KINDS = ("support", "sanctions", "aid")
 SOURCE_KINDS = ("news", "official", "treaty", "dataset", "reference")
+#: The ontology class of each kind of source: a treaty text is not the same kind of claim as a news report.
+SOURCE_CLASSES = {"news": "NewsReport", "official": "OfficialStatement", "treaty": "TreatyText",
+                  "dataset": "DatasetRecord", "reference": "ReferenceWork"}
+#: Why a membership spell ended (optional `end_reason` column), and the change it records.
+END_REASONS = {"withdrawal": "Withdrawal", "expulsion": "Expulsion", "suspension": "Suspension",
+               "readmission": "Readmission", "dissolution": "Dissolution", "succession": "SuccessionEnd"}
 #: continuation: the successor is the same state in law (SUN -> RUS); absorption: the predecessor
 #: joined the successor (DDR -> DEU); dissolution: the predecessor ended, the successor is new
 #: (CSK -> CZE, SVK); secession: the successor broke away, the predecessor went on.
@@ -70,6 +76,8 @@ class CuratedDataset:
     """What :func:`load_curated` produces: quads, and the datasets' versions and dates."""
 
     quads: list[Quad] = field(default_factory=list)
+    #: subject IRI -> "file:line" of the row that defined it, for validation reports
+    origins: dict[str, str] = field(default_factory=dict)
     version: str | None = None
     current_as_of: PartialDate | None = None
 
@@ -97,14 +105,18 @@ class _Registry:
 
 
 class _Builder:
-    """Collects the quads of one directory into its named graph."""
+    """Collects the quads of one directory into its named graph, and where each subject came from."""
 
-    def __init__(self, graph: NamedNode, out: list[Quad]) -> None:
+    def __init__(self, graph: NamedNode, out: list[Quad], origins: dict[str, str]) -> None:
         self.graph = graph
         self.out = out
+        self.origins = origins
+        self.row: Row | None = None
 
     def add(self, s: NamedNode, p: NamedNode, o: NamedNode | Literal) -> None:
         self.out.append(Quad(s, p, o, self.graph))
+        if self.row is not None and s.value not in self.origins:
+            self.origins[s.value] = f"{self.row.file}:{self.row.line}"
 
     def text(self, s: NamedNode, p: NamedNode, value: str, *, lang: str | None = None) -> None:
         if value:
@@ -176,7 +188,7 @@ _TABLES: list[tuple[str, tuple[str, ...], tuple[str, ...]]] = [
     ("frameworks.csv", ("code", "label"), ("org", "definition", "source")),
     ("events.csv", ("code", "name", "kind", "start", "source"), ("org", "end", "place")),
     ("partnerships.csv", ("id", "partner", "counterpart", "framework", "source"), ("note",)),
-    ("memberships.csv", ("org", "member", "role", "start", "source"), ("end", "note")),
+    ("memberships.csv", ("org", "member", "role", "start", "source"), ("end", "end_reason", "note")),
     ("partnership_steps.csv", ("partnership", "status", "source"), ("start", "end", "note")),
     ("partnership_topics.csv", ("partnership", "topic", "source"), ()),
     ("participations.csv", ("event", "participant", "role", "source"), ("note",)),
@@ -188,6 +200,9 @@ _TABLES: list[tuple[str, tuple[str, ...], tuple[str, ...]]] = [
 ]
 
 _ACTORS = ("state", "org")
+
+#: How many problems are collected before loading stops.
+MAX_ERRORS = 50
 
 
 class _Loader:
@@ -216,7 +231,7 @@ class _Loader:
     def sources_csv(self, b: _Builder, row: Row) -> None:
         s = self.registry.define("source", row.get("id"), row)
         kind = _choice(row, "kind", SOURCE_KINDS)
-        b.add(s, TYPE, al("Source"))
+        b.add(s, TYPE, al(SOURCE_CLASSES[kind]))
         b.text(s, al("code"), row.get("id"))
         b.text(s, al("sourceKind"), kind)
         b.text(s, NamedNode(_DCT + "publisher"), row.get("publisher"))
@@ -243,7 +258,7 @@ class _Loader:
         b.add(s, IN_SCHEME, mint("scheme", "m49"))
         parent = row.get("parent")
         if parent:  # resolved once the whole table is read: parents may come later
-            self.deferred.append(lambda: b.add(s, BROADER, self.registry.resolve(("region",), parent, row, "parent")))
+            self.deferred.append(lambda: b.add(s, BROADER, self.registry.resolve(("region",), parent, row, "parent")))  # noqa: E501
         self.sources(b, s, row, required=False)
 
     def states_csv(self, b: _Builder, row: Row) -> None:
@@ -385,6 +400,26 @@ class _Loader:
         b.date(s, "end", end)
         b.text(s, al("note"), row.get("note"), lang="en")
         self.sources(b, s, row)
+        # The changes the spell records, as their own dated facts: accession (or the start of a
+        # suspension) and, where the table says why, the end.
+        if start is not None:
+            self._change(b, s, "start", "Suspension" if role == "suspended" else "Accession", start, row)
+        reason = row.get("end_reason")
+        if reason:
+            if reason not in END_REASONS:
+                raise row.error(f"end_reason {reason!r} is not one of: {', '.join(END_REASONS)}")
+            if end is None:
+                raise row.error("end_reason without an end date")
+            self._change(b, s, "end", END_REASONS[reason], end, row)
+
+    def _change(self, b: _Builder, membership: NamedNode, which: str, cls: str,
+                date: PartialDate, row: Row) -> None:
+        change = NamedNode(f"{membership.value}/{which}")
+        b.add(change, TYPE, al(cls))
+        b.add(change, al("ofMembership"), membership)
+        b.add(change, al("date"), Literal(date.first_day().isoformat(), datatype=XSD_DATE))
+        b.add(change, al("datePrecision"), al(date.precision))
+        self.sources(b, change, row)
 
     def partnership_steps_csv(self, b: _Builder, row: Row) -> None:
         partnership = self.registry.resolve(("partnership",), row.get("partnership"), row, "partnership")
@@ -510,9 +545,11 @@ def load_curated(
     Raises
     ------
     DataError
-        For the first problem found, with file and line.
+        With file and line of the problem; when several rows have problems, one message lists
+        them all (up to :data:`MAX_ERRORS`), each with its file and line.
     """
     loader = _Loader(vocabulary)
+    errors: list[DataError] = []
     directories = list(directories)
     for directory, _ in directories:
         if not directory.is_dir():
@@ -520,15 +557,35 @@ def load_curated(
     for table, required, optional in _TABLES:
         handler = getattr(loader, table.replace(".", "_"))
         for directory, name in directories:
-            builder = _Builder(curated_graph(name), loader.result.quads)
+            builder = _Builder(curated_graph(name), loader.result.quads, loader.result.origins)
             for path in _table_files(directory, table):
                 if progress:
                     progress(f"reading {path}")
-                for row in read_table(path, required=required, optional=optional):
-                    handler(builder, row)
+                try:
+                    for row in read_table(path, required=required, optional=optional):
+                        builder.row = row
+                        try:
+                            handler(builder, row)
+                        except DataError as error:
+                            errors.append(error)
+                except DataError as error:  # the file itself: header, encoding, CSV syntax
+                    errors.append(error)
+                if len(errors) >= MAX_ERRORS:
+                    break
+            builder.row = None
         for resolve in loader.deferred:
-            resolve()
+            try:
+                resolve()
+            except DataError as error:
+                errors.append(error)
         loader.deferred.clear()
+    if len(errors) == 1:
+        raise errors[0]
+    if errors:
+        shown = "\n  ".join(str(e) for e in errors[:MAX_ERRORS])
+        more = " (showing the first)" if len(errors) >= MAX_ERRORS else ""
+        raise DataError(f"{len(errors)} problems in the tables{more}:\n  {shown}")
     for directory, name in directories:
-        loader.dataset_toml(_Builder(curated_graph(name), loader.result.quads), directory, name)
+        builder = _Builder(curated_graph(name), loader.result.quads, loader.result.origins)
+        loader.dataset_toml(builder, directory, name)
     return loader.result
