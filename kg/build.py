@@ -93,7 +93,8 @@ def build(
 
         if progress:
             progress("validating")
-        validate_quads(ontology + curated.quads, curated.origins)
+        inputs = fingerprint(ontology_dir(), *(d for d, _ in directories))
+        validate_quads(ontology + curated.quads, curated.origins, inputs=inputs)
     meta = {
         "fingerprint": packaged_fingerprint(),
         "dataset_version": curated.version,

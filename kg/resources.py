@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import hashlib
-from functools import cache
 from pathlib import Path
 
 __all__ = ["resource_dir", "ontology_dir", "data_dir", "queries_dir", "fingerprint"]
@@ -37,7 +36,6 @@ def queries_dir() -> Path:
     return resource_dir("queries")
 
 
-@cache
 def fingerprint(*dirs: Path) -> str:
     """A digest of the files under ``dirs`` (names and contents) and the code version.
 
