@@ -29,6 +29,15 @@ def store_option(function: Callable[..., Any]) -> Callable[..., Any]:
                         help=STORE_HELP)(function)
 
 
+def remote_write_options(function: Callable[..., Any]) -> Callable[..., Any]:
+    """``--update-url`` and ``--gsp-url``: where a command that writes sends a remote store's
+    updates and uploads (defaults: the query URL with /query replaced by /update, /store)."""
+    function = click.option("--gsp-url", "gsp_url", envvar="KG_GSP_URL", default=None, metavar="URL",
+                            help="Graph Store Protocol endpoint of a remote store (env KG_GSP_URL).")(function)
+    return click.option("--update-url", "update_url", envvar="KG_UPDATE_URL", default=None, metavar="URL",
+                        help="SPARQL Update endpoint of a remote store (env KG_UPDATE_URL).")(function)
+
+
 def _open(location: str | None):
     from kg.store import open_store
 
@@ -96,25 +105,28 @@ def main(ctx: click.Context, debug: bool) -> None:
               help="An extra directory of tables in the curated format (repeatable).")
 @click.option("--no-validate", is_flag=True, help="Skip the SHACL validation (not recommended).")
 @store_option
-def build(data_dirs: tuple[str, ...], no_validate: bool, store: str | None) -> None:
+@remote_write_options
+def build(data_dirs: tuple[str, ...], no_validate: bool, store: str | None,
+          update_url: str | None = None, gsp_url: str | None = None) -> None:
     """Build the ontology and the curated data into the store, validated and atomically.
 
     Only the graphs the build owns are replaced; loaded and imported graphs stay. A failed
     build leaves the previous store as it was.
 
     \b
-    Example:
+    Examples:
       kg build --store ./kg-store
+      kg build --store http://127.0.0.1:7878/query
     """
     from pathlib import Path
 
     from kg.build import build as run_build
     from kg.stats import store_stats
-    from kg.store import resolve_location
+    from kg.store import open_store, resolve_location
 
-    location = resolve_location(store)
+    location = resolve_location(store, update_url=update_url, gsp_url=gsp_url)
     result = run_build(location, data_dirs=[Path(d) for d in data_dirs], validate=not no_validate)
-    opened = result if result is not None else _open(str(location.path))
+    opened = result if result is not None else open_store(location, note=_note)
     stats = store_stats(opened)
     _note(f"built {location}: {stats.triples} triples in {len(stats.graphs)} graphs "
           f"(dataset {stats.dataset_version}, current as of {stats.current_as_of})")
@@ -140,9 +152,11 @@ def _parse_params(params: tuple[tuple[str, str], ...]) -> dict[str, str]:
               help="Output format (default: table on a terminal, csv otherwise; Turtle for CONSTRUCT).")
 @click.option("--allow-update", is_flag=True, help="Allow SPARQL updates.")
 @click.option("--allow-network", is_flag=True, help="Allow SERVICE, LOAD and FROM <url> (network access).")
+@click.option("--timeout", default=60.0, show_default=True, type=click.FloatRange(min=0, min_open=True),
+              metavar="SECONDS", help="Stop the query after this many seconds.")
 @store_option
 def query(query_text: str, params: tuple[tuple[str, str], ...], at: str | None, fmt: str | None,
-          allow_update: bool, allow_network: bool, store: str | None) -> None:
+          allow_update: bool, allow_network: bool, store: str | None, timeout: float = 60.0) -> None:
     """Run a catalogue query by name, a .rq file, '-' (stdin) or SPARQL text.
 
     \b
@@ -161,7 +175,7 @@ def query(query_text: str, params: tuple[tuple[str, str], ...], at: str | None, 
         raise click.UsageError("give the date once: --at or -p at")
     opened = _open(store)
     result = run_query(opened, query_text, values, at=at, allow_update=allow_update,
-                       allow_network=allow_network)
+                       allow_network=allow_network, timeout=timeout)
     if result.kind == "ask":
         click.echo("true" if result.boolean else "false")
     elif result.kind == "graph":
@@ -235,26 +249,38 @@ def export(fmt: str | None, output: str | None, store: str | None) -> None:
 
 
 @main.command()
-@click.option("-o", "--output", default="alignments.html", show_default=True,
-              type=click.Path(dir_okay=False), help="The HTML file to write.")
+@click.option("-o", "--output", default=None, type=click.Path(dir_okay=False),
+              help="The file to write (default: alignments.html, or alignments.png/.svg).")
+@click.option("--format", "fmt", default=None, type=click.Choice(["html", "png", "svg"]),
+              help="html: the interactive page (default); png, svg: a static picture "
+                   "(default: from the -o extension).")
 @click.option("--focus", default=None, metavar="CODE", help="Show only the neighbourhood of this state or organisation.")
 @click.option("--depth", default=1, show_default=True, type=click.IntRange(0, 10),
-              help="How many edges away from --focus to go.")
+              help="How many edges away from --focus to go (not through universal "
+                   "organisations such as the UN).")
 @click.option("--org", "orgs", multiple=True, metavar="CODE", help="Keep only edges touching this organisation (repeatable).")
 @click.option("--at", default=None, metavar="DATE", help="Show the graph as of this date (default: the whole history).")
 @store_option
-def viz(output: str, focus: str | None, depth: int, orgs: tuple[str, ...], at: str | None,
-        store: str | None) -> None:
-    """Write a self-contained interactive HTML graph (works offline: no CDN).
+def viz(output: str | None, fmt: str | None, focus: str | None, depth: int, orgs: tuple[str, ...],
+        at: str | None, store: str | None) -> None:
+    """Write a self-contained interactive HTML graph (works offline: no CDN), or a picture.
+
+    The page has a legend, a search box, filters by link kind and by node kind, and a year
+    slider; above a few hundred nodes the positions are computed beforehand (seeded), so that
+    the whole world opens within seconds. --format png/svg draws the same graph with matplotlib.
 
     \b
     Examples:
       kg viz -o alignments.html
       kg viz --focus NZL --depth 2 -o nz.html
+      kg viz --focus NZL --depth 2 --format png -o docs/nz.png
     """
     from kg.network import alignment_network, ego_network, restrict_to_orgs
-    from kg.viz import write_html
 
+    if fmt is None:
+        suffix = os.path.splitext(output or "")[1].lower().lstrip(".")
+        fmt = suffix if suffix in ("png", "svg") else "html"
+    output = output or f"alignments.{fmt}"
     graph = alignment_network(_open(store), at=at)
     if orgs:
         graph = restrict_to_orgs(graph, list(orgs))
@@ -262,8 +288,264 @@ def viz(output: str, focus: str | None, depth: int, orgs: tuple[str, ...], at: s
     if focus:
         graph = ego_network(graph, focus, depth)
         title += f": {focus} (depth {depth})"
-    write_html(graph, output, title=title)
+    if at:
+        title += f", as of {at}"
+    if fmt == "html":
+        from kg.viz import write_html
+
+        write_html(graph, output, title=title)
+    else:
+        from kg.viz import write_picture
+
+        write_picture(graph, output, fmt=fmt, title=title, highlight=focus)
     _note(f"wrote {output}: {graph.number_of_nodes()} nodes, {graph.number_of_edges()} edges")
+
+
+_TABLE_FORMATS = ["table", "csv", "tsv", "json", "jsonl", "markdown"]
+
+
+def _write_table(table: Any, fmt: str | None, output: str | None = None) -> None:
+    """Write a :class:`kg.analysis.Table` (its notes to stderr) to stdout or ``output``."""
+    from kg.formats import write_rows
+
+    for message in table.notes:
+        _note(message)
+    if output is None:
+        write_rows(sys.stdout, table.columns, table.rows, fmt or _default_table_format())
+        return
+    with open(output, "w", encoding="utf-8", newline="") as handle:
+        write_rows(handle, table.columns, table.rows, fmt or "csv")
+    _note(f"wrote {output}: {len(table.rows)} rows")
+
+
+def _write_chunks(out: Any, columns: list[str], chunks: Any, fmt: str) -> int:
+    """Write rows arriving in chunks without holding them all (except for table and json)."""
+    import io
+
+    from kg.formats import write_rows
+
+    if fmt in ("table", "json"):
+        rows = [row for chunk in chunks for row in chunk]
+        write_rows(out, columns, rows, fmt)
+        return len(rows)
+    if fmt == "csv":  # the common case for millions of rows: straight to the csv module
+        import csv
+
+        writer = csv.writer(out, lineterminator="\n")
+        writer.writerow(columns)
+        count = 0
+        for chunk in chunks:
+            writer.writerows(chunk)
+            count += len(chunk)
+        return count
+    header_lines = {"csv": 1, "tsv": 1, "markdown": 2, "jsonl": 0}[fmt]
+    count = 0
+    for chunk in chunks:
+        if count == 0:
+            write_rows(out, columns, chunk, fmt)
+        else:
+            buffer = io.StringIO()
+            write_rows(buffer, columns, chunk, fmt)
+            text = buffer.getvalue()
+            out.write(text.split("\n", header_lines)[header_lines] if header_lines else text)
+        count += len(chunk)
+    if count == 0:
+        write_rows(out, columns, [], fmt)
+    return count
+
+
+@main.command()
+@click.option("--projection", default="all", show_default=True,
+              type=click.Choice(["all", "memberships", "partnerships", "alignment"]),
+              help="all: memberships, partnerships and stances; memberships: the bipartite "
+                   "member-organisation graph; partnerships; alignment: the weighted "
+                   "state-state graph of shared commitments.")
+@click.option("--at", default=None, metavar="DATE", help="The day (default: the dataset's 'current as of' day).")
+@click.option("--format", "fmt", default=None, type=click.Choice(["graphml", "gexf", "json"]),
+              help="graphml (default), gexf or node-link json; default from the -o extension.")
+@click.option("-o", "--output", default=None, type=click.Path(dir_okay=False),
+              help="Write to this file instead of standard output.")
+@store_option
+def network(projection: str, at: str | None, fmt: str | None, output: str | None,
+            store: str | None) -> None:
+    """Export a NetworkX projection of the graph as of a day, for Gephi, Cytoscape and igraph.
+
+    GraphML and GEXF keep every node and edge attribute (codes, names, kinds, roles, dates,
+    sources), with "" for a missing value; json is NetworkX's node-link format.
+
+    \b
+    Examples:
+      kg network --at 2024-04-05 -o alignments.graphml
+      kg network --projection alignment --at 1990 --format gexf -o 1990.gexf
+    """
+    from kg.network import projection as project
+    from kg.network import write_graph
+
+    if fmt is None:
+        suffix = os.path.splitext(output or "")[1].lower().lstrip(".")
+        fmt = suffix if suffix in ("graphml", "gexf", "json") else "graphml"
+    graph = project(_open(store), projection, at=at)
+    if output is None:
+        write_graph(graph, sys.stdout.buffer, fmt)
+        return
+    with open(output, "wb") as handle:
+        write_graph(graph, handle, fmt)
+    _note(f"wrote {output}: {graph.number_of_nodes()} nodes, {graph.number_of_edges()} edges "
+          f"({projection}, {graph.graph['at']})")
+
+
+@main.command()
+@click.argument("states", nargs=-1, metavar="[A B]")
+@click.option("--all", "every", is_flag=True, help="Every pair of states in existence (instead of A B).")
+@click.option("--at", default=None, metavar="DATE", help="One day (default: the dataset's 'current as of' day).")
+@click.option("--from", "first", default=None, type=click.IntRange(1, 9999), metavar="YEAR",
+              help="First year (each year as of 31 December).")
+@click.option("--to", "last", default=None, type=click.IntRange(1, 9999), metavar="YEAR",
+              help="Last year (inclusive).")
+@click.option("--metric", default="absolute", show_default=True, type=click.Choice(["absolute", "squared"]),
+              help="Distance between tie levels, for both scores.")
+@click.option("--format", "fmt", default=None, type=click.Choice(_TABLE_FORMATS),
+              help="Output format (default: table on a terminal, csv otherwise or with -o).")
+@click.option("-o", "--output", default=None, type=click.Path(dir_okay=False),
+              help="Write to this file instead of standard output.")
+@store_option
+def align(states: tuple[str, ...], every: bool, at: str | None, first: int | None,
+          last: int | None, metric: str, fmt: str | None, output: str | None,
+          store: str | None) -> None:
+    """Alignment of states: S-score and Cohen's kappa of their alliance portfolios.
+
+    A state's portfolio is its tie level to every state in existence (3 defence pact, 2
+    neutrality or non-aggression, 1 consultation or entente, 0 none; 3 to itself), from the
+    commitments it shares through organisations; a year is taken on 31 December. S = 1 - 2d/dmax
+    (Signorino and Ritter 1999); kappa is Cohen's weighted kappa (Häge 2011). Scores have 4
+    decimals; see docs/analysis.md.
+
+    \b
+    Examples:
+      kg align NZL AUS --from 2000 --to 2024 --format csv
+      kg align NZL AUS --at 2024-04-05
+      kg align --all --from 1946 --to 2024 -o dyads.csv
+    """
+    from kg.analysis import align as align_pair
+    from kg.analysis import align_all
+
+    if every == bool(states) or (not every and len(states) != 2):
+        raise click.UsageError("give two states A B, or --all")
+    opened = _open(store)
+    if not every:
+        _write_table(align_pair(opened, states[0], states[1], at=at, start=first, end=last,
+                                metric=metric, digits=4), fmt, output)
+        return
+    columns, chunks = align_all(opened, at=at, start=first, end=last, metric=metric, digits=4)
+    if output is None:
+        _write_chunks(sys.stdout, columns, chunks, fmt or _default_table_format())
+        return
+    with open(output, "w", encoding="utf-8", newline="") as handle:
+        count = _write_chunks(handle, columns, chunks, fmt or "csv")
+    _note(f"wrote {output}: {count} rows")
+
+
+@main.group()
+def analyse() -> None:
+    """Blocs, centrality, chains of alignment and changes, as tables (see docs/analysis.md).
+
+    \b
+    Examples:
+      kg analyse blocs --at 2024-04-05
+      kg analyse centrality --at 1990 --format csv
+      kg analyse path NZL NOR --at 2024-04-05
+      kg analyse changes --from 2022 --to 2024 --org NATO
+    """
+
+
+def _rounded(table: Any, digits: int = 4) -> Any:
+    table.rows = [[round(v, digits) if isinstance(v, float) else v for v in row] for row in table.rows]
+    return table
+
+
+_at_option = click.option("--at", default=None, metavar="DATE",
+                          help="The day (default: the dataset's 'current as of' day).")
+_format_option = click.option("--format", "fmt", default=None, type=click.Choice(_TABLE_FORMATS),
+                              help="Output format (default: table on a terminal, csv otherwise).")
+_universal_option = click.option("--include-universal", is_flag=True,
+                                 help="Keep organisations whose kind gives no tie (the UN, the OECD).")
+
+
+@analyse.command()
+@_at_option
+@click.option("--seed", default=7, show_default=True, type=int, help="Seed of the Louvain method.")
+@click.option("--resolution", default=1.0, show_default=True, type=float,
+              help="Louvain resolution: above 1 gives more, smaller blocs.")
+@_format_option
+@store_option
+def blocs(at: str | None, seed: int, resolution: float, fmt: str | None, store: str | None) -> None:
+    """Blocs of states: Louvain communities of the weighted alignment graph (reproducible).
+
+    \b
+    Example:
+      kg analyse blocs --at 1990 --seed 7
+    """
+    from kg.analysis import blocs as find_blocs
+
+    _write_table(find_blocs(_open(store), at=at, seed=seed, resolution=resolution), fmt)
+
+
+@analyse.command()
+@_at_option
+@_universal_option
+@_format_option
+@store_option
+def centrality(at: str | None, include_universal: bool, fmt: str | None, store: str | None) -> None:
+    """Degree, betweenness and eigenvector centrality of states and organisations.
+
+    \b
+    Example:
+      kg analyse centrality --at 2024-04-05 --format csv | head
+    """
+    from kg.analysis import centrality as measure
+
+    _write_table(_rounded(measure(_open(store), at=at, include_universal=include_universal)), fmt)
+
+
+@analyse.command()
+@click.argument("a")
+@click.argument("b")
+@_at_option
+@_universal_option
+@_format_option
+@store_option
+def path(a: str, b: str, at: str | None, include_universal: bool, fmt: str | None,
+         store: str | None) -> None:
+    """The shortest chain of alignment from A to B through memberships and partnerships.
+
+    \b
+    Example:
+      kg analyse path NZL NOR --at 2024-04-05
+    """
+    from kg.analysis import alignment_path
+
+    _write_table(alignment_path(_open(store), a, b, at=at, include_universal=include_universal), fmt)
+
+
+@analyse.command()
+@click.option("--from", "since", required=True, metavar="DATE", help="Changes after this day (a year means its end).")
+@click.option("--to", "until", default=None, metavar="DATE",
+              help="Up to this day (default: the dataset's 'current as of' day).")
+@click.option("--state", default=None, metavar="CODE", help="Only this actor's changes.")
+@click.option("--org", default=None, metavar="CODE", help="Only changes with this organisation.")
+@_format_option
+@store_option
+def changes(since: str, until: str | None, state: str | None, org: str | None, fmt: str | None,
+            store: str | None) -> None:
+    """What changed between two days: joined, left, partnership steps, with sources.
+
+    \b
+    Example:
+      kg analyse changes --from 2022 --to 2024 --org NATO
+    """
+    from kg.analysis import changes as list_changes
+
+    _write_table(list_changes(_open(store), since, until, state=state, org=org), fmt)
 
 
 @main.command()
@@ -384,6 +666,176 @@ def normalise(check: bool) -> None:
     if check and stale:
         raise KgError(f"{len(stale)} ontology file(s) not normalised: run `kg ontology normalise`")
 
+
+@main.command("import")
+@click.argument("source", type=click.Choice(["atop", "cow-alliances", "cow-igo", "cow-states", "wikidata"]))
+@click.argument("file", type=click.Path(exists=True, dir_okay=False))
+@click.option("--strict", is_flag=True,
+              help="Make every problem (unmatched code, bad row) an error: exit 1, import nothing.")
+@store_option
+def import_(source: str, file: str, strict: bool, store: str | None) -> None:
+    """Import a standard dataset file (ATOP, COW, Wikidata) into its own named graph.
+
+    Re-importing a file replaces its graph and changes nothing else. Unmatched codes and bad
+    rows are reported on stderr with their line and left out; --strict makes them errors.
+    The mapping of each dataset to the ontology is in docs/importers.md.
+
+    \b
+    Examples:
+      kg import atop atop-v4.01-member-level.csv --store ./kg-store
+      kg import cow-states cow-statelist2024.csv --strict
+      kg import wikidata p463-results.json
+    """
+    from kg.importer import import_file
+
+    bar: Any = None
+
+    def progress(done: int, total: int) -> None:
+        nonlocal bar
+        if bar is None:
+            if total < 2000:
+                return
+            bar = click.progressbar(length=total, label=f"reading {os.path.basename(file)}",
+                                    file=sys.stderr)
+            bar.__enter__()
+        bar.update(done - bar.pos)
+
+    def report(issue: Any) -> None:
+        click.echo(f"kg: warning: {issue}", err=True)
+
+    try:
+        result = import_file(source, file, store, strict=strict, report=report, progress=progress,
+                             note=_note)
+    finally:
+        if bar is not None:
+            bar.__exit__(None, None, None)
+    counts = ", ".join(f"{n} {what}" for what, n in result.counts.items())
+    warnings = f"; {len(result.issues)} warning(s)" if result.issues else ""
+    _note(f"imported {file} ({result.dataset.title}, version {result.dataset.version}): "
+          f"{result.rows} rows, {counts}; {result.triples} triples in graph <{result.graph}>{warnings}")
+
+
+
+@main.command()
+@click.argument("files", nargs=-1, required=True, type=click.Path(exists=True, dir_okay=False))
+@click.option("--graph", default=None, metavar="IRI",
+              help="Load into this named graph (an IRI, or a short name under .../graph/); "
+                   "default: one per file, .../graph/load/<file name>.")
+@click.option("--format", "fmt", default=None,
+              type=click.Choice(["turtle", "ntriples", "nquads", "trig", "jsonld", "rdfxml"]),
+              help="The RDF syntax (default: from each file's extension).")
+@store_option
+@remote_write_options
+def load(files: tuple[str, ...], graph: str | None, fmt: str | None, store: str | None,
+         update_url: str | None = None, gsp_url: str | None = None) -> None:
+    """Load RDF files, each into its own named graph (quad syntaxes keep their graphs).
+
+    Re-loading a file replaces its graph; other graphs stay. All files are written at once:
+    a syntax error (reported with file and line) leaves the store unchanged. A missing store
+    is created, empty (without the packaged data). The file name, SHA-256 and syntax are kept
+    (see `kg graphs`).
+
+    \b
+    Examples:
+      kg load extra.ttl --store ./kg-store
+      kg load dump.nq other.jsonld --store http://127.0.0.1:7878/query
+      kg load partners.rdf --graph https://example.org/graph/partners
+    """
+    from kg.graphs import load_files, short_name
+    from kg.rdfio import rdf_format
+    from kg.store import resolve_location
+
+    location = resolve_location(store, update_url=update_url, gsp_url=gsp_url)
+    chosen = (lambda path: rdf_format(fmt)) if fmt else None
+    loaded = load_files(location, files, graph=graph, fmt=chosen)
+    for rdf in loaded:
+        graphs = sorted(rdf.triples.items()) or [(rdf.graph, 0)]
+        where = (short_name(graphs[0][0]) if len(graphs) == 1
+                 else ", ".join(f"{short_name(g)} ({n})" for g, n in graphs))
+        _note(f"loaded {rdf.path}: {rdf.total} triples into {where}")
+
+
+@main.command()
+@click.option("--format", "fmt", default=None,
+              type=click.Choice(["table", "csv", "tsv", "json", "jsonl", "markdown"]),
+              help="Output format (default: table on a terminal, csv otherwise).")
+@store_option
+def graphs(fmt: str | None, store: str | None) -> None:
+    """List the named graphs: short name, source (build, load or import) and triples.
+
+    \b
+    Example:
+      kg graphs --store ./kg-store --format csv
+    """
+    from kg.formats import write_rows
+    from kg.graphs import GRAPH_COLUMNS, graph_rows
+
+    write_rows(sys.stdout, GRAPH_COLUMNS, graph_rows(_open(store)), fmt or _default_table_format())
+
+
+@main.command()
+@click.argument("graph")
+@store_option
+@remote_write_options
+def drop(graph: str, store: str | None, update_url: str | None = None, gsp_url: str | None = None) -> None:
+    """Remove one named graph (its IRI, or its short name as `kg graphs` shows it).
+
+    Atomic; a graph that does not exist is an error (exit 1).
+
+    \b
+    Example:
+      kg drop load/extra.ttl --store ./kg-store
+    """
+    from kg.graphs import drop_graph
+    from kg.store import open_store, resolve_location
+
+    location = resolve_location(store, update_url=update_url, gsp_url=gsp_url)
+    removed = drop_graph(open_store(location, note=_note), graph)
+    _note(f"dropped {removed}")
+
+
+@main.command()
+@click.option("--host", default="127.0.0.1", show_default=True, help="The address to listen on.")
+@click.option("--port", default=7878, show_default=True, type=click.IntRange(0, 65535),
+              help="The port (0: any free port).")
+@click.option("--timeout", default=60.0, show_default=True, type=click.FloatRange(min=0, min_open=True),
+              metavar="SECONDS", help="Stop a query after this many seconds (HTTP 503).")
+@click.option("--max-rows", default=100_000, show_default=True, type=click.IntRange(min=1),
+              help="Refuse answers with more rows or triples (HTTP 500 with a message).")
+@click.option("--max-bytes", default=100_000_000, show_default=True, type=click.IntRange(min=1),
+              help="Refuse answers larger than this (HTTP 500 with a message).")
+@store_option
+def serve(host: str, port: int, timeout: float, max_rows: int, max_bytes: int, store: str | None) -> None:
+    """Serve the store read-only over the SPARQL 1.1 Protocol at /query and /sparql.
+
+    GET or POST (application/sparql-query, or a form); results in JSON, XML, CSV or TSV,
+    graphs in Turtle, N-Triples, RDF/XML or JSON-LD (Accept header). Updates are refused
+    (403), and so are SERVICE, LOAD and FROM <url> (400). One line per request on stderr.
+
+    \b
+    Example:
+      kg serve --store ./kg-store --port 7878
+      curl -H 'Accept: text/csv' --data-urlencode 'query=SELECT * WHERE { ?s ?p ?o } LIMIT 3' http://127.0.0.1:7878/query
+    """
+    import signal
+
+    from kg.serve import ServeOptions, make_server
+    from kg.store import resolve_location
+
+    location = resolve_location(store)
+    if location.is_default:
+        _open(store)  # the per-user store is built on first use
+    server = make_server(location, host=host, port=port, log=_note,
+                         options=ServeOptions(timeout=timeout, max_rows=max_rows, max_bytes=max_bytes))
+    bound_host, bound_port = server.server_address[:2]
+    _note(f"kg: serving {location} read-only at http://{bound_host}:{bound_port}/query (Ctrl-C stops)")
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
+    try:
+        server.serve_forever()
+    except KeyboardInterrupt:
+        pass
+    finally:
+        server.server_close()
 
 if __name__ == "__main__":  # pragma: no cover
     main()

@@ -1,25 +1,108 @@
-"""Projections of the RDF graph into NetworkX.
+"""Projections of the RDF graph into NetworkX, each as of a date.
 
-The alignment network is a :class:`networkx.MultiDiGraph`: nodes are states and organisations
-(keyed by code), edges are memberships (member -> organisation), partnerships (partner ->
-counterpart) and stances (actor -> party), each with its label, dates and sources.
+Four projections, all keyed by code (``"NZL"``, ``"NATO"``):
+
+- :func:`alignment_network`: memberships (member -> organisation), partnerships (partner ->
+  counterpart) and stances (actor -> party) in one :class:`networkx.MultiDiGraph`, the whole history
+  or as of a date; this is what ``kg viz`` draws;
+- :func:`membership_graph`: the bipartite state-organisation graph of memberships in force on a day;
+- :func:`partnership_graph`: the partnerships in force on a day, one edge per framework;
+- :func:`alignment_graph`: the weighted state-state graph of shared commitments on a day.
+
+:func:`write_graph` writes any of them as GraphML, GEXF or node-link JSON for Gephi, Cytoscape and
+igraph. Nothing here imports numpy: the heavy analytics live in :mod:`kg.analysis`.
+
+Examples
+--------
+>>> from kg.store import open_store                        # doctest: +SKIP
+>>> g = membership_graph(open_store("memory"), at="1990")   # doctest: +SKIP
+>>> sorted(g["NATO"])[:3]                                   # doctest: +SKIP
+['BEL', 'CAN', 'DEU']
 """
 
 from __future__ import annotations
 
+import datetime as dt
+import json
+from collections import defaultdict
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
 from functools import cache
+from itertools import combinations
 from pathlib import Path
+from typing import IO, TYPE_CHECKING, Any, Final, cast
 
 import networkx as nx
 
 from kg.dates import PartialDate, parse_date
 from kg.errors import UsageError
-from kg.query import value_of
+from kg.query import current_as_of, value_of
 from kg.store import Store
 
-__all__ = ["alignment_network", "ego_network", "restrict_to_orgs", "in_force"]
+if TYPE_CHECKING:
+    from pyoxigraph import QuerySolutions
+
+__all__ = [
+    "FULL_ROLES",
+    "GRAPH_FORMATS",
+    "PROJECTIONS",
+    "TIE_LEVELS",
+    "Commitment",
+    "alignment_graph",
+    "alignment_network",
+    "commitments",
+    "ego_network",
+    "in_force",
+    "membership_graph",
+    "partnership_graph",
+    "projection",
+    "resolve_day",
+    "restrict_to_orgs",
+    "state_periods",
+    "tie_level",
+    "write_graph",
+]
 
 _SPARQL = Path(__file__).resolve().parent / "sparql"
+
+#: The tie level a shared commitment of each kind gives two states (the scale of the COW alliance
+#: types as used by Signorino and Ritter 1999): 3 defence pact, 2 neutrality or non-aggression,
+#: 1 consultation or entente, 0 none. Organisation kinds first (see docs/analysis.md for why each
+#: has its level; a COW IGO or an imported ATOP/COW alliance gives none by its kind), then the
+#: treaty obligations that imported memberships carry (``kg/sparql/alignment_commitments.rq``).
+#: A kind not listed here gives no tie.
+TIE_LEVELS: Final[Mapping[str, int]] = {
+    "collective-defence-alliance": 3,
+    "security-partnership": 1,
+    "intelligence-alliance": 1,
+    "political-economic-union": 1,
+    "regional-organisation": 1,
+    "forum": 1,
+    "treaty-organisation": 0,
+    "intergovernmental-organisation": 0,
+    "formal-alliance": 0,
+    "defence": 3,
+    "offence": 3,
+    "neutrality": 2,
+    "non-aggression": 2,
+    "consultation": 1,
+    "entente": 1,
+}
+#: The membership roles that share an organisation's commitments with the other members.
+FULL_ROLES: Final = ("member", "founding member")
+#: The projections :func:`projection` knows, by name.
+PROJECTIONS: Final = ("all", "memberships", "partnerships", "alignment")
+#: The file formats of :func:`write_graph`.
+GRAPH_FORMATS: Final = ("graphml", "gexf", "json")
+
+
+def tie_level(kind: str | None) -> int:
+    """The tie level of a commitment kind (:data:`TIE_LEVELS`; 0 for an unknown kind).
+
+    >>> tie_level("collective-defence-alliance"), tie_level("forum"), tie_level("treaty-organisation")
+    (3, 1, 0)
+    """
+    return TIE_LEVELS.get(kind or "", 0)
 
 
 @cache
@@ -27,64 +110,174 @@ def _sparql(name: str) -> str:
     return (_SPARQL / f"{name}.rq").read_text(encoding="utf-8")
 
 
-def _rows(store: Store, name: str) -> list[dict[str, object]]:
-    result = store.query(_sparql(name))
+def _rows(store: Store, name: str) -> list[dict[str, Any]]:
+    result = cast("QuerySolutions", store.query(_sparql(name)))
     columns = [v.value for v in result.variables]
     return [{c: value_of(s[c]) for c in columns} for s in result]
 
 
-def in_force(start: str | None, end: str | None, day: PartialDate) -> bool:
-    """Whether a fact from ``start`` (inclusive) to ``end`` (exclusive) holds on ``day``'s last day."""
-    last = day.last_day()
-    if start is None or parse_date(start).first_day() > last:
+def _parse_at(at: str) -> PartialDate:
+    try:
+        return parse_date(at)
+    except ValueError as exc:
+        raise UsageError(f"--at: {exc}") from None
+
+
+def resolve_day(store: Store, at: str | None) -> dt.date:
+    """The day a projection describes: ``at``'s last day, or the dataset's "current as of" day.
+
+    Raises
+    ------
+    UsageError
+        If ``at`` is not ``YYYY``, ``YYYY-MM`` or ``YYYY-MM-DD``, or the store has no date.
+    """
+    if at is None:
+        at = current_as_of(store)
+        if at is None:
+            raise UsageError("the store has no 'current as of' date: give --at")
+    return _parse_at(at).last_day()
+
+
+def _first(text: str | None) -> dt.date | None:
+    return parse_date(text).first_day() if text else None
+
+
+def _holds(start: str | None, end: str | None, day: dt.date) -> bool:
+    first = _first(start)
+    if first is None or first > day:
         return False
-    return end is None or parse_date(end).first_day() > last
+    last = _first(end)
+    return last is None or last > day
+
+
+def in_force(start: str | None, end: str | None, day: PartialDate) -> bool:
+    """Whether a fact from ``start`` (inclusive) to ``end`` (exclusive) holds on ``day``'s last day.
+
+    >>> in_force("1949-08-24", None, parse_date("1990")), in_force("2023", "2024", parse_date("2024"))
+    (True, False)
+    """
+    return _holds(start, end, day.last_day())
+
+
+# --- nodes ------------------------------------------------------------------------------------
+
+
+def _node_rows(store: Store) -> dict[str, dict[str, Any]]:
+    """Nodes by IRI, each with its ``key`` in the projections: its code, unless another kind of
+    resource has the same code (a state ``NAM`` and an organisation ``NAM``): then the state keeps
+    the code and the other is keyed ``CODE@org`` (``CODE@territory``)."""
+    rows: dict[str, dict[str, Any]] = {}
+    for row in _rows(store, "network_nodes"):
+        rows.setdefault(row["iri"], row)
+    kinds: dict[str, set[str]] = defaultdict(set)
+    for row in rows.values():
+        kinds[row["code"]].add(row["kind"])
+    for row in rows.values():
+        shared = len(kinds[row["code"]]) > 1 and row["kind"] != "state"
+        suffix = "org" if row["kind"] == "organization" else row["kind"]
+        row["key"] = f"{row['code']}@{suffix}" if shared else row["code"]
+    return rows
+
+
+def _node_attrs(row: Mapping[str, Any], *, tooltip: bool = True) -> dict[str, Any]:
+    code = str(row["code"])
+    kind = str(row["kind"])
+    label = str(row["label"] or code)
+    attrs: dict[str, Any] = {
+        "kind": kind,
+        "label": label,
+        "code": code,
+        "org_kind": str(row["orgKind"] or ""),
+    }
+    if tooltip:
+        described = kind + (f": {row['orgKind']}" if row["orgKind"] else "")
+        period = ""
+        if row["start"] or row["end"]:
+            period = f"\n{row['start'] or '?'} – {row['end'] or ''}".rstrip()
+        attrs["tooltip"] = f"{label} ({code})\n{described}{period}"
+    return attrs
+
+
+def state_periods(store: Store) -> dict[str, tuple[str, dt.date | None, dt.date | None]]:
+    """Every state (not territories) with its English name and period of existence.
+
+    The period is ``(start, end)`` as first days (``end`` exclusive); ``None`` means the state
+    exists from before (or after) any date the data covers, as in the ``states`` catalogue query.
+    """
+    return {
+        row["code"]: (str(row["label"] or row["code"]), _first(row["start"]), _first(row["end"]))
+        for row in _node_rows(store).values()
+        if row["kind"] == "state"
+    }
+
+
+def _exists(period: tuple[Any, dt.date | None, dt.date | None], day: dt.date) -> bool:
+    _, start, end = period
+    return (start is None or start <= day) and (end is None or end > day)
+
+
+# --- the whole network (kg viz) ---------------------------------------------------------------
 
 
 def alignment_network(store: Store, *, at: str | None = None) -> nx.MultiDiGraph:
     """The membership, partnership and stance network, all of it or as of ``at``.
 
-    Node attributes: ``kind`` (``state`` or ``organization``), ``label``, ``code``,
+    Node attributes: ``kind`` (``state``, ``territory`` or ``organization``), ``label``, ``code``,
     ``org_kind``, ``tooltip``. Edge attributes: ``kind``, ``label``, ``start``, ``end``,
-    ``sources``, ``tooltip``. Nodes without any edge are left out.
+    ``sources``, ``tooltip``. Nodes without any edge are left out. Unlike the other projections,
+    ``at=None`` means the whole history (every spell, with its dates).
     """
-    day = None
-    if at is not None:
-        try:
-            day = parse_date(at)
-        except ValueError as exc:
-            raise UsageError(f"--at: {exc}") from None
+    day = _parse_at(at).last_day() if at is not None else None
     graph = nx.MultiDiGraph()
-    nodes = {row["code"]: row for row in _rows(store, "network_nodes")}
+    nodes = _node_rows(store)
     for row in _rows(store, "network_edges"):
-        if day is not None and not in_force(row["start"], row["end"], day):
+        if day is not None and not _holds(row["start"], row["end"], day):
             continue
-        for code in (row["source"], row["target"]):
-            if code not in graph and code in nodes:
-                node = nodes[code]
-                kind = str(node["kind"])
-                label = str(node["label"] or code)
-                tooltip = f"{label} ({code})\n{kind}" + (f": {node['orgKind']}" if node["orgKind"] else "")
-                graph.add_node(code, kind=kind, label=label, code=code,
-                               org_kind=node["orgKind"] or "", tooltip=tooltip)
-        if row["source"] not in graph or row["target"] not in graph:
+        if row["sourceIri"] not in nodes or row["targetIri"] not in nodes:
             continue
+        source, target = nodes[row["sourceIri"]], nodes[row["targetIri"]]
+        for node in (source, target):
+            if node["key"] not in graph:
+                graph.add_node(node["key"], **_node_attrs(node))
         period = f"from {row['start']}" if row["start"] else "start unknown"
         if row["end"]:
             period += f" until {row['end']}"
         tooltip = (f"{row['source']} -> {row['target']}: {row['kind']} ({row['label']})\n{period}"
                    f"\nsources: {row['sources'] or 'none'}")
-        graph.add_edge(row["source"], row["target"], kind=row["kind"], label=row["label"],
+        graph.add_edge(source["key"], target["key"], kind=row["kind"], label=row["label"],
                        start=row["start"] or "", end=row["end"] or "",
                        sources=row["sources"] or "", tooltip=tooltip)
     return graph
 
 
-def ego_network(graph: nx.MultiDiGraph, focus: str, depth: int) -> nx.MultiDiGraph:
-    """The part of ``graph`` within ``depth`` edges of ``focus`` (edges in either direction)."""
+def _is_universal(attrs: Mapping[str, Any]) -> bool:
+    return attrs.get("kind") == "organization" and tie_level(attrs.get("org_kind")) == 0
+
+
+def ego_network(graph: nx.Graph, focus: str, depth: int) -> nx.Graph:
+    """The part of ``graph`` within ``depth`` edges of ``focus`` (edges in either direction).
+
+    Organisations whose kind gives no tie (:data:`TIE_LEVELS` 0: the UN, the OECD) are included
+    when reached but not gone through, unless they are the focus: through a universal
+    organisation every state would be two steps from every other.
+    """
     if focus not in graph:
         raise UsageError(f"--focus: {focus!r} is not in the graph")
-    return nx.ego_graph(graph, focus, radius=depth, undirected=True).copy()
+    directed = graph.is_directed()
+    reached = {focus}
+    frontier = [focus]
+    for _ in range(depth):
+        following: list[str] = []
+        for node in frontier:
+            if node != focus and _is_universal(graph.nodes[node]):
+                continue
+            near = set(graph.successors(node)) | set(graph.predecessors(node)) if directed \
+                else set(graph.neighbors(node))
+            for other in sorted(near - reached):
+                reached.add(other)
+                following.append(other)
+        frontier = following
+    return graph.subgraph(reached).copy()
 
 
 def restrict_to_orgs(graph: nx.MultiDiGraph, orgs: list[str]) -> nx.MultiDiGraph:
@@ -92,6 +285,285 @@ def restrict_to_orgs(graph: nx.MultiDiGraph, orgs: list[str]) -> nx.MultiDiGraph
     missing = [o for o in orgs if o not in graph]
     if missing:
         raise UsageError(f"--org: not in the graph: {', '.join(missing)}")
-    keep = {o for o in orgs}
+    keep = set(orgs)
     edges = [(u, v, k) for u, v, k in graph.edges(keys=True) if u in keep or v in keep]
     return graph.edge_subgraph(edges).copy()
+
+
+# --- projections as of a day ------------------------------------------------------------------
+
+
+def membership_graph(store: Store, *, at: str | None = None) -> nx.Graph:
+    """The bipartite member-organisation graph of the memberships in force on a day.
+
+    Parameters
+    ----------
+    store : Store
+        The store to read.
+    at : str, optional
+        ``YYYY``, ``YYYY-MM`` or ``YYYY-MM-DD`` (a month or a year means its last day); default:
+        the dataset's "current as of" day.
+
+    Returns
+    -------
+    networkx.Graph
+        Nodes: states, territories and organisations with at least one membership that day, with
+        ``kind``, ``label``, ``code``, ``org_kind`` and ``bipartite`` (0 members, 1 organisations;
+        an organisation that is itself a member, like the EU in the G20, is on side 1). Edges:
+        ``kind`` (``"membership"``), ``member``, ``organization``, ``role`` (every role, observers
+        included), ``start``, ``end`` (``""`` while in force), ``sources``. The graph attribute
+        ``at`` is the day.
+
+    Raises
+    ------
+    UsageError
+        A malformed ``at``.
+    """
+    day = resolve_day(store, at)
+    graph = nx.Graph(projection="memberships", at=day.isoformat())
+    nodes = _node_rows(store)
+    for row in _rows(store, "network_edges"):
+        if row["kind"] != "membership" or not _holds(row["start"], row["end"], day):
+            continue
+        if row["sourceIri"] not in nodes or row["targetIri"] not in nodes:
+            continue
+        member, org = nodes[row["sourceIri"]]["key"], nodes[row["targetIri"]]["key"]
+        for iri, code in ((row["sourceIri"], member), (row["targetIri"], org)):
+            if code not in graph:
+                attrs = _node_attrs(nodes[iri], tooltip=False)
+                graph.add_node(code, **attrs, bipartite=int(attrs["kind"] == "organization"))
+        if graph.has_edge(member, org) and graph.edges[member, org]["start"] >= (row["start"] or ""):
+            continue  # two spells in force on one day: keep the later one
+        graph.add_edge(member, org, kind="membership", member=member, organization=org,
+                       role=row["label"], start=row["start"] or "", end=row["end"] or "",
+                       sources=row["sources"] or "")
+    return graph
+
+
+@dataclass(frozen=True)
+class _Partnership:
+    code: str
+    partner: str
+    counterpart: str
+    framework: str
+    steps: tuple[tuple[str | None, str | None, str, str], ...]  # (start, end, status, sources)
+    partner_iri: str = ""
+    counterpart_iri: str = ""
+
+
+def _partnerships(store: Store) -> list[_Partnership]:
+    grouped: dict[str, list[dict[str, Any]]] = defaultdict(list)
+    for row in _rows(store, "network_steps"):
+        grouped[row["partnership"]].append(row)
+    found = []
+    for code, rows in sorted(grouped.items()):
+        first = rows[0]
+        steps = tuple(
+            sorted(
+                ((r["start"], r["end"], r["status"], r["sources"] or "") for r in rows),
+                key=lambda s: (_first(s[0]) or dt.date.min, s[2]),
+            )
+        )
+        found.append(_Partnership(code, first["partner"], first["counterpart"], first["framework"],
+                                  steps, first["partnerIri"], first["counterpartIri"]))
+    return found
+
+
+def _status_on(partnership: _Partnership, day: dt.date) -> tuple[str, str, str] | None:
+    """(status, first start, end) on ``day``, or ``None`` before it began or after it ended."""
+    dated = [s for s in partnership.steps if s[0]]
+    if not dated or _first(dated[0][0]) > day:  # type: ignore[operator]
+        return None
+    current = [s for s in dated if _first(s[0]) <= day][-1]  # type: ignore[operator]
+    if current[2] == "ended":
+        return None
+    ended = next((s[0] for s in dated if s[2] == "ended"), None)
+    return current[2], str(dated[0][0]), str(ended or "")
+
+
+def partnership_graph(store: Store, *, at: str | None = None) -> nx.MultiGraph:
+    """The partnerships in force on a day: from their first dated step until an ``ended`` step.
+
+    Returns a :class:`networkx.MultiGraph` with one edge per partnership between the partner and
+    the counterpart (an organisation or a state), keyed by framework code. Edge attributes:
+    ``kind`` (``"partnership"``), ``partnership`` (its id), ``partner``, ``counterpart``,
+    ``framework``, ``status`` (the status on that day: ``proposed``, ``negotiating``,
+    ``concluded``, ``active`` or ``suspended``), ``start`` (the first step), ``end`` (``""``, or the
+    day an ``ended`` step is recorded for, after ``at``), ``sources``. Node attributes as in
+    :func:`membership_graph`, without ``bipartite``.
+    """
+    day = resolve_day(store, at)
+    graph = nx.MultiGraph(projection="partnerships", at=day.isoformat())
+    nodes = _node_rows(store)
+    for partnership in _partnerships(store):
+        state = _status_on(partnership, day)
+        if (state is None or partnership.partner_iri not in nodes
+                or partnership.counterpart_iri not in nodes):
+            continue
+        partner = nodes[partnership.partner_iri]["key"]
+        counterpart = nodes[partnership.counterpart_iri]["key"]
+        for iri, code in ((partnership.partner_iri, partner), (partnership.counterpart_iri, counterpart)):
+            if code not in graph:
+                graph.add_node(code, **_node_attrs(nodes[iri], tooltip=False))
+        sources = sorted({s for step in partnership.steps for s in step[3].split("; ") if s})
+        status, start, end = state
+        graph.add_edge(partner, counterpart, key=partnership.framework,
+                       kind="partnership", partnership=partnership.code,
+                       partner=partner, counterpart=counterpart,
+                       framework=partnership.framework, status=status, start=start, end=end,
+                       sources="; ".join(sources))
+    return graph
+
+
+@dataclass(frozen=True)
+class Commitment:
+    """One spell of a state in a commitment (an organisation, or a treaty once imported)."""
+
+    state: str
+    commitment: str
+    kind: str
+    level: int
+    start: dt.date
+    end: dt.date | None
+
+    def holds(self, day: dt.date) -> bool:
+        """Whether the spell is in force on ``day`` (start inclusive, end exclusive)."""
+        return self.start <= day and (self.end is None or self.end > day)
+
+
+def commitments(store: Store) -> list[Commitment]:
+    """Every state's spells in commitments that tie it to others (``alignment_commitments.rq``).
+
+    Levels come from :data:`TIE_LEVELS`; spells of level 0 are kept (they tie no one) so that a
+    caller can show them.
+    """
+    return [
+        Commitment(
+            state=row["state"],
+            commitment=row["commitment"],
+            kind=row["kind"],
+            level=tie_level(row["kind"]),
+            start=dt.date.fromisoformat(row["start"]),
+            end=dt.date.fromisoformat(row["end"]) if row["end"] else None,
+        )
+        for row in _rows(store, "alignment_commitments")
+    ]
+
+
+def alignment_graph(store: Store, *, at: str | None = None) -> nx.Graph:
+    """The weighted state-state graph of shared commitments on a day.
+
+    Nodes: every state in existence that day (``kind``, ``label``, ``code``), with or without
+    ties. An edge joins two states that share at least one commitment of level 1 or more
+    (:data:`TIE_LEVELS`; through one commitment two states are tied at the lower of their two
+    levels in it, which differ only where imported treaty obligations are asymmetric), with
+    ``level`` (the strongest shared commitment: their tie level, the entry of each one's
+    portfolio for the other), ``weight`` (the sum of their levels over all shared commitments:
+    how densely they are tied) and ``via`` (the shared commitments' codes, ``"; "``-joined).
+
+    Examples
+    --------
+    >>> from kg.store import open_store                          # doctest: +SKIP
+    >>> g = alignment_graph(open_store("memory"), at="2024-04-05") # doctest: +SKIP
+    >>> g.edges["NOR", "USA"]["level"]                            # doctest: +SKIP
+    3
+    """
+    day = resolve_day(store, at)
+    graph = nx.Graph(projection="alignment", at=day.isoformat())
+    periods = state_periods(store)
+    for code in sorted(periods):
+        if _exists(periods[code], day):
+            graph.add_node(code, kind="state", label=periods[code][0], code=code, org_kind="")
+    held: dict[str, dict[str, int]] = defaultdict(dict)  # commitment -> state -> its level
+    for spell in commitments(store):
+        if spell.level > 0 and spell.state in graph and spell.holds(day):
+            levels = held[spell.commitment]
+            levels[spell.state] = max(levels.get(spell.state, 0), spell.level)
+    ties: dict[tuple[str, str], list[tuple[str, int]]] = defaultdict(list)
+    for commitment, levels in sorted(held.items()):
+        for a, b in combinations(sorted(levels), 2):
+            ties[(a, b)].append((commitment, min(levels[a], levels[b])))
+    for (a, b), shared in sorted(ties.items()):
+        graph.add_edge(a, b, level=max(level for _, level in shared),
+                       weight=sum(level for _, level in shared),
+                       via="; ".join(sorted(code for code, _ in shared)))
+    return graph
+
+
+def projection(store: Store, name: str, *, at: str | None = None) -> nx.Graph:
+    """The projection ``name`` (one of :data:`PROJECTIONS`) as of ``at`` (default: current).
+
+    ``all`` is :func:`alignment_network` on that day (memberships, partnerships and stances in one
+    directed multigraph, without the HTML tooltips).
+    """
+    if name == "memberships":
+        return membership_graph(store, at=at)
+    if name == "partnerships":
+        return partnership_graph(store, at=at)
+    if name == "alignment":
+        return alignment_graph(store, at=at)
+    if name == "all":
+        day = resolve_day(store, at)
+        graph = alignment_network(store, at=day.isoformat())
+        for _, attrs in graph.nodes(data=True):
+            attrs.pop("tooltip", None)
+        for _, _, attrs in graph.edges(data=True):
+            attrs.pop("tooltip", None)
+        graph.graph.update(projection="all", at=day.isoformat())
+        return graph
+    raise UsageError(f"unknown projection {name!r}: one of {', '.join(PROJECTIONS)}")
+
+
+# --- files ------------------------------------------------------------------------------------
+
+
+def _plain(value: Any) -> str | int | float | bool:
+    """An attribute value every format keeps: never ``None`` (GraphML has no null)."""
+    if value is None:
+        return ""
+    if isinstance(value, bool | int | float | str):
+        return value
+    return str(value)
+
+
+def _clean(graph: nx.Graph) -> nx.Graph:
+    """A copy whose attribute values are plain and of one type per name (GraphML, GEXF)."""
+    copy = graph.copy()
+    copy.graph = {k: _plain(v) for k, v in graph.graph.items()}
+    items: Iterable[dict[str, Any]] = [a for _, a in copy.nodes(data=True)]
+    edges = [a for *_, a in copy.edges(data=True)]
+    for group in (items, edges):
+        types: dict[str, set[type]] = defaultdict(set)
+        for attrs in group:
+            for key in list(attrs):
+                attrs[key] = _plain(attrs[key])
+                types[key].add(type(attrs[key]))
+        mixed = {key for key, seen in types.items() if len(seen) > 1}
+        for attrs in group:
+            for key in mixed & attrs.keys():
+                attrs[key] = str(attrs[key])
+    return copy
+
+
+def write_graph(graph: nx.Graph, out: IO[bytes], fmt: str) -> None:
+    """Write ``graph`` to the binary file ``out`` as ``graphml``, ``gexf`` or ``json``.
+
+    GraphML and GEXF carry every attribute with one type per name and no null values (a missing
+    value is ``""``); ``json`` is NetworkX's node-link format (``nodes`` and ``links``, plus
+    ``directed``, ``multigraph`` and ``graph``), UTF-8 and deterministic.
+
+    Raises
+    ------
+    UsageError
+        An unknown format.
+    """
+    if fmt == "graphml":
+        nx.write_graphml(_clean(graph), out, encoding="utf-8", prettyprint=True)
+    elif fmt == "gexf":
+        nx.write_gexf(_clean(graph), out, encoding="utf-8", prettyprint=True)
+    elif fmt == "json":
+        data = nx.node_link_data(_clean(graph), edges="links")
+        out.write(json.dumps(data, ensure_ascii=False, indent=1, sort_keys=True).encode("utf-8"))
+        out.write(b"\n")
+    else:
+        raise UsageError(f"unknown graph format {fmt!r}: one of {', '.join(GRAPH_FORMATS)}")

@@ -206,6 +206,7 @@ def run_query(
     at: str | None = None,
     allow_update: bool = False,
     allow_network: bool = False,
+    timeout: float | None = None,
 ) -> QueryResult:
     """Run a catalogue entry (by name), a ``.rq`` file or SPARQL text on ``store``.
 
@@ -217,13 +218,16 @@ def run_query(
     allow_update, allow_network
         User-supplied text is refused when it is an update, or when it uses ``SERVICE``,
         ``LOAD`` or ``FROM`` with an IRI that is not a graph of the store, unless allowed.
+    timeout
+        Seconds the query may run (``None``: no limit); then :class:`QueryError`
+        ("query stopped after N s (--timeout)"). See :meth:`kg.store.Store.query`.
 
     Raises
     ------
     UsageError
         Unknown query name, unknown or missing parameter, malformed value.
     QueryError
-        A syntax error or a refused query.
+        A syntax error, a refused query, or one stopped at its timeout.
     """
     entry = query if isinstance(query, CatalogueEntry) else resolve_query(query)
     params = dict(params or {})
@@ -258,7 +262,7 @@ def run_query(
         store.update(text)
         return QueryResult(kind="ask", boolean=True)
     try:
-        result = store.query(text)
+        result = store.query(text, timeout=timeout)
     except SyntaxError as exc:
         raise QueryError(f"SPARQL syntax error: {exc}") from None
     except OSError as exc:

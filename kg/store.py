@@ -1,13 +1,15 @@
-"""Stores: where the graph lives. Only this module knows which engine is behind a store.
+"""Stores: where the graph lives. Only this module (and :mod:`kg.remote`) knows the engine.
 
-Locations (see the contract):
+Three kinds of location (``--store``, env ``KG_STORE``; see ``docs/stores.md``):
 
 - a directory: an embedded, persistent Oxigraph store. The directory holds generations
   (``gen-000001/``, ...), each a complete Oxigraph store, and a ``current`` symbolic link to
-  the live one. Every write builds a new generation and then swaps the link atomically, so a
-  reader never opens a directory that is being written and a failed or killed write leaves
-  the previous generation live;
+  the live one. Every write makes a new generation (a RocksDB checkpoint of the live one, made
+  of hard links, then the change) and swaps the link atomically, so a reader never opens a
+  directory that is being written and a failed or killed write leaves the previous generation
+  live. Readers hold a shared lock on their generation, so that it is not removed under them;
 - ``memory``: an in-process Oxigraph store, built from the packaged data on each run;
+- an ``http://`` or ``https://`` URL: a SPARQL 1.1 query endpoint (:mod:`kg.remote`);
 - nothing: a per-user directory (``$KG_STORE``, else ``$XDG_DATA_HOME/kg/store``), built on
   first use and rebuilt when the packaged ontology or data change.
 
@@ -25,6 +27,7 @@ from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
+from typing import IO
 
 import pyoxigraph as ox
 
@@ -32,31 +35,81 @@ from kg.errors import StoreError
 
 __all__ = [
     "Store",
+    "OxigraphStore",
     "StoreLocation",
+    "RawResults",
+    "QueryOutcome",
     "resolve_location",
     "default_store_path",
     "open_store",
     "write_graphs",
+    "drop_graphs",
+    "STAGING",
+    "timeout_message",
 ]
 
 MEMORY = "memory"
 _CURRENT = "current"
-_META = "kg-store.json"
 _LOCK = ".lock"
 _KEEP_GENERATIONS = 2
+
+#: Named graphs under this prefix hold data being uploaded to a remote store; never data.
+STAGING = "https://w3id.org/alignment-kg/graph/staging/"
+
+#: What a SPARQL query gives, in pyoxigraph's own types.
+QueryOutcome = ox.QuerySolutions | ox.QueryBoolean | ox.QueryTriples
 
 
 @dataclass(frozen=True)
 class StoreLocation:
-    """A parsed ``--store`` value: ``kind`` is ``directory``, ``memory`` or ``remote``."""
+    """A parsed ``--store`` value: ``kind`` is ``directory``, ``memory`` or ``remote``.
+
+    A remote location carries its query ``url`` and the ``update_url`` and ``gsp_url``
+    (SPARQL Update and Graph Store Protocol endpoints) derived from it or given.
+    """
 
     kind: str
     path: Path | None = None
     url: str | None = None
     is_default: bool = False
+    update_url: str | None = None
+    gsp_url: str | None = None
 
     def __str__(self) -> str:
         return self.url or (str(self.path) if self.path else MEMORY)
+
+
+@dataclass(frozen=True)
+class RawResults:
+    """Query results as bytes in a standard syntax, before they are parsed.
+
+    ``format`` is a :class:`pyoxigraph.QueryResultsFormat` (SELECT and ASK results) or a
+    :class:`pyoxigraph.RdfFormat` (CONSTRUCT and DESCRIBE). ``kg serve`` converts them to what
+    a client asks for; :meth:`parse` gives the same Python types as an embedded query.
+    """
+
+    data: bytes
+    format: ox.QueryResultsFormat | ox.RdfFormat
+
+    @property
+    def is_graph(self) -> bool:
+        """True for CONSTRUCT and DESCRIBE results (RDF triples)."""
+        return isinstance(self.format, ox.RdfFormat)
+
+    def parse(self) -> QueryOutcome:
+        """The results as pyoxigraph objects (graphs through a small in-memory store)."""
+        if isinstance(self.format, ox.QueryResultsFormat):
+            return ox.parse_query_results(self.data, self.format)
+        scratch = ox.Store()
+        scratch.extend(
+            ox.Quad(q.subject, q.predicate, q.object) for q in ox.parse(self.data, self.format)
+        )
+        return scratch.query("CONSTRUCT WHERE { ?s ?p ?o }")
+
+
+def timeout_message(timeout: float) -> str:
+    """The one message for a query stopped at its deadline."""
+    return f"query stopped after {timeout:g} s (--timeout)"
 
 
 def default_store_path() -> Path:
@@ -65,38 +118,129 @@ def default_store_path() -> Path:
     return Path(base) / "kg" / "store"
 
 
-def resolve_location(location: str | None) -> StoreLocation:
-    """Parse a ``--store`` value (``None``: ``$KG_STORE`` or the per-user default)."""
+def _sibling_endpoint(url: str, name: str) -> str | None:
+    """``http://h/ds/query`` -> ``http://h/ds/{name}``; ``None`` when the URL does not end in /query."""
+    base, sep, query = url.partition("?")
+    if not base.endswith("/query"):
+        return None
+    return base[: -len("query")] + name + (sep + query if sep else "")
+
+
+def resolve_location(
+    location: str | None,
+    *,
+    update_url: str | None = None,
+    gsp_url: str | None = None,
+) -> StoreLocation:
+    """Parse a ``--store`` value (``None``: ``$KG_STORE`` or the per-user default).
+
+    For a URL, ``update_url`` and ``gsp_url`` default to ``$KG_UPDATE_URL`` and
+    ``$KG_GSP_URL``, then to the query URL with a trailing ``/query`` replaced by ``/update``
+    and ``/store`` (a URL that does not end in ``/query`` is also its own update endpoint and
+    has no Graph Store endpoint unless one is given).
+    """
     if location is None or location == "":
         env = os.environ.get("KG_STORE")
         if env:
-            return resolve_location(env)
+            return resolve_location(env, update_url=update_url, gsp_url=gsp_url)
         return StoreLocation("directory", path=default_store_path(), is_default=True)
     if location == MEMORY:
         return StoreLocation("memory")
     if location.startswith(("http://", "https://")):
-        return StoreLocation("remote", url=location)
+        update = update_url or os.environ.get("KG_UPDATE_URL") or _sibling_endpoint(location, "update")
+        gsp = gsp_url or os.environ.get("KG_GSP_URL") or _sibling_endpoint(location, "store")
+        return StoreLocation("remote", url=location, update_url=update or location, gsp_url=gsp)
     return StoreLocation("directory", path=Path(location).expanduser())
 
 
 class Store:
-    """A readable graph store: SPARQL queries over the union of its named graphs."""
+    """A readable graph store: SPARQL over the union of its named graphs.
 
-    def __init__(self, engine: ox.Store, location: StoreLocation, meta: dict | None = None) -> None:
-        self._engine = engine
-        self.location = location
-        self.meta = meta or {}
+    The interface every kind of store offers; :class:`OxigraphStore` (directories and
+    ``memory``) and :class:`kg.remote.RemoteStore` implement it.
+    """
 
-    def query(self, sparql: str) -> ox.QuerySolutions | ox.QueryBoolean | ox.QueryTriples:
-        """Evaluate SPARQL text in Oxigraph, with the union of named graphs as default graph.
+    location: StoreLocation
+    meta: dict
 
-        Raises :class:`StoreError`-free :class:`SyntaxError`/:class:`OSError` from the engine;
-        callers (``kg.query``) turn them into :class:`~kg.errors.QueryError`.
+    def query(self, sparql: str, *, timeout: float | None = None) -> QueryOutcome:
+        """Evaluate SPARQL text with the union of the named graphs as the default graph.
+
+        With ``timeout`` (seconds), evaluation is stopped at the deadline and
+        :class:`~kg.errors.QueryError` ("query stopped after N s (--timeout)") is raised.
+        A syntax error raises :class:`SyntaxError`; an engine failure :class:`OSError` or
+        :class:`~kg.errors.QueryError`; callers (``kg.query``) report them.
         """
-        return self._engine.query(sparql, use_default_graph_as_union=True)
+        raise NotImplementedError
+
+    def evaluate(self, sparql: str, *, timeout: float | None = None,
+                 max_bytes: int | None = None) -> RawResults:
+        """Like :meth:`query`, but give the results as bytes (:class:`RawResults`).
+
+        ``max_bytes`` bounds the size of the serialised results (:class:`QueryError` beyond).
+        """
+        raise NotImplementedError
+
+    def update(self, sparql: str) -> None:
+        """Apply a SPARQL update (atomically: on a directory store as a new generation)."""
+        raise NotImplementedError
 
     def named_graphs(self) -> list[tuple[str, int]]:
         """The named graphs, sorted by IRI, with their number of triples."""
+        raise NotImplementedError
+
+    def graph_ntriples(self, graph: str) -> bytes:
+        """One named graph as N-Triples (unsorted; blank node labels as the store keeps them)."""
+        raise NotImplementedError
+
+    def quads(self, graph: str | None = None) -> Iterator[ox.Quad]:
+        """All quads in named graphs, or those of one named graph."""
+        raise NotImplementedError
+
+    def __len__(self) -> int:
+        return sum(n for _, n in self.named_graphs())
+
+    def close(self) -> None:
+        """Release the store's resources (a no-op where there are none)."""
+
+
+class OxigraphStore(Store):
+    """An embedded Oxigraph store: a directory generation (read-only) or ``memory``."""
+
+    def __init__(self, engine: ox.Store, location: StoreLocation, meta: dict | None = None,
+                 *, generation: Path | None = None, reader_lock: IO[bytes] | None = None) -> None:
+        self._engine = engine
+        self.location = location
+        self.meta = meta or {}
+        self.generation = generation
+        self._reader_lock = reader_lock
+
+    @property
+    def engine(self) -> ox.Store:
+        """The pyoxigraph store behind this one."""
+        return self._engine
+
+    def query(self, sparql: str, *, timeout: float | None = None) -> QueryOutcome:
+        if timeout is None:
+            return self._engine.query(sparql, use_default_graph_as_union=True)
+        return self.evaluate(sparql, timeout=timeout).parse()
+
+    def evaluate(self, sparql: str, *, timeout: float | None = None,
+                 max_bytes: int | None = None) -> RawResults:
+        from kg.worker import evaluate_in_child
+
+        return evaluate_in_child(self._engine, sparql, timeout=timeout, max_bytes=max_bytes)
+
+    def update(self, sparql: str) -> None:
+        if self.location.kind == "memory":
+            self._engine.update(sparql)
+            return
+        assert self.location.path is not None
+        generation = _write_generation(self.location.path, lambda engine: engine.update(sparql))
+        self._engine = ox.Store.read_only(str(generation))
+        self.generation = generation
+
+    def named_graphs(self) -> list[tuple[str, int]]:
         counts: dict[str, int] = {}
         result = self._engine.query(
             "SELECT ?g (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } } GROUP BY ?g"
@@ -105,28 +249,23 @@ class Store:
             counts[solution["g"].value] = int(solution["n"].value)
         return sorted(counts.items())
 
-    def quads(self, graph: str | None = None) -> Iterator[ox.Quad]:
-        """All quads, or those of one named graph."""
-        g = ox.NamedNode(graph) if graph else None
-        return iter(self._engine.quads_for_pattern(None, None, None, g))
+    def graph_ntriples(self, graph: str) -> bytes:
+        return self._engine.dump(format=ox.RdfFormat.N_TRIPLES, from_graph=ox.NamedNode(graph)) or b""
 
-    def dump(self, output, format: ox.RdfFormat, *, prefixes: dict[str, str] | None = None) -> None:
-        """Write the whole dataset: quad formats keep the named graphs, triple formats give the union."""
-        if format.supports_datasets:
-            self._engine.dump(output, format, prefixes=prefixes)
-        else:
-            triples = self._engine.query(
-                "CONSTRUCT { ?s ?p ?o } WHERE { ?s ?p ?o } ORDER BY ?s ?p ?o",
-                use_default_graph_as_union=True,
-            )
-            ox.serialize(triples, output, format, prefixes=prefixes)
+    def quads(self, graph: str | None = None) -> Iterator[ox.Quad]:
+        if graph is not None:
+            return iter(self._engine.quads_for_pattern(None, None, None, ox.NamedNode(graph)))
+        return (q for q in self._engine.quads_for_pattern(None, None, None, None)
+                if not isinstance(q.graph_name, ox.DefaultGraph))
 
     def __len__(self) -> int:
         return len(self._engine)
 
     def close(self) -> None:
-        """Release the engine (a no-op for stores without resources to free)."""
-        del self._engine
+        self._engine = None  # type: ignore[assignment]
+        if self._reader_lock is not None:
+            self._reader_lock.close()
+            self._reader_lock = None
 
 
 # ---------------------------------------------------------------------------------------------
@@ -142,30 +281,48 @@ def _current_generation(path: Path) -> Path | None:
     return target if target.is_dir() else None
 
 
+def _meta_file(generation: Path) -> Path:
+    return generation.parent / f"{generation.name}.json"
+
+
 def read_meta(path: Path) -> dict | None:
     """The metadata of a directory store's live generation, or ``None`` when there is none."""
     generation = _current_generation(path)
     if generation is None:
         return None
     try:
-        return json.loads((generation.parent / f"{generation.name}.json").read_text())
+        return json.loads(_meta_file(generation).read_text())
     except (OSError, ValueError):
         return {}
 
 
-def open_directory(location: StoreLocation) -> Store:
-    """Open the live generation of a directory store, read-only."""
+def open_directory(location: StoreLocation) -> OxigraphStore:
+    """Open the live generation of a directory store, read-only, holding a reader lock on it."""
     assert location.path is not None
-    generation = _current_generation(location.path)
-    if generation is None:
-        raise StoreError(
-            f"no store at {location.path}: build it first with `kg build --store {location.path}`"
-        )
-    try:
-        engine = ox.Store.read_only(str(generation))
-    except OSError as exc:
-        raise StoreError(f"cannot open the store at {location.path}: {exc}") from None
-    return Store(engine, location, read_meta(location.path))
+    for _ in range(5):
+        generation = _current_generation(location.path)
+        if generation is None:
+            raise StoreError(
+                f"no store at {location.path}: build it first with `kg build --store {location.path}`"
+            )
+        try:
+            lock = open(_meta_file(generation), "rb")
+        except FileNotFoundError:
+            continue  # swapped and collected between the two steps: look again
+        fcntl.flock(lock, fcntl.LOCK_SH)
+        try:
+            engine = ox.Store.read_only(str(generation))
+        except OSError as exc:
+            lock.close()
+            if not generation.is_dir():
+                continue
+            raise StoreError(f"cannot open the store at {location.path}: {exc}") from None
+        try:
+            meta = json.loads(lock.read() or b"{}")
+        except ValueError:
+            meta = {}
+        return OxigraphStore(engine, location, meta, generation=generation, reader_lock=lock)
+    raise StoreError(f"cannot open the store at {location.path}: it keeps changing; try again")
 
 
 @contextmanager
@@ -196,7 +353,7 @@ def _next_generation(path: Path) -> Path:
 
 
 def _swap(path: Path, generation: Path, meta: dict) -> None:
-    (path / f"{generation.name}.json").write_text(json.dumps(meta, indent=2, sort_keys=True))
+    _meta_file(generation).write_text(json.dumps(meta, indent=2, sort_keys=True))
     temporary = path / f".{_CURRENT}.{os.getpid()}"
     if temporary.is_symlink() or temporary.exists():
         temporary.unlink()
@@ -209,17 +366,58 @@ def _swap(path: Path, generation: Path, meta: dict) -> None:
         os.close(fd)
 
 
-def _collect_garbage(path: Path, live: Path) -> None:
-    generations = sorted(p for p in path.glob("gen-*") if p.is_dir())
-    # Keep the live generation and the one before it (a reader may still have it open);
-    # remove older ones and any unfinished generation left by a killed writer.
-    keep = {live.name}
-    older = [g for g in generations if g.name < live.name]
-    keep.update(g.name for g in older[-(_KEEP_GENERATIONS - 1) :])
-    for generation in generations:
-        if generation.name not in keep:
+def _collect_garbage(path: Path, keep: set[str]) -> None:
+    """Remove generations not in ``keep`` (unfinished ones left by a killed writer included),
+    except those a reader still holds."""
+    for generation in sorted(p for p in path.glob("gen-*") if p.is_dir()):
+        if generation.name in keep:
+            continue
+        meta = _meta_file(generation)
+        try:
+            with open(meta, "rb") as handle:
+                try:
+                    fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                except BlockingIOError:
+                    continue  # a reader still has it open: a later write removes it
+                shutil.rmtree(generation, ignore_errors=True)
+                meta.unlink(missing_ok=True)
+        except FileNotFoundError:
             shutil.rmtree(generation, ignore_errors=True)
-            (path / f"{generation.name}.json").unlink(missing_ok=True)
+
+
+def _write_generation(
+    path: Path,
+    edit: Callable[[ox.Store], None],
+    *,
+    meta: dict | None = None,
+    progress: Callable[[str], None] | None = None,
+) -> Path:
+    """Make a new generation (a checkpoint of the live one, then ``edit``) and swap it in."""
+    if path.exists() and not path.is_dir():
+        raise StoreError(f"{path} exists and is not a directory")
+    if path.is_dir() and any(path.iterdir()) and not (path / _LOCK).exists() and _current_generation(path) is None:
+        raise StoreError(f"{path} is not empty and is not a kg store; choose another directory")
+    with _writer_lock(path):
+        previous = _current_generation(path)
+        generation = _next_generation(path)
+        previous_meta = read_meta(path) or {}
+        try:
+            if previous is not None:
+                # A RocksDB checkpoint: hard links to the immutable table files, so a small
+                # change to a big store does not copy it.
+                ox.Store.read_only(str(previous)).backup(str(generation))
+            engine = ox.Store(str(generation))
+            if progress:
+                progress(f"writing {generation}")
+            edit(engine)
+            engine.flush()
+            del engine
+        except BaseException:
+            shutil.rmtree(generation, ignore_errors=True)
+            raise
+        _swap(path, generation, {**previous_meta, **(meta or {})})
+        _collect_garbage(path, {generation.name} | ({previous.name} if previous else set()))
+    return generation
 
 
 def write_graphs(
@@ -234,48 +432,43 @@ def write_graphs(
     """Write ``quads`` into the store, replacing every existing named graph for which
     ``replace(graph_iri)`` is true and keeping all others.
 
-    On a directory store this builds a new generation (a copy of the kept graphs plus the new
-    quads) and swaps it in only when complete: a failure, or a kill, leaves the previous
-    generation live. On ``memory`` it writes into ``memory_engine`` and returns the store.
+    Atomic on every kind of store: a directory store gets a new generation that is swapped
+    in only when complete (a failure, or a kill, leaves the previous one live); a remote store
+    gets the quads in staging graphs that replace the old graphs in one SPARQL update once all
+    are uploaded and counted (:mod:`kg.remote`); ``memory`` writes into ``memory_engine``
+    (a new, empty store when ``None``) and returns the store. ``meta`` (directory stores)
+    updates the generation's metadata. Returns ``None`` for directory and remote stores.
     """
     if location.kind == "memory":
         engine = memory_engine if memory_engine is not None else ox.Store()
+        quads = list(quads)  # fully read (parsed) before the store changes
         for graph in list(engine.named_graphs()):
             if isinstance(graph, ox.NamedNode) and replace(graph.value):
                 engine.remove_graph(graph)
         engine.bulk_extend(quads)
-        return Store(engine, location, meta)
-    if location.kind != "directory":
-        raise StoreError(f"writing to a {location.kind} store is not supported yet: {location}")
+        return OxigraphStore(engine, location, meta)
+    if location.kind == "remote":
+        from kg.remote import RemoteStore
+
+        RemoteStore(location).write_graphs(quads, replace=replace, progress=progress)
+        return None
     assert location.path is not None
-    path = location.path
-    if path.exists() and not path.is_dir():
-        raise StoreError(f"{path} exists and is not a directory")
-    if path.is_dir() and any(path.iterdir()) and not (path / _LOCK).exists() and _current_generation(path) is None:
-        raise StoreError(f"{path} is not empty and is not a kg store; choose another directory")
-    with _writer_lock(path):
-        previous = _current_generation(path)
-        generation = _next_generation(path)
-        try:
-            engine = ox.Store(str(generation))
-            if previous is not None:
-                kept = ox.Store.read_only(str(previous))
-                for graph in kept.named_graphs():
-                    if isinstance(graph, ox.NamedNode) and replace(graph.value):
-                        continue
-                    engine.bulk_extend(kept.quads_for_pattern(None, None, None, graph))
-                del kept
-            if progress:
-                progress(f"writing {generation}")
-            engine.bulk_extend(quads)
-            engine.flush()
-            del engine
-        except BaseException:
-            shutil.rmtree(generation, ignore_errors=True)
-            raise
-        _swap(path, generation, meta or {})
-        _collect_garbage(path, generation)
+
+    def edit(engine: ox.Store) -> None:
+        for graph in list(engine.named_graphs()):
+            if isinstance(graph, ox.NamedNode) and replace(graph.value):
+                engine.remove_graph(graph)
+        engine.bulk_extend(quads)
+
+    _write_generation(location.path, edit, meta=meta, progress=progress)
     return None
+
+
+def drop_graphs(location: StoreLocation, graphs: Iterable[str], *,
+                memory_engine: ox.Store | None = None) -> None:
+    """Remove the named ``graphs`` (atomically, as one write); other graphs stay."""
+    targets = set(graphs)
+    write_graphs(location, [], replace=targets.__contains__, memory_engine=memory_engine)
 
 
 def open_store(
@@ -287,7 +480,8 @@ def open_store(
 
     ``memory`` is built from the packaged data; the per-user default store is built on first
     use and rebuilt when the packaged ontology or data change (``note`` hears about it); an
-    explicit directory must exist (:class:`StoreError` with a hint otherwise).
+    explicit directory must exist (:class:`StoreError` with a hint otherwise); a URL is used
+    as it is (nothing is sent until the first query).
     """
     if not isinstance(location, StoreLocation):
         location = resolve_location(location)
@@ -298,7 +492,9 @@ def open_store(
         assert store is not None
         return store
     if location.kind == "remote":
-        raise StoreError(f"remote SPARQL stores are not supported yet: {location}")
+        from kg.remote import RemoteStore
+
+        return RemoteStore(location)
     assert location.path is not None
     if location.is_default:
         from kg.build import packaged_fingerprint

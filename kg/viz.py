@@ -41,10 +41,18 @@ if TYPE_CHECKING:
 
     import networkx as nx
 
-__all__ = ["render_html", "write_html"]
+__all__ = [
+    "PHYSICS_MAX_NODES",
+    "PICTURE_FORMATS",
+    "layout",
+    "render_html",
+    "write_html",
+    "write_picture",
+]
 
 _VIS_DIR: Final = ("templates", "lib", "vis-9.1.2")
 _STATE_COLOUR: Final = "#4e79a7"
+_TERRITORY_COLOUR: Final = "#a0cbe8"
 #: Organisation colours by ``org_kind``; any other kind is drawn grey.
 _ORG_COLOURS: Final[Mapping[str, str]] = {
     "collective-defence-alliance": "#e15759",
@@ -62,8 +70,13 @@ _EDGE_STYLES: Final[Mapping[str, tuple[str, bool | list[int]]]] = {
     "partnership": ("#2a9d8f", [8, 5]),
     "stance": ("#c2185b", [2, 4]),
 }
-_NODE_KINDS: Final = ("state", "organization")
+_NODE_KINDS: Final = ("state", "territory", "organization")
 _LAYOUT_SEED: Final = 7
+#: Above this many nodes the page gets positions computed here (a seeded NetworkX layout) instead
+#: of running the browser's physics, so that a graph of the whole world opens within seconds.
+PHYSICS_MAX_NODES: Final = 150
+#: Static picture formats of :func:`write_picture`.
+PICTURE_FORMATS: Final = ("png", "svg")
 
 
 def render_html(graph: nx.MultiDiGraph, *, title: str = "International alignments") -> str:
@@ -72,10 +85,11 @@ def render_html(graph: nx.MultiDiGraph, *, title: str = "International alignment
     Parameters
     ----------
     graph : networkx.MultiDiGraph
-        Nodes are codes (``"NZL"``, ``"NATO"``) with attributes ``kind`` (``"state"`` or
-        ``"organization"``), ``label``, ``code`` and optionally ``org_kind``, ``tooltip`` (plain text)
-        and ``x``, ``y`` (a layout in any unit with y pointing up, e.g. from
-        :func:`networkx.spring_layout`; it is scaled to fit). Edges have ``kind``
+        Nodes are codes (``"NZL"``, ``"NATO"``) with attributes ``kind`` (``"state"``,
+        ``"territory"`` or ``"organization"``), ``label``, ``code`` and optionally ``org_kind``,
+        ``tooltip`` (plain text) and ``x``, ``y`` (a layout in any unit with y pointing up, e.g.
+        from :func:`networkx.spring_layout`; it is scaled to fit). A graph of more than
+        :data:`PHYSICS_MAX_NODES` nodes without positions gets them from :func:`layout`. Edges have ``kind``
         (``"membership"``, ``"partnership"`` or ``"stance"``), ``label`` and optionally ``start``,
         ``end`` (``YYYY``, ``YYYY-MM`` or ``YYYY-MM-DD``; ``end`` is exclusive) and ``tooltip``.
     title : str
@@ -101,11 +115,13 @@ def render_html(graph: nx.MultiDiGraph, *, title: str = "International alignment
 
     Notes
     -----
-    The page shows states as blue dots and organisations as diamonds coloured by ``org_kind``; a
-    search box, edge-kind filters and a year slider (an edge is in force in year Y when its start
+    The page shows states as blue dots, territories as light blue squares and organisations as
+    diamonds coloured by ``org_kind``; a search box, filters by edge kind and by node kind
+    (organisation kinds one by one) and a year slider (an edge is in force in year Y when its start
     year is at most Y and its end year, if any, is after Y). When the drawing is ready it sets
     ``document.body.dataset.kgReady = "1"`` and keeps ``window.kgGraph = {nodes, edges}`` (the counts
-    shown) up to date.
+    shown) up to date; ``window.kgDraws`` counts the canvas redraws (it stays still once the page
+    is idle).
 
     Examples
     --------
@@ -174,6 +190,157 @@ def write_html(
     Path(path).write_text(render_html(graph, title=title), encoding="utf-8", newline="\n")
 
 
+def layout(graph: nx.Graph, *, seed: int = _LAYOUT_SEED) -> dict[str, tuple[float, float]]:
+    """Seeded positions for every node: a force-directed layout (Fruchterman-Reingold).
+
+    Nodes are laid out on the undirected graph that joins two nodes once however many edges
+    join them; links to organisations whose kind gives no tie (the UN, the OECD) pull ten times
+    less, so that a universal organisation does not squeeze every state into one ball. The same
+    graph and seed give the same positions.
+
+    Examples
+    --------
+    >>> import networkx as nx
+    >>> g = nx.MultiDiGraph()
+    >>> g.add_edge("NZL", "NATO", kind="partnership")
+    0
+    >>> sorted(layout(g))
+    ['NATO', 'NZL']
+    """
+    import networkx as nx
+
+    from kg.network import tie_level
+
+    def weak(node: str) -> bool:
+        attrs = graph.nodes[node]
+        return attrs.get("kind") == "organization" and tie_level(attrs.get("org_kind")) == 0
+
+    simple = nx.Graph()
+    simple.add_nodes_from(sorted(graph.nodes))
+    for u, v in sorted({tuple(sorted((u, v))) for u, v in graph.edges()}):
+        simple.add_edge(u, v, weight=0.1 if weak(u) or weak(v) else 1.0)
+    if simple.number_of_nodes() == 0:
+        return {}
+    positions = nx.spring_layout(simple, seed=seed, weight="weight", iterations=100)
+    return {node: (float(x), float(y)) for node, (x, y) in positions.items()}
+
+
+def write_picture(
+    graph: nx.MultiDiGraph,
+    path: str | os.PathLike[str],
+    *,
+    fmt: str | None = None,
+    title: str = "International alignments",
+    highlight: str | None = None,
+) -> None:
+    """Draw ``graph`` as a static PNG or SVG picture with matplotlib (no display needed).
+
+    Parameters
+    ----------
+    graph : networkx.MultiDiGraph
+        As described in :func:`render_html`; positions from node ``x``, ``y`` or :func:`layout`.
+    path : str or os.PathLike
+        The file to write.
+    fmt : {"png", "svg"}, optional
+        Default: from the file name's extension.
+    title : str
+        Drawn above the graph.
+    highlight : str, optional
+        A node to draw larger, ringed (the focus of an ego graph).
+
+    Raises
+    ------
+    DataError
+        If the graph breaks the contract of :func:`render_html`.
+    UsageError
+        An unknown picture format.
+
+    Notes
+    -----
+    States are blue dots, territories light blue squares, organisations diamonds coloured by kind
+    (the colours of the HTML page); memberships are grey lines, partnerships dashed teal, stances
+    dotted crimson; every node is labelled with its code; a legend names them. The same graph
+    gives the same picture (seeded layout; SVG without a date and with fixed ids).
+    """
+    from matplotlib import rc_context
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+    from matplotlib.collections import LineCollection
+    from matplotlib.figure import Figure
+    from matplotlib.lines import Line2D
+
+    from kg.errors import UsageError
+
+    fmt = (fmt or Path(path).suffix.lstrip(".")).lower()
+    if fmt not in PICTURE_FORMATS:
+        raise UsageError(f"picture format {fmt!r}: one of {', '.join(PICTURE_FORMATS)}")
+    data = _page_data(graph)
+    nodes = {node["id"]: node for node in data["nodes"]}
+    if nodes and not all("x" in node for node in nodes.values()):
+        positions = layout(graph)
+        for key, (x, y) in positions.items():
+            nodes[key]["x"], nodes[key]["y"] = x, -y
+    many = len(nodes) > PHYSICS_MAX_NODES
+    with rc_context({"svg.hashsalt": "alignment-kg", "svg.fonttype": "none",
+                     "font.family": "DejaVu Sans"}):
+        figure = Figure(figsize=(16, 12) if many else (12, 9), dpi=150)
+        FigureCanvasAgg(figure)
+        axes = figure.add_axes((0.01, 0.01, 0.98, 0.93))
+        axes.set_axis_off()
+        figure.suptitle(title, fontsize=14)
+        styles: dict[str, Any] = {"membership": "solid", "partnership": (0, (5, 3)),
+                                  "stance": (0, (1, 2))}
+        drawn: set[tuple[str, str, str]] = set()
+        for kind, (colour, _) in _EDGE_STYLES.items():
+            segments = []
+            for edge in data["edges"]:
+                pair = (min(edge["from"], edge["to"]), max(edge["from"], edge["to"]), kind)
+                if edge["kind"] != kind or pair in drawn:
+                    continue
+                drawn.add(pair)
+                a, b = nodes[edge["from"]], nodes[edge["to"]]
+                segments.append([(a["x"], -a["y"]), (b["x"], -b["y"])])
+            if segments:
+                axes.add_collection(LineCollection(
+                    segments, colors=colour, linestyles=styles[kind],
+                    linewidths=0.4 if many else 0.8, alpha=0.45 if kind == "membership" else 0.8,
+                    zorder=1))
+        markers = {"dot": "o", "square": "s", "diamond": "D"}
+        sizes = {"dot": 18 if many else 60, "square": 14 if many else 40,
+                 "diamond": 40 if many else 110}
+        for entry in data["legend"]["nodes"]:
+            members = [n for n in nodes.values() if n["category"] == entry["group"]]
+            axes.scatter([n["x"] for n in members], [-n["y"] for n in members],
+                         marker=markers[entry["shape"]], s=sizes[entry["shape"]],
+                         c=entry["color"], edgecolors="#333333", linewidths=0.4, zorder=2)
+        if highlight in nodes:
+            focus = nodes[highlight]
+            axes.scatter([focus["x"]], [-focus["y"]], s=420, facecolors="none",
+                         edgecolors="#d62728", linewidths=2.0, zorder=3)
+        for node in sorted(nodes.values(), key=lambda n: n["id"]):
+            axes.annotate(node["code"], (node["x"], -node["y"]), xytext=(0, 4 if many else 6),
+                          textcoords="offset points", ha="center", va="bottom",
+                          fontsize=(11 if node["id"] == highlight else 4.5 if many else 7),
+                          fontweight="bold" if node["kind"] == "organization"
+                          or node["id"] == highlight else "normal",
+                          zorder=4)
+        handles = [
+            Line2D([], [], linestyle="none", marker=markers[e["shape"]], markersize=7,
+                   markerfacecolor=e["color"], markeredgecolor="#333333", label=e["name"])
+            for e in data["legend"]["nodes"]
+        ]
+        handles += [
+            Line2D([], [], color=colour, linestyle=styles[kind], label=kind.capitalize())
+            for kind, (colour, _) in _EDGE_STYLES.items()
+            if any(e["kind"] == kind for e in data["edges"])
+        ]
+        if handles:
+            axes.legend(handles=handles, loc="lower left", fontsize=8, frameon=True)
+        axes.autoscale_view()
+        axes.margins(0.04)
+        metadata = {"Date": None} if fmt == "svg" else {}
+        figure.savefig(str(path), format=fmt, metadata=metadata)
+
+
 # --- data -------------------------------------------------------------------------------------
 
 
@@ -183,21 +350,28 @@ def _page_data(graph: nx.MultiDiGraph) -> dict[str, Any]:
         if not isinstance(key, str):
             raise DataError(f"node key {key!r} is not a string")
     nodes = [_node(key, graph.nodes[key]) for key in sorted(graph.nodes)]
-    _place(nodes, graph)
+    positions = None
+    if len(nodes) > PHYSICS_MAX_NODES and not any("x" in graph.nodes[n] for n in graph):
+        positions = layout(graph)
+    _place(nodes, graph, positions)
     labels = {node["id"]: node["label"] for node in nodes}
     edges = _edges(graph, labels)
     starts = [edge["startYear"] for edge in edges if edge["startYear"] is not None]
     org_kinds = sorted({n["orgKind"] for n in nodes if n["kind"] == "organization"})
-    legend_nodes = (
-        [{"name": "State", "shape": "dot", "color": _STATE_COLOUR}]
-        if any(n["kind"] == "state" for n in nodes)
-        else []
-    )
+    legend_nodes = [
+        {"name": name, "shape": shape, "color": colour, "group": kind}
+        for kind, name, shape, colour in (
+            ("state", "State", "dot", _STATE_COLOUR),
+            ("territory", "Territory", "square", _TERRITORY_COLOUR),
+        )
+        if any(n["kind"] == kind for n in nodes)
+    ]
     legend_nodes += [
         {
             "name": _org_kind_name(kind),
             "shape": "diamond",
             "color": _ORG_COLOURS.get(kind, _OTHER_ORG_COLOUR),
+            "group": f"org:{kind}",
         }
         for kind in org_kinds
     ]
@@ -223,10 +397,13 @@ def _node(key: str, attrs: Mapping[str, Any]) -> dict[str, Any]:
         raise DataError(f"node {key!r}: kind {kind!r} is not one of {', '.join(_NODE_KINDS)}")
     code = str(attrs.get("code") or key)
     label = str(attrs.get("label") or code)
-    node: dict[str, Any] = {"id": key, "code": code, "label": label, "kind": kind}
+    node: dict[str, Any] = {"id": key, "code": code, "label": label, "kind": kind, "category": kind}
     if kind == "state":
         node.update(shape="dot", size=10, color=_STATE_COLOUR)
         described = "State"
+    elif kind == "territory":
+        node.update(shape="square", size=7, color=_TERRITORY_COLOUR)
+        described = "Territory"
     else:
         org_kind = str(attrs.get("org_kind") or "other")
         node.update(
@@ -234,6 +411,7 @@ def _node(key: str, attrs: Mapping[str, Any]) -> dict[str, Any]:
             size=14,
             color=_ORG_COLOURS.get(org_kind, _OTHER_ORG_COLOUR),
             orgKind=org_kind,
+            category=f"org:{org_kind}",
         )
         described = _org_kind_name(org_kind)
     tooltip = attrs.get("tooltip")
@@ -241,11 +419,17 @@ def _node(key: str, attrs: Mapping[str, Any]) -> dict[str, Any]:
     return node
 
 
-def _place(nodes: list[dict[str, Any]], graph: nx.MultiDiGraph) -> None:
-    """Scale the given ``x``, ``y`` into screen units (y down), centred on the origin."""
+def _place(
+    nodes: list[dict[str, Any]],
+    graph: nx.MultiDiGraph,
+    positions: Mapping[str, tuple[float, float]] | None = None,
+) -> None:
+    """Scale the given ``x``, ``y`` (or ``positions``) into screen units (y down), centred."""
     given = {}
     for node in nodes:
         attrs = graph.nodes[node["id"]]
+        if positions is not None:
+            attrs = {"x": positions[node["id"]][0], "y": positions[node["id"]][1]}
         if attrs.get("x") is None or attrs.get("y") is None:
             continue
         try:

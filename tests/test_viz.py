@@ -269,3 +269,89 @@ def test_node_keys_must_be_strings() -> None:
     graph.add_node(1, kind="state")
     with pytest.raises(DataError, match="not a string"):
         render_html(graph)
+
+
+# --- node kinds, filters, layout, pictures ---------------------------------------------------------
+
+
+def world_graph(states: int = 200, orgs: int = 40, edges_per_state: int = 17) -> nx.MultiDiGraph:
+    """A synthetic graph the size of the whole world: states, organisations, ~3,400 memberships."""
+    import random
+
+    rng = random.Random(5)
+    kinds = ["collective-defence-alliance", "forum", "regional-organisation",
+             "treaty-organisation", "political-economic-union", "intelligence-alliance"]
+    graph = nx.MultiDiGraph()
+    for i in range(states):
+        graph.add_node(f"S{i:03d}", kind="state", label=f"State {i}", code=f"S{i:03d}")
+    for j in range(orgs):
+        graph.add_node(f"O{j:02d}", kind="organization", label=f"Organisation {j}",
+                       code=f"O{j:02d}", org_kind=kinds[j % len(kinds)])
+    for i in range(states):
+        for j in rng.sample(range(orgs), edges_per_state):
+            start = rng.randrange(1946, 2020)
+            graph.add_edge(f"S{i:03d}", f"O{j:02d}", kind="membership", label="member",
+                           start=str(start), end=str(start + 30) if j % 7 == 0 else "")
+    return graph
+
+
+def test_territories_and_node_categories() -> None:
+    graph = alignment_graph()
+    graph.add_node("HKG", kind="territory", label="Hong Kong", code="HKG")
+    graph.add_edge("HKG", "FVEY", kind="membership", label="observer", start="1997")
+    data = page_data(render_html(graph))
+    hkg = next(n for n in data["nodes"] if n["id"] == "HKG")
+    assert (hkg["shape"], hkg["category"]) == ("square", "territory")
+    assert {n["id"]: n["category"] for n in data["nodes"]}["NATO"] == "org:collective-defence-alliance"
+    assert [(e["name"], e["group"]) for e in data["legend"]["nodes"]] == [
+        ("State", "state"),
+        ("Territory", "territory"),
+        ("Collective defence alliance", "org:collective-defence-alliance"),
+        ("Intelligence alliance", "org:intelligence-alliance"),
+    ]
+    assert "group" not in hkg  # vis-network's own `group` would restyle the node
+
+
+def test_large_graphs_get_seeded_positions_and_no_physics() -> None:
+    from kg.viz import PHYSICS_MAX_NODES
+
+    graph = world_graph()
+    assert graph.number_of_nodes() > PHYSICS_MAX_NODES
+    page = render_html(graph)
+    data = page_data(page)
+    assert data["options"]["physics"]["enabled"] is False
+    assert all(isinstance(n["x"], float) and isinstance(n["y"], float) for n in data["nodes"])
+    assert render_html(world_graph()) == page  # the layout is seeded
+
+
+def test_layout_is_seeded_and_weakens_universal_organisations() -> None:
+    from kg.viz import layout
+
+    graph = alignment_graph()
+    assert layout(graph) == layout(alignment_graph(reverse=True))
+    assert layout(graph, seed=1) != layout(graph, seed=2)
+    assert layout(nx.MultiDiGraph()) == {}
+
+
+@pytest.mark.parametrize("fmt", ["png", "svg"])
+def test_static_pictures(tmp_path: Path, fmt: str) -> None:
+    from kg.viz import write_picture
+
+    first, second = tmp_path / f"a.{fmt}", tmp_path / f"b.{fmt}"
+    write_picture(alignment_graph(), first, title="Test", highlight="NZL")
+    write_picture(alignment_graph(reverse=True), second, title="Test", highlight="NZL")
+    if fmt == "png":
+        assert first.read_bytes().startswith(b"\x89PNG\r\n\x1a\n")
+    else:
+        text = first.read_text(encoding="utf-8")
+        assert text.lstrip().startswith("<?xml") and "<svg" in text
+        assert "Collective defence alliance" in text and ">NZL<" in text  # text, not paths
+    assert first.read_bytes() == second.read_bytes()  # the same graph, the same picture
+
+
+def test_picture_format_is_checked(tmp_path: Path) -> None:
+    from kg.errors import UsageError
+    from kg.viz import write_picture
+
+    with pytest.raises(UsageError, match="picture format 'gif'"):
+        write_picture(alignment_graph(), tmp_path / "x.gif")

@@ -236,16 +236,58 @@ def test_placed_and_empty_graphs_get_ready(browser: Any, tmp_path: Path, shape: 
         )
 
 
+def assert_idle(page: Any) -> None:
+    """Once ready the page does not keep redrawing: no physics, no animation left running."""
+    before = page.evaluate("window.kgDraws")
+    page.wait_for_timeout(1000)
+    assert page.evaluate("window.kgDraws") == before
+
+
 @pytest.mark.parametrize("args", [[], ["--focus", "NZL", "--depth", "2"]])
 def test_kg_viz_of_the_shipped_data_opens_offline(
     browser: Any, kg: Any, tmp_path: Path, args: list[str]
 ) -> None:
-    """The acceptance path: `kg viz -o x.html` on the real store draws offline within 5 s."""
+    """The acceptance path: `kg viz -o x.html` on the real store draws offline and is idle
+    within 5 s, and asks for nothing but its own file."""
     path = tmp_path / "x.html"
     assert kg("viz", *args, "-o", str(path)).exit_code == 0
     with opened(browser, path.as_uri()) as (page, seen, seconds):
         assert seconds < 5
+        assert_idle(page)
         assert [url for url in seen.requests if not url.startswith("data:")] == [path.as_uri()]
         assert seen.errors == [] and seen.dialogs == []
         shown = counts(page)
         assert shown["nodes"] > 2 and shown["edges"] > 2
+        full = dict(shown)
+        set_year(page, 1950)
+        assert counts(page)["edges"] < full["edges"]  # the slider changes what is drawn
+
+
+def test_a_world_sized_graph_opens_within_seconds(browser: Any, tmp_path: Path) -> None:
+    """240 nodes and ~3,400 edges (the size of the whole world): positions come precomputed."""
+    from test_viz import world_graph
+
+    path = tmp_path / "world.html"
+    write_html(world_graph(), path)
+    with opened(browser, path.as_uri()) as (page, seen, seconds):
+        assert seconds < 5
+        assert_idle(page)
+        assert [url for url in seen.requests if not url.startswith("data:")] == [path.as_uri()]
+        assert seen.errors == []
+        assert counts(page)["nodes"] == 240
+
+
+def test_node_kind_checkboxes_filter(loaded: tuple[Any, Recorder, float]) -> None:
+    page, seen, _ = loaded
+    assert page.eval_on_selector_all("#kg-node-legend input", "els => els.map(e => e.value)") == [
+        "state",
+        "org:collective-defence-alliance",
+        "org:intelligence-alliance",
+    ]
+    page.uncheck("#kg-node-legend input[value='org:intelligence-alliance']")
+    assert counts(page) == {"nodes": 6, "edges": 5}  # FVEY and NZL's membership of it go
+    page.uncheck("#kg-node-legend input[value='org:collective-defence-alliance']")
+    assert counts(page) == {"nodes": 0, "edges": 0}  # every state was linked to one of them
+    page.check("#kg-node-legend input[value='org:intelligence-alliance']")
+    assert counts(page) == {"nodes": 2, "edges": 1}
+    assert seen.errors == []

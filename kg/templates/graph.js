@@ -5,7 +5,10 @@
   var byId = function (id) { return document.getElementById(id); };
   var slider = byId("kg-year");
   var kindShown = {};
+  var groupShown = {};
+  var groupOf = {};
   var hasEdge = {};
+  window.kgDraws = 0;
 
   function element(tag, className, text) {
     var el = document.createElement(tag);
@@ -22,6 +25,8 @@
   }
 
   data.edges.forEach(function (e) { hasEdge[e.from] = hasEdge[e.to] = true; });
+  // Not vis-network's own `group` option, which would restyle the nodes.
+  data.nodes.forEach(function (n) { groupOf[n.id] = n.category; groupShown[n.category] = true; });
   var nodes = new vis.DataSet(data.nodes.map(withTooltip));
   var edges = new vis.DataSet(data.edges.map(withTooltip));
 
@@ -36,7 +41,8 @@
     var shownEdges = 0;
     var shownNodes = 0;
     edges.update(data.edges.map(function (e) {
-      var shown = kindShown[e.kind] && (year === null || inForce(e, year));
+      var shown = kindShown[e.kind] && groupShown[groupOf[e.from]] && groupShown[groupOf[e.to]] &&
+        (year === null || inForce(e, year));
       if (shown) {
         shownEdges += 1;
         touched[e.from] = touched[e.to] = true;
@@ -44,7 +50,7 @@
       return { id: e.id, hidden: !shown };
     }));
     nodes.update(data.nodes.map(function (n) {
-      var shown = !hasEdge[n.id] || touched[n.id] === true;
+      var shown = groupShown[n.category] && (!hasEdge[n.id] || touched[n.id] === true);
       if (shown) { shownNodes += 1; }
       return { id: n.id, hidden: !shown };
     }));
@@ -54,17 +60,19 @@
     window.kgGraph = { nodes: shownNodes, edges: shownEdges };
   }
 
-  function legendRow(swatch, text) {
-    var row = element("div", "kg-legend-row");
-    row.appendChild(swatch);
-    row.appendChild(element("span", "", text));
-    return row;
-  }
-
   data.legend.nodes.forEach(function (entry) {
+    var label = element("label", "kg-legend-row");
+    var box = element("input");
     var swatch = element("span", "kg-swatch kg-swatch-" + entry.shape);
+    box.type = "checkbox";
+    box.checked = true;
+    box.value = entry.group;
+    box.addEventListener("change", function () { groupShown[entry.group] = box.checked; update(); });
     swatch.style.background = entry.color;
-    byId("kg-node-legend").appendChild(legendRow(swatch, entry.name));
+    label.appendChild(box);
+    label.appendChild(swatch);
+    label.appendChild(element("span", "", entry.name));
+    byId("kg-node-legend").appendChild(label);
   });
   data.legend.edges.forEach(function (entry) {
     var label = element("label", "kg-legend-row");
@@ -93,6 +101,7 @@
   }
 
   var network = new vis.Network(byId("kg-network"), {}, data.options);
+  network.on("afterDrawing", function () { window.kgDraws += 1; });
 
   data.nodes.forEach(function (n) {
     var option = element("option", "", n.code);

@@ -1,0 +1,213 @@
+"""The named graphs of a store: load RDF files into them, list them, drop one.
+
+- :func:`load_files` (``kg load``) writes each file into its own graph (see
+  :mod:`kg.loaders.rdf`), replacing an earlier load of the same graph, in one atomic write.
+  Its provenance (file name, SHA-256, syntax) goes into a *metadata graph* beside it,
+  ``{GRAPH}meta/<short name>`` (:func:`metadata_graph`): the loaded graph holds exactly the
+  file's triples, so ``kg export`` (which leaves metadata graphs out) and ``kg load`` round-trip,
+  and the same file always gives the same store (no load date is recorded).
+- :func:`graph_rows` (``kg graphs``) lists the graphs with their source and size;
+- :func:`drop_graph` (``kg drop``) removes one graph (and its metadata graph), atomically.
+
+Short names: a graph under ``https://w3id.org/alignment-kg/graph/`` is shown and accepted
+without that prefix (``curated``, ``load/alliances.ttl``); other graphs by their IRI.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Callable, Iterator, Sequence
+from pathlib import Path
+
+import pyoxigraph as ox
+
+from kg.errors import DataError, StoreError, UsageError
+from kg.loaders.rdf import RdfFile, load_graph_iri, read_quads, scan_graphs
+from kg.store import STAGING, OxigraphStore, Store, StoreLocation, resolve_location, write_graphs
+from kg.vocab import AL, GRAPH, PREFIXES
+
+__all__ = [
+    "META",
+    "metadata_graph",
+    "is_metadata_graph",
+    "describe_graph",
+    "short_name",
+    "graph_iri",
+    "load_files",
+    "graph_rows",
+    "drop_graph",
+    "GRAPH_COLUMNS",
+]
+
+#: Metadata graphs (the provenance of loaded graphs) live under this prefix.
+META = GRAPH + "meta/"
+#: The columns of ``kg graphs``.
+GRAPH_COLUMNS = ["graph", "source", "triples"]
+_SPARQL = Path(__file__).resolve().parent / "sparql"
+
+
+def short_name(graph: str) -> str:
+    """``{GRAPH}load/x.ttl`` -> ``load/x.ttl``; other IRIs unchanged."""
+    return graph[len(GRAPH):] if graph.startswith(GRAPH) and len(graph) > len(GRAPH) else graph
+
+
+def metadata_graph(graph: str) -> str:
+    """The metadata graph that describes ``graph``: ``{META}<short name>`` (a hash for IRIs
+    outside the project's graph namespace)."""
+    if graph.startswith(GRAPH):
+        return META + graph[len(GRAPH):]
+    return META + "iri/" + hashlib.sha256(graph.encode()).hexdigest()[:16]
+
+
+def is_metadata_graph(graph: str) -> bool:
+    """True for the store's own metadata graphs (not data: never exported)."""
+    return graph.startswith(META)
+
+
+def graph_iri(name: str) -> str:
+    """A graph's IRI from ``--graph`` / ``kg drop``: an IRI, or a short name under ``GRAPH``."""
+    iri = name if ":" in name else GRAPH + name
+    try:
+        return ox.NamedNode(iri).value
+    except ValueError as exc:
+        raise UsageError(f"invalid graph name {name!r}: {exc}") from None
+
+
+def describe_graph(graph: str, rdf: RdfFile) -> list[ox.Quad]:
+    """The provenance of a loaded ``graph``, in its metadata graph: file name, SHA-256, syntax."""
+    meta = ox.NamedNode(metadata_graph(graph))
+    subject = ox.NamedNode(graph)
+    terms = [
+        (ox.NamedNode(AL + "fileName"), ox.Literal(rdf.path.name)),
+        (ox.NamedNode(AL + "sha256"), ox.Literal(rdf.sha256)),
+        (ox.NamedNode(PREFIXES["dcterms"] + "format"), ox.Literal(rdf.format.media_type)),
+    ]
+    return [ox.Quad(subject, p, o, meta) for p, o in terms]
+
+
+def _check_target(graph: str) -> None:
+    if graph.startswith((META, STAGING)):
+        raise UsageError(f"{graph} is reserved for the store's own use; choose another graph")
+
+
+def load_files(
+    location: str | StoreLocation | None,
+    paths: Sequence[str | Path],
+    *,
+    graph: str | None = None,
+    fmt: Callable[[Path], ox.RdfFormat] | None = None,
+    progress: Callable[[str], None] | None = None,
+    memory_engine: ox.Store | None = None,
+) -> list[RdfFile]:
+    """Load RDF files into a store, each into its own named graph, as one atomic write.
+
+    Parameters
+    ----------
+    graph
+        One graph IRI (or short name) for every file; default: ``{GRAPH}load/<file name>``.
+    fmt
+        The syntax of a file (default: from its extension, :func:`kg.rdfio.rdf_format`).
+
+    A missing directory store is created, empty (without the packaged data). Re-loading a
+    file replaces its graph. Returns the files with their triple counts.
+
+    Raises
+    ------
+    DataError
+        A syntax error (file and line): the store is left unchanged.
+    UsageError
+        An unknown syntax or a reserved graph name.
+    StoreError
+        The store cannot be written.
+    """
+    from kg.rdfio import rdf_format
+
+    if not isinstance(location, StoreLocation):
+        location = resolve_location(location)
+    target = graph_iri(graph) if graph else None
+    files: list[RdfFile] = []
+    for path in map(Path, paths):
+        if not path.is_file():
+            raise DataError("no such file", file=str(path))
+        syntax = fmt(path) if fmt else rdf_format(None, path, default=None)
+        rdf = RdfFile(path, syntax, target or load_graph_iri(path))
+        _check_target(rdf.graph)
+        files.append(rdf)
+    written: set[str] = set()
+    for rdf in files:
+        for name in scan_graphs(rdf):  # quad syntaxes: a first pass to know their graphs
+            _check_target(name)
+            written.add(name)
+    replace = {g for g in written} | {metadata_graph(g) for g in written}
+
+    def quads() -> Iterator[ox.Quad]:
+        for rdf in files:
+            if progress:
+                progress(f"reading {rdf.path}")
+            yield from read_quads(rdf)
+        described: set[tuple[str, str]] = set()
+        for rdf in files:
+            for name in sorted(rdf.triples):
+                if (name, str(rdf.path)) not in described:
+                    described.add((name, str(rdf.path)))
+                    yield from describe_graph(name, rdf)
+
+    write_graphs(location, quads(), replace=replace.__contains__, progress=progress,
+                 memory_engine=memory_engine)
+    return files
+
+
+def _sources(store: Store) -> dict[str, list[str]]:
+    sources: dict[str, list[str]] = {}
+    for solution in store.query((_SPARQL / "graph_sources.rq").read_text(encoding="utf-8")):
+        graph, file, importer = solution["g"], solution["file"], solution["importer"]
+        if not isinstance(graph, ox.NamedNode):
+            continue
+        text = f"kg import {importer.value}: {file.value}" if importer is not None else f"kg load: {file.value}"
+        sources.setdefault(graph.value, []).append(text)
+    return sources
+
+
+def _built_source(graph: str) -> str:
+    if graph == GRAPH + "ontology":
+        return "kg build: ontology"
+    if graph == GRAPH + "curated":
+        return "kg build: data"
+    if graph.startswith(GRAPH + "data/"):
+        return f"kg build --data {graph[len(GRAPH) + 5:]}"
+    return ""
+
+
+def graph_rows(store: Store) -> list[list[str | int]]:
+    """``kg graphs``: one row per named graph (metadata graphs left out): short name, source
+    (how it got there: ``kg build: data``, ``kg load: x.ttl``, ``kg import atop: f.csv``) and
+    number of triples, sorted by name."""
+    sources = _sources(store)
+    rows: list[list[str | int]] = []
+    for graph, count in store.named_graphs():
+        if is_metadata_graph(graph):
+            continue
+        source = "; ".join(sorted(set(sources.get(graph, [])))) or _built_source(graph)
+        rows.append([short_name(graph), source, count])
+    return sorted(rows, key=lambda row: str(row[0]))
+
+
+def drop_graph(store: Store, name: str) -> str:
+    """Remove one named graph (an IRI or a short name as ``kg graphs`` shows it) and its
+    metadata; atomically on a directory store. Returns the graph's IRI.
+
+    Raises :class:`StoreError` when the store has no such graph.
+    """
+    existing = {g for g, _ in store.named_graphs() if not is_metadata_graph(g)}
+    candidates = [name] if ":" in name else [GRAPH + name]
+    graph = next((g for g in candidates if g in existing), None)
+    if graph is None:
+        raise StoreError(f"no graph {name!r} in {store.location} (see `kg graphs`)")
+    from kg.store import drop_graphs
+
+    memory = store.engine if isinstance(store, OxigraphStore) and store.location.kind == "memory" else None
+    drop_graphs(store.location, [graph, metadata_graph(graph)], memory_engine=memory)
+    if store.location.kind == "directory":
+        store.close()
+    return graph
+

@@ -1,0 +1,263 @@
+"""Importing a standard dataset file: parse it, then write it as one named graph, with provenance.
+
+``kg import SOURCE FILE`` reads the file with the importer for ``SOURCE`` (``atop``,
+``cow-alliances``, ``cow-igo``, ``cow-states``, ``wikidata``), puts its quads into the graph
+``https://w3id.org/alignment-kg/graph/import/<source>/<file name>`` together with triples
+about that graph (the dataset's name and version, the file's name and SHA-256 checksum), and
+writes that graph into the store, replacing an earlier import of the same file and changing
+nothing else. Problems in single rows are reported (``report``) and the rows left out; with
+``strict`` any problem is an error and nothing is written. See ``docs/importers.md``.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import importlib
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from functools import cache
+from pathlib import Path
+from urllib.parse import quote
+
+from pyoxigraph import Literal, NamedNode, Quad
+
+from kg.errors import DataError, StoreError, UsageError
+from kg.loaders.importing import DatasetInfo, ImportContext, ImportedFile, Issue
+from kg.store import Store, StoreLocation, open_store, resolve_location, write_graphs
+from kg.vocab import AL, GRAPH, PREFIXES, mint
+
+__all__ = ["SOURCES", "ImportResult", "import_file", "import_graph", "is_import_graph", "read_file"]
+
+#: The importers: SOURCE -> (module, function).
+SOURCES: dict[str, tuple[str, str]] = {
+    "atop": ("kg.loaders.atop", "load_atop"),
+    "cow-alliances": ("kg.loaders.cow", "load_cow_alliances"),
+    "cow-igo": ("kg.loaders.cow", "load_cow_igo"),
+    "cow-states": ("kg.loaders.cow", "load_cow_states"),
+    "wikidata": ("kg.loaders.wikidata", "load_wikidata"),
+}
+
+#: The table of ``data/`` that maps datasets' own alliance and organisation ids to project codes.
+ORGANIZATIONS_TABLE = "import-organizations.csv"
+
+
+@dataclass
+class ImportResult:
+    """What :func:`read_file` read and :func:`import_file` wrote: the graph and what is in it."""
+
+    source: str
+    file: str
+    graph: str
+    dataset: DatasetInfo
+    checksum: str
+    rows: int
+    #: Every quad of the graph, the triples about the graph itself included.
+    quads: list[Quad] = field(default_factory=list, repr=False)
+    counts: dict[str, int] = field(default_factory=dict)
+    issues: list[Issue] = field(default_factory=list)
+    #: The store, for ``memory`` (which lives in this process); ``None`` otherwise.
+    store: Store | None = None
+
+    @property
+    def triples(self) -> int:
+        """The number of distinct triples in the graph."""
+        return len(set(self.quads))
+
+
+def import_graph(source: str, path: str | Path) -> NamedNode:
+    """The named graph of an imported file: ``{GRAPH}import/<source>/<file name>``.
+
+    >>> import_graph("atop", "/data/atop-v4.01-member-level.csv").value
+    'https://w3id.org/alignment-kg/graph/import/atop/atop-v4.01-member-level.csv'
+    """
+    return NamedNode(f"{GRAPH}import/{quote(source, safe='')}/{quote(Path(path).name, safe='')}")
+
+
+def is_import_graph(graph: str) -> bool:
+    """True for the named graphs ``kg import`` writes."""
+    return graph.startswith(GRAPH + "import/")
+
+
+def read_file(
+    source: str,
+    path: str | Path,
+    *,
+    strict: bool = False,
+    report: Callable[[Issue], None] | None = None,
+    progress: Callable[[int, int], None] | None = None,
+    store: Store | None = None,
+) -> ImportResult:
+    """Read a dataset file into the quads of its graph, without writing anything.
+
+    ``store`` is only consulted for ``wikidata`` (its ``al:wikidata`` QIDs, besides those of
+    the packaged curated tables). The other parameters are those of :func:`import_file`.
+
+    Raises
+    ------
+    UsageError
+        An unknown ``source``.
+    DataError
+        A file that cannot be read as the dataset, or (with ``strict``) any problem in it.
+    """
+    if source not in SOURCES:
+        raise UsageError(f"unknown source {source!r}: one of {', '.join(SOURCES)}")
+    path = Path(path)
+    if not path.is_file():
+        raise DataError("no such file", file=str(path))
+    checksum = _sha256(path)
+    graph = import_graph(source, path)
+    issues: list[Issue] = []
+
+    def on_issue(issue: Issue) -> None:
+        issues.append(issue)
+        if report:
+            report(issue)
+
+    context = ImportContext(graph=graph, report=on_issue, progress=progress, checksum=checksum,
+                            organizations=_organizations(source))
+    if source == "wikidata":
+        context.wikidata = _wikidata_items(store)
+    module, function = SOURCES[source]
+    loaded: ImportedFile = getattr(importlib.import_module(module), function)(path, context)
+    if strict and issues:
+        shown = "\n  ".join(str(i) for i in issues[:20])
+        more = f"\n  ... and {len(issues) - 20} more" if len(issues) > 20 else ""
+        raise DataError(f"{len(issues)} problem(s), and --strict makes them errors: nothing was "
+                        f"imported\n  {shown}{more}", file=str(path))
+    quads = loaded.quads + _provenance(graph, source, path, checksum, loaded.dataset)
+    return ImportResult(source, str(path), graph.value, loaded.dataset, checksum, loaded.rows,
+                        quads, loaded.counts, issues)
+
+
+def import_file(
+    source: str,
+    path: str | Path,
+    location: str | StoreLocation | Store | None = None,
+    *,
+    strict: bool = False,
+    report: Callable[[Issue], None] | None = None,
+    progress: Callable[[int, int], None] | None = None,
+    note: Callable[[str], None] | None = None,
+) -> ImportResult:
+    """Import one dataset file into its own named graph of a store.
+
+    Parameters
+    ----------
+    source
+        ``atop``, ``cow-alliances``, ``cow-igo``, ``cow-states`` or ``wikidata``.
+    location
+        A store location (a directory, ``memory``, ``None`` for the per-user store) or an
+        in-memory :class:`~kg.store.Store` to add to. A missing directory becomes a store
+        holding only this import; ``memory`` starts from the packaged data.
+    strict
+        Make every reported problem an error: nothing is written.
+    report, progress, note
+        Hear about each problem (an :class:`~kg.loaders.importing.Issue` with file and line),
+        how many rows have been read (``done, total``), and the building of the per-user store
+        on first use.
+
+    Raises
+    ------
+    UsageError
+        An unknown ``source``.
+    DataError
+        A file that cannot be read as the dataset, or (with ``strict``) any problem in it.
+    StoreError
+        The store cannot be written.
+
+    Examples
+    --------
+    >>> result = import_file("cow-states", "cow-statelist2024.csv", "./kg-store")  # doctest: +SKIP
+    >>> result.counts  # doctest: +SKIP
+    {'codes': 217, 'system memberships': 250}
+    """
+    given = location if isinstance(location, Store) else None
+    if given is not None:
+        location = given.location
+    elif not isinstance(location, StoreLocation):
+        location = resolve_location(location)
+    if location.kind == "memory" and given is None:
+        given = open_store(location)  # the packaged data, built in this process
+    elif location.is_default:
+        open_store(location, note=note)  # the per-user store is built on first use
+    existing = given
+    if source == "wikidata" and existing is None:
+        existing = _existing_store(location, note)
+    result = read_file(source, path, strict=strict, report=report, progress=progress, store=existing)
+    replace = result.graph.__eq__
+    if location.kind == "memory":
+        assert given is not None
+        result.store = write_graphs(location, result.quads, replace=replace, meta=given.meta,
+                                    memory_engine=getattr(given, "engine", None))
+    else:
+        write_graphs(location, result.quads, replace=replace)
+    return result
+
+
+def _sha256(path: Path) -> str:
+    digest = hashlib.sha256()
+    with path.open("rb") as handle:
+        for chunk in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(chunk)
+    return digest.hexdigest()
+
+
+def _provenance(graph: NamedNode, source: str, path: Path, checksum: str, info: DatasetInfo) -> list[Quad]:
+    """Triples about the imported file's graph: an ``al:Dataset`` with name, version, checksum."""
+    terms = [
+        (NamedNode(PREFIXES["rdf"] + "type"), NamedNode(AL + "Dataset")),
+        (NamedNode(PREFIXES["rdfs"] + "label"), Literal(f"{path.name} ({source} import)", language="en")),
+        (NamedNode(PREFIXES["dcterms"] + "title"), Literal(info.title)),
+        (NamedNode(PREFIXES["owl"] + "versionInfo"), Literal(info.version)),
+        (NamedNode(AL + "importedWith"), Literal(source)),
+        (NamedNode(AL + "fileName"), Literal(path.name)),
+        (NamedNode(AL + "sha256"), Literal(checksum)),
+        (NamedNode(PREFIXES["prov"] + "wasDerivedFrom"), mint("source", info.source_id)),
+    ]
+    return [Quad(graph, p, o, graph) for p, o in terms]
+
+
+def _existing_store(location: StoreLocation, note: Callable[[str], None] | None) -> Store | None:
+    """The store as it is before the import, or ``None`` when there is none yet."""
+    try:
+        return open_store(location, note=note)
+    except StoreError:
+        return None
+
+
+def _wikidata_items(store: Store | None) -> dict[str, NamedNode]:
+    """QID -> project IRI, for the states, territories and organisations that have a QID:
+    from the packaged curated tables and from the store (which wins)."""
+    items: dict[str, NamedNode] = dict(_curated_wikidata())
+    if store is not None:
+        for solution in store.query(f"SELECT ?x ?q WHERE {{ ?x <{AL}wikidata> ?q }} ORDER BY DESC(?x)"):
+            items[solution["q"].value] = solution["x"]
+    return items
+
+
+@cache
+def _curated_wikidata() -> tuple[tuple[str, NamedNode], ...]:
+    from kg.build import read_ontology, read_vocabulary
+    from kg.loaders.curated import load_curated
+    from kg.resources import data_dir
+
+    curated = load_curated([(data_dir(), "curated")], read_vocabulary(read_ontology()))
+    pairs = {(q.object.value, q.subject) for q in curated.quads if q.predicate.value == AL + "wikidata"}
+    return tuple(sorted(pairs, key=lambda pair: (pair[0], pair[1].value), reverse=True))
+
+
+def _organizations(source: str) -> dict[str, str]:
+    """The dataset's own ids mapped to project organisation codes (``data/import-organizations.csv``)."""
+    from kg.loaders.csvtable import read_table
+    from kg.resources import data_dir
+
+    path = data_dir() / ORGANIZATIONS_TABLE
+    if not path.exists():
+        return {}
+    mapping: dict[str, str] = {}
+    for row in read_table(path, required=("dataset", "id", "org", "source"), optional=("note",)):
+        if row.get("dataset") == source:
+            if row.get("id") in mapping:
+                raise row.error(f"{source} id {row.get('id')!r} is mapped twice")
+            mapping[row.get("id")] = row.get("org")
+    return mapping

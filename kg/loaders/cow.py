@@ -1,0 +1,317 @@
+"""Correlates of War datasets: Formal Alliances (by member), IGO (state-year), the state list.
+
+Each reader returns the quads of one file (see :mod:`kg.loaders.importing`); the mapping of
+each dataset to the ontology is documented in ``docs/importers.md``. COW state codes are
+mapped to the project's states by date through ``data/cow-states.csv``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from operator import itemgetter
+from pathlib import Path
+
+from pyoxigraph import Literal, NamedNode
+
+from kg.dates import PartialDate
+from kg.loaders.importing import (
+    DERIVED_FROM,
+    LABEL,
+    TYPE,
+    XSD_INTEGER,
+    DatasetInfo,
+    ImportContext,
+    ImportedFile,
+    Issue,
+    QuadWriter,
+    Spell,
+    al,
+    count_lines,
+    dataset_version,
+    date_from_parts,
+    known_code,
+    merge_spells,
+    obligation,
+    read_rows,
+    split_by_code,
+    system_membership_iri,
+    version_text,
+)
+from kg.vocab import mint
+
+__all__ = ["load_cow_alliances", "load_cow_igo", "load_cow_states"]
+
+# ---------------------------------------------------------------------------------------------
+# Formal Alliances v4.1, by member
+# ---------------------------------------------------------------------------------------------
+
+ALLIANCE_REQUIRED = ("version4id", "ccode", "mem_st_day", "mem_st_month", "mem_st_year",
+                     "mem_end_day", "mem_end_month", "mem_end_year", "left_censor", "right_censor",
+                     "defense", "neutrality", "nonaggression", "entente")
+ALLIANCE_OBLIGATIONS = {"defense": "defence", "neutrality": "neutrality",
+                        "nonaggression": "non-aggression", "entente": "entente"}
+
+
+def load_cow_alliances(path: Path, context: ImportContext) -> ImportedFile:
+    """Read ``alliance_v4.1_by_member.csv``: one row per member spell of an alliance.
+
+    A day or month of -9 is unknown (the date has a lower precision); an empty end with
+    ``right_censor`` 1 means in force when the coverage ends (no end). With ``right_censor``
+    1 an end date, if given, is the coverage's end and is left out too.
+    """
+    name = str(path)
+    _, rows = read_rows(path, required=ALLIANCE_REQUIRED)
+    total = count_lines(path)
+    spells: list[Spell] = []
+    #: each alliance's obligations (those of every member row, matched or not), in file order
+    alliances: dict[str, set[str]] = {}
+    versions: dict[str, int] = {}
+    done = 0
+    for row in rows:
+        done += 1
+        context.advance(done, total)
+        if row.get("version"):
+            versions.setdefault(version_text(row.get("version")), row.line)
+        alliance, ccode = row.get("version4id"), row.get("ccode")
+        if not alliance.isdigit() or not ccode.isdigit():
+            context.report(Issue(name, row.line, f"version4id {alliance!r} or ccode {ccode!r} is not a number"))
+            continue
+        duties = frozenset(code for column, code in ALLIANCE_OBLIGATIONS.items() if row.get(column) == "1")
+        alliances.setdefault(alliance, set()).update(duties)
+        censored = row.get("right_censor") == "1"
+        try:
+            start = date_from_parts(row.get("mem_st_year"), row.get("mem_st_month"), row.get("mem_st_day"))
+            end = None
+            if not censored and row.get("mem_end_year") not in ("", "-9", "."):
+                end = date_from_parts(row.get("mem_end_year"), row.get("mem_end_month"), row.get("mem_end_day"))
+        except ValueError as exc:
+            context.report(Issue(name, row.line, f"bad date: {exc}"))
+            continue
+        if end is None and not censored:
+            context.report(Issue(name, row.line, "no end date and right_censor is not 1: read as in force"))
+        if end is not None and end.first_day() <= start.first_day():
+            context.report(Issue(name, row.line, f"end {end} is not after start {start}"))
+            continue
+        for piece in split_by_code(context, name, row.line, int(ccode), start, end):
+            spells.append(Spell(alliance, piece.state, piece.start, piece.end, duties, row.line,
+                                left_censored=row.get("left_censor") == "1" and piece.start == start,
+                                right_censored=censored))
+    version = dataset_version(path, versions, context)
+    info = DatasetInfo(f"cow-alliances-v{version}", "Correlates of War Formal Alliances, by member",
+                       "Correlates of War Project", version, "Douglas M. Gibler")
+    out = QuadWriter(context.graph)
+    source = out.source(info)
+    orgs = {a: _alliance(out, context, a, source) for a in alliances}
+    for alliance, org in orgs.items():
+        for duty in sorted(alliances[alliance]):
+            out.add(org, al("obligation"), obligation(duty))
+    spells = merge_spells(spells)
+    for spell in spells:
+        out.spell(spell, org=orgs[spell.org], source=source, source_id=info.source_id)
+    return ImportedFile(out.quads, info, done, {"alliances": len(orgs), "memberships": len(spells)})
+
+
+def _alliance(out: QuadWriter, context: ImportContext, alliance: str, source: NamedNode) -> NamedNode:
+    mapped = context.organizations.get(alliance)
+    if mapped:
+        org = mint("org", mapped)
+        out.add(org, TYPE, al("Alliance"))
+    else:
+        org = out.organization(f"COW-ALLIANCE-{alliance}", label=f"COW alliance {alliance}",
+                               kind="formal-alliance", classes=("Alliance",), source=source)
+    out.text(org, al("cowAllianceId"), alliance)
+    return org
+
+
+# ---------------------------------------------------------------------------------------------
+# IGO v3, state-year
+# ---------------------------------------------------------------------------------------------
+
+#: Columns of the state-year file that are not organisations.
+IGO_OTHER_COLUMNS = frozenset({"ccode", "year", "state", "statename", "stateabb", "version"})
+#: Status codes: 1 full member, 2 associate, 3 observer; 0 none, -9 missing, -1 IGO not in existence.
+IGO_ROLES = {1: "member", 2: "associate", 3: "observer"}
+_NOT_A_CODE = 255
+
+
+class _StatusCodes(dict):
+    """Cell text -> status byte (0 for none, missing and not in existence; 255 for no code)."""
+
+    def __missing__(self, text: str) -> int:
+        return self.get(text.strip(), _NOT_A_CODE)
+
+
+_IGO_CODES = _StatusCodes({"1": 1, "2": 2, "3": 3, "0": 0, "-9": 0, "-1": 0})
+
+
+def load_cow_igo(path: Path, context: ImportContext) -> ImportedFile:
+    """Read the COW IGO state-year file: ``ccode, year, state`` and one column per IGO.
+
+    Consecutive years of a state with the same status in an IGO make one spell, at year
+    precision: from its first year to the first year it no longer holds (no end when it
+    holds in the file's last year: in force when the coverage ends).
+    """
+    name = str(path)
+    header, rows = read_rows(path, required=("ccode", "year"))
+    igos = [column for column in header if column not in IGO_OTHER_COLUMNS]
+    if not igos:
+        context.report(Issue(name, 1, "no organisation columns"))
+    pick = itemgetter(*[header.index(c) for c in igos]) if igos else (lambda cells: ())
+    total = count_lines(path)
+    years_of: dict[int, list[tuple[int, int, bytes]]] = {}
+    done = 0
+    for row in rows:
+        done += 1
+        context.advance(done, total)
+        ccode, year = row.get("ccode"), row.get("year")
+        if not ccode.isdigit() or not re.fullmatch(r"\d{4}", year):
+            context.report(Issue(name, row.line, f"ccode {ccode!r} or year {year!r} is not a number"))
+            continue
+        values = pick(list(row.cells.values()))
+        if len(igos) == 1:
+            values = (values,)
+        statuses = bytes(map(_IGO_CODES.__getitem__, values))
+        if _NOT_A_CODE in statuses:
+            bad = [igos[i] for i, s in enumerate(statuses) if s == _NOT_A_CODE]
+            context.report(Issue(name, row.line, f"status not one of 1, 2, 3, 0, -9, -1 in "
+                                                 f"{', '.join(bad[:5])}{' ...' if len(bad) > 5 else ''}: read as none"))
+            statuses = statuses.replace(bytes([_NOT_A_CODE]), b"\x00")
+        years_of.setdefault(int(ccode), []).append((int(year), row.line, statuses))
+    last_year = max((y for entries in years_of.values() for y, _, _ in entries), default=0)
+    spells: list[Spell] = []
+    for ccode, entries in sorted(years_of.items()):
+        entries.sort()
+        for (y1, _, _), (y2, line, _) in zip(entries, entries[1:]):
+            if y1 == y2:
+                context.report(Issue(name, line, f"ccode {ccode} has a second row for {y2}: left out"))
+        entries = [e for i, e in enumerate(entries) if i == 0 or e[0] != entries[i - 1][0]]
+        years = [y for y, _, _ in entries]
+        lines = [line for _, line, _ in entries]
+        for j, column in enumerate(zip(*(s for _, _, s in entries))):
+            if not any(column):
+                continue
+            for first, after, status, line in _runs(years, lines, column):
+                start = PartialDate(first)
+                end = None if after > last_year else PartialDate(after)
+                for piece in split_by_code(context, name, line, ccode, start, end):
+                    spells.append(Spell(igos[j], piece.state, piece.start, piece.end, frozenset(), line,
+                                        role=IGO_ROLES[status], right_censored=end is None))
+    version = dataset_version(path, {}, context)
+    info = DatasetInfo(f"cow-igo-v{version}", "Correlates of War Intergovernmental Organizations, state-year",
+                       "Correlates of War Project", version,
+                       "Jon C. Pevehouse; Timothy Nordstrom; Roseanne W. McManus; Anne Spencer Jamison")
+    out = QuadWriter(context.graph)
+    source = out.source(info)
+    orgs = {igo: _igo(out, context, igo, source) for igo in igos}
+    spells = merge_spells(spells)
+    for spell in spells:
+        out.spell(spell, org=orgs[spell.org], source=source, source_id=info.source_id)
+    return ImportedFile(out.quads, info, done, {"organisations": len(orgs), "memberships": len(spells)})
+
+
+def _runs(years: list[int], lines: list[int], column: tuple[int, ...]):
+    """``(first year, first year after, status, line)`` of each run of one non-zero status
+    over consecutive years."""
+    status, first, previous, line = 0, 0, 0, 0
+    for year, row_line, value in zip(years, lines, column):
+        if value != status or year != previous + 1:
+            if status:
+                yield first, previous + 1, status, line
+            status, first, line = value, year, row_line
+        previous = year
+    if status:
+        yield first, previous + 1, status, line
+
+
+def _igo(out: QuadWriter, context: ImportContext, igo: str, source: NamedNode) -> NamedNode:
+    mapped = context.organizations.get(igo)
+    if mapped:
+        org = mint("org", mapped)
+    else:
+        org = out.organization(f"IGO-{igo}", label=igo, kind="intergovernmental-organisation",
+                               classes=(), source=source)
+    out.text(org, al("cowIgoCode"), igo)
+    return org
+
+
+# ---------------------------------------------------------------------------------------------
+# State system membership list
+# ---------------------------------------------------------------------------------------------
+
+STATES_REQUIRED = ("stateabb", "ccode", "statenme", "styear", "stmonth", "stday",
+                   "endyear", "endmonth", "endday")
+
+
+def load_cow_states(path: Path, context: ImportContext) -> ImportedFile:
+    """Read the COW state list (``states2024.csv``): one row per spell of a state in the system.
+
+    Every row becomes one ``al:SystemMembership`` per project state its code names during
+    the spell (``data/cow-states.csv``). COW's end day is the last day in the system; the
+    project's end is the day after. A spell that lasts to the end of the coverage (the 31st of
+    December of the version's year) has no end.
+    """
+    name = str(path)
+    _, rows = read_rows(path, required=STATES_REQUIRED)
+    total = count_lines(path)
+    records = []
+    versions: dict[str, int] = {}
+    done = 0
+    for row in rows:
+        done += 1
+        context.advance(done, total)
+        if row.get("version"):
+            versions.setdefault(version_text(row.get("version")), row.line)
+        ccode = row.get("ccode")
+        if not ccode.isdigit():
+            context.report(Issue(name, row.line, f"ccode {ccode!r} is not a number"))
+            continue
+        if not known_code(context, name, row.line, int(ccode)):
+            continue
+        try:
+            start = date_from_parts(row.get("styear"), row.get("stmonth"), row.get("stday"))
+            last = date_from_parts(row.get("endyear"), row.get("endmonth"), row.get("endday"))
+        except ValueError as exc:
+            context.report(Issue(name, row.line, f"bad date: {exc}"))
+            continue
+        if last.first_day() < start.first_day():
+            context.report(Issue(name, row.line, f"end {last} is before start {start}"))
+            continue
+        records.append((row, int(ccode), start, last))
+    version = dataset_version(path, versions, context)
+    coverage_end = (dt.date(int(version), 12, 31) if re.fullmatch(r"\d{4}", version)
+                    else max((last.last_day() for _, _, _, last in records), default=None))
+    info = DatasetInfo(f"cow-states-v{version}", "Correlates of War State System Membership List",
+                       "Correlates of War Project", version, "Correlates of War Project")
+    out = QuadWriter(context.graph)
+    source = out.source(info)
+    count = 0
+    for row, ccode, start, last in records:
+        censored = last.last_day() == coverage_end
+        end = None if censored else _day_after(last)
+        for piece in split_by_code(context, name, row.line, ccode, start, end):
+            s = system_membership_iri(f"COW-{ccode}-{piece.state}-{piece.start}")
+            out.add(s, TYPE, al("SystemMembership"))
+            out.add(s, al("cowStateCode"), Literal(str(ccode), datatype=XSD_INTEGER))
+            out.text(s, al("cowStateAbbreviation"), row.get("stateabb"))
+            out.text(s, LABEL, f"{row.get('statenme')} ({row.get('stateabb')}, COW {ccode})", lang="en")
+            out.add(s, al("systemMember"), mint("state", piece.state))
+            out.date(s, "start", piece.start)
+            out.date(s, "end", piece.end)
+            if censored and piece.end is None:
+                out.flag(s, al("rightCensored"))
+            out.add(s, DERIVED_FROM, source)
+            count += 1
+    codes = {ccode for _, ccode, _, _ in records}
+    return ImportedFile(out.quads, info, done, {"codes": len(codes), "system memberships": count})
+
+
+def _day_after(last: PartialDate) -> PartialDate:
+    """The exclusive end after a last day (a month or year: the next month or year)."""
+    if last.precision == "day":
+        day = last.last_day() + dt.timedelta(days=1)
+        return PartialDate(day.year, day.month, day.day)
+    if last.precision == "month":
+        day = last.last_day() + dt.timedelta(days=1)
+        return PartialDate(day.year, day.month)
+    return PartialDate(last.year + 1)

@@ -1,0 +1,145 @@
+"""Evaluating a query with a deadline: in a forked child process that is killed at the deadline.
+
+pyoxigraph has no query timeout and cannot stop an evaluation once started. So the query is
+evaluated in a child process forked from this one (it shares the open store, copy-on-write,
+and costs a few milliseconds); the child writes the results to a pipe in a standard syntax
+(SPARQL results JSON for SELECT and ASK, N-Triples for CONSTRUCT and DESCRIBE) and the parent
+reads them until the deadline. At the deadline, or when the results grow beyond ``max_bytes``,
+the parent kills the child (SIGKILL) and raises :class:`~kg.errors.QueryError`. The child
+only evaluates and writes: it never touches Python locks, files or the terminal, and leaves
+with ``os._exit``.
+"""
+
+from __future__ import annotations
+
+import os
+import select
+import signal
+import time
+import warnings
+
+import pyoxigraph as ox
+
+from kg.errors import QueryError
+from kg.store import RawResults, timeout_message
+
+__all__ = ["evaluate_in_child"]
+
+_CHUNK = 1 << 16
+
+
+def _die_with(parent: int) -> None:
+    """Have the kernel kill this child when its parent dies (Linux), so that a killed ``kg``
+    never leaves a query running."""
+    try:
+        import ctypes
+
+        ctypes.CDLL(None).prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
+    except (OSError, AttributeError):
+        pass
+    if os.getppid() != parent:
+        os._exit(1)
+
+
+def _child(engine: ox.Store, sparql: str, fd: int, parent: int) -> None:
+    """Evaluate and write ``tag + data`` to ``fd``; never returns."""
+    code = 0
+    try:
+        _die_with(parent)
+        with os.fdopen(fd, "wb", buffering=_CHUNK) as out:
+            try:
+                result = engine.query(sparql, use_default_graph_as_union=True)
+            except SyntaxError as exc:
+                out.write(b"X" + str(exc).encode())
+            except Exception as exc:  # noqa: BLE001 - reported to the parent, which raises
+                out.write(b"E" + str(exc).encode())
+            else:
+                if isinstance(result, ox.QueryTriples):
+                    out.write(b"G")
+                    result.serialize(out, ox.RdfFormat.N_TRIPLES)
+                elif isinstance(result, ox.QueryBoolean):
+                    out.write(b"B")
+                    result.serialize(out, ox.QueryResultsFormat.JSON)
+                else:
+                    out.write(b"S")
+                    result.serialize(out, ox.QueryResultsFormat.JSON)
+    except BaseException:  # noqa: BLE001 - a broken pipe (the parent gave up) or a failure
+        code = 1
+    finally:
+        os._exit(code)
+
+
+def _stop(pid: int) -> None:
+    try:
+        os.kill(pid, signal.SIGKILL)
+    except ProcessLookupError:
+        pass
+    os.waitpid(pid, 0)
+
+
+def evaluate_in_child(
+    engine: ox.Store,
+    sparql: str,
+    *,
+    timeout: float | None,
+    max_bytes: int | None = None,
+) -> RawResults:
+    """Evaluate ``sparql`` on ``engine`` (union default graph) in a forked child.
+
+    Raises
+    ------
+    QueryError
+        At the deadline ("query stopped after N s (--timeout)"), when the results are larger
+        than ``max_bytes``, or when the child fails.
+    SyntaxError
+        The query does not parse (the engine's message).
+    OSError
+        The engine failed while evaluating.
+    """
+    read_fd, write_fd = os.pipe()
+    parent = os.getpid()
+    with warnings.catch_warnings():
+        # Python 3.12+ warns about fork() in a process with threads (RocksDB keeps idle
+        # ones); the child touches only the engine and the pipe.
+        warnings.simplefilter("ignore", DeprecationWarning)
+        pid = os.fork()
+    if pid == 0:  # pragma: no cover - the child leaves through os._exit
+        os.close(read_fd)
+        _child(engine, sparql, write_fd, parent)
+    os.close(write_fd)
+    deadline = None if timeout is None else time.monotonic() + timeout
+    chunks: list[bytes] = []
+    size = 0
+    finished = False
+    try:
+        while True:
+            wait = None if deadline is None else deadline - time.monotonic()
+            if wait is not None and wait <= 0:
+                raise QueryError(timeout_message(timeout))  # type: ignore[arg-type]
+            ready, _, _ = select.select([read_fd], [], [], wait)
+            if not ready:
+                continue
+            chunk = os.read(read_fd, _CHUNK)
+            if not chunk:
+                break
+            size += len(chunk)
+            if max_bytes is not None and size > max_bytes:
+                raise QueryError(f"result too large: more than {max_bytes} bytes (--max-bytes)")
+            chunks.append(chunk)
+        _, status = os.waitpid(pid, 0)
+        finished = True
+    finally:
+        os.close(read_fd)
+        if not finished:
+            _stop(pid)
+    data = b"".join(chunks)
+    tag, body = data[:1], data[1:]
+    if tag == b"X":
+        raise SyntaxError(body.decode(errors="replace"))
+    if tag == b"E":
+        raise OSError(body.decode(errors="replace"))
+    if os.waitstatus_to_exitcode(status) != 0 or tag not in (b"S", b"B", b"G"):
+        raise QueryError("the query worker failed before it finished its results")
+    if tag == b"G":
+        return RawResults(body, ox.RdfFormat.N_TRIPLES)
+    return RawResults(body, ox.QueryResultsFormat.JSON)
