@@ -33,6 +33,7 @@ PARAM_TYPES = {
     "topic": "a topic code or IRI",
     "subject": "the code or IRI of any resource",
     "date": "a date: YYYY-MM-DD, YYYY-MM or YYYY (a month or year means its last day)",
+    "since": "a first day: YYYY-MM-DD, YYYY-MM or YYYY (a month or year means its first day)",
     "year": "a year (YYYY)",
     "integer": "an integer",
     "string": "a text",

@@ -128,9 +128,11 @@ def current_as_of(store: Store) -> str | None:
 def _bind(store: Store, parameter: Parameter, value: str) -> ox.NamedNode | ox.Literal:
     kind = parameter.type
     text = value.strip()
-    if kind == "date":
+    if kind in ("date", "since"):
         try:
-            return ox.Literal(parse_date(text).last_day().isoformat(), datatype=ox.NamedNode(_XSD + "date"))
+            date = parse_date(text)
+            day = date.first_day() if kind == "since" else date.last_day()
+            return ox.Literal(day.isoformat(), datatype=ox.NamedNode(_XSD + "date"))
         except ValueError as exc:
             raise UsageError(f"parameter {parameter.name!r}: {exc}") from None
     if kind in ("year", "integer"):

@@ -41,8 +41,8 @@ ENTRIES = {
 
 #: Parameters each entry needs (or documents) and sample values on the fixture.
 PARAMETERS = {
-    "joiners": {"org": ("org", True), "from": ("date", False), "to": ("date", False)},
-    "leavers": {"org": ("org", True), "from": ("date", False), "to": ("date", False)},
+    "joiners": {"org": ("org", True), "from": ("since", False), "to": ("date", False)},
+    "leavers": {"org": ("org", True), "from": ("since", False), "to": ("date", False)},
     "members-of-both": {"a": ("org", False), "b": ("org", False), "at": ("date", True)},
     "non-member-partners": {"org": ("org", False), "at": ("date", True)},
     "organizations-left": {"state": ("actor", False)},
@@ -149,8 +149,9 @@ def test_joiners_bounds_are_inclusive_and_a_year_means_its_last_day(fx):
     assert rows(fx, "joiners", org="XORG1", **{"from": "2020-06-01", "to": "2020-06-01"}) == [
         ["2020-06-01", "XORG1", "FRA", "France", "member"]]
     assert rows(fx, "joiners", org="XORG1", **{"from": "2020-06-02", "to": "2030"}) == []
-    # "from" is a date parameter like any other: a year means its LAST day.
-    assert rows(fx, "joiners", org="XORG1", **{"from": "2003", "to": "2003"}) == []
+    # "from" is a first day: a year means its first day, so the whole of 2003 is in the window.
+    assert rows(fx, "joiners", org="XORG1", **{"from": "2003", "to": "2003"}) == \
+        rows(fx, "joiners", org="XORG1", **{"from": "2003-01-01", "to": "2003-12-31"})
 
 
 def test_joiners_of_every_organisation(fx):
