@@ -9,7 +9,7 @@ import pyoxigraph as ox
 
 from kg.errors import DataError
 from kg.loaders.curated import CuratedDataset, Vocabulary, load_curated
-from kg.resources import data_dir, fingerprint, ontology_dir
+from kg.resources import data_dir, fingerprint, ontology_dir, packaged_fingerprint
 from kg.store import Store, StoreLocation, resolve_location, write_graphs
 from kg.vocab import AL, GRAPH, ontology_graph
 
@@ -17,11 +17,6 @@ __all__ = ["build", "owned_by_build", "packaged_fingerprint", "read_ontology", "
 
 #: Ontology files that are not part of the ontology graph itself.
 _NOT_ONTOLOGY = {"shapes.ttl"}
-
-
-def packaged_fingerprint() -> str:
-    """A digest of the packaged ontology and data (and the code version)."""
-    return fingerprint(ontology_dir(), data_dir())
 
 
 def owned_by_build(graph: str) -> bool:

@@ -12,7 +12,6 @@ escapes literals) and bound with a ``VALUES`` block placed at the start of the q
 
 from __future__ import annotations
 
-import difflib
 import re
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -101,6 +100,8 @@ def resolve_query(query: str) -> CatalogueEntry:
     if query in entries:
         return entries[query]
     if re.fullmatch(r"[A-Za-z][A-Za-z0-9_-]*", query):
+        import difflib  # only for the suggestion
+
         close = difflib.get_close_matches(query, entries, n=3, cutoff=0.5)
         hint = f" Did you mean: {', '.join(close)}?" if close else " See `kg queries`."
         raise UsageError(f"unknown query {query!r}.{hint}")
@@ -177,6 +178,8 @@ def _check_exists(store: Store, parameter: Parameter, term: ox.NamedNode, given:
         return
     names = [s["code"].value for s in store.query(
         f"SELECT ?code WHERE {{ VALUES ?c {{ {values} }} ?x a ?c ; <{AL}code> ?code }}")]
+    import difflib  # only for the suggestion
+
     close = difflib.get_close_matches(given.upper(), names, n=3, cutoff=0.6)
     hint = f" Did you mean: {', '.join(close)}?" if close else ""
     raise UsageError(f"parameter {parameter.name!r}: unknown {parameter.type} {given!r}.{hint}")

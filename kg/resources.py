@@ -5,7 +5,8 @@ from __future__ import annotations
 import hashlib
 from pathlib import Path
 
-__all__ = ["resource_dir", "ontology_dir", "data_dir", "queries_dir", "fingerprint"]
+__all__ = ["resource_dir", "ontology_dir", "data_dir", "queries_dir", "fingerprint",
+           "packaged_fingerprint"]
 
 _PACKAGE = Path(__file__).resolve().parent
 
@@ -51,3 +52,9 @@ def fingerprint(*dirs: Path) -> str:
             digest.update(str(path.relative_to(root)).encode())
             digest.update(path.read_bytes())
     return digest.hexdigest()
+
+
+def packaged_fingerprint() -> str:
+    """A digest of the packaged ontology and data (and the code version): a store built from
+    them remembers it, and the per-user default store is rebuilt when it changes."""
+    return fingerprint(ontology_dir(), data_dir())

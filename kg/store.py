@@ -497,7 +497,7 @@ def open_store(
         return RemoteStore(location)
     assert location.path is not None
     if location.is_default:
-        from kg.build import packaged_fingerprint
+        from kg.resources import packaged_fingerprint
 
         meta = read_meta(location.path)
         if meta is None or meta.get("fingerprint") != packaged_fingerprint():
