@@ -10,7 +10,8 @@ from kg.vocab import AL
 
 __all__ = ["Stats", "store_stats"]
 
-_CLASSES = ("State", "Organization", "Membership", "Partnership", "PartnershipStep", "Topic",
+_CLASSES = ("State", "Territory", "Organization", "Membership", "MembershipChange", "Succession",
+            "Partnership", "PartnershipStep", "Topic",
             "Framework", "Event", "Participation", "Stance", "Source")
 
 
@@ -36,7 +37,8 @@ def store_stats(store: Store) -> Stats:
     query = f"""PREFIX al: <{AL}>
     PREFIX prov: <http://www.w3.org/ns/prov#>
     SELECT ?name (COUNT(DISTINCT ?x) AS ?n) WHERE {{
-      VALUES (?class ?name) {{ {values} }} OPTIONAL {{ ?x a ?class }} }} GROUP BY ?name"""
+      VALUES (?class ?name) {{ {values} }}
+      OPTIONAL {{ ?x a/<http://www.w3.org/2000/01/rdf-schema#subClassOf>* ?class }} }} GROUP BY ?name"""
     stats.classes = {s["name"].value: int(s["n"].value) for s in store.query(query)}
     row = next(iter(store.query(f"""PREFIX al: <{AL}>
     PREFIX prov: <http://www.w3.org/ns/prov#>
