@@ -172,8 +172,8 @@ def import_file(
     {'codes': 217, 'system memberships': 250}
     """
     given = location if isinstance(location, Store) else None
-    if given is not None:
-        location = given.location
+    if isinstance(location, Store):
+        location = location.location
     elif not isinstance(location, StoreLocation):
         location = resolve_location(location)
     if location.kind == "memory" and given is None:
@@ -204,7 +204,7 @@ def _sha256(path: Path) -> str:
 
 def _provenance(graph: NamedNode, source: str, path: Path, checksum: str, info: DatasetInfo) -> list[Quad]:
     """Triples about the imported file's graph: an ``al:Dataset`` with name, version, checksum."""
-    terms = [
+    terms: list[tuple[NamedNode, NamedNode | Literal]] = [
         (NamedNode(PREFIXES["rdf"] + "type"), NamedNode(AL + "Dataset")),
         (NamedNode(PREFIXES["rdfs"] + "label"), Literal(f"{path.name} ({source} import)", language="en")),
         (NamedNode(PREFIXES["dcterms"] + "title"), Literal(info.title)),
@@ -230,8 +230,11 @@ def _wikidata_items(store: Store | None) -> dict[str, NamedNode]:
     from the packaged curated tables and from the store (which wins)."""
     items: dict[str, NamedNode] = dict(_curated_wikidata())
     if store is not None:
-        for solution in store.query(f"SELECT ?x ?q WHERE {{ ?x <{AL}wikidata> ?q }} ORDER BY DESC(?x)"):
-            items[solution["q"].value] = solution["x"]
+        solutions = store.query(f"SELECT ?x ?q WHERE {{ ?x <{AL}wikidata> ?q }} ORDER BY DESC(?x)")
+        for solution in solutions:  # type: ignore[union-attr]  # a SELECT gives solutions
+            item, qid = solution["x"], solution["q"]
+            if isinstance(item, NamedNode) and isinstance(qid, Literal):
+                items[qid.value] = item
     return items
 
 
@@ -242,7 +245,9 @@ def _curated_wikidata() -> tuple[tuple[str, NamedNode], ...]:
     from kg.resources import data_dir
 
     curated = load_curated([(data_dir(), "curated")], read_vocabulary(read_ontology()))
-    pairs = {(q.object.value, q.subject) for q in curated.quads if q.predicate.value == AL + "wikidata"}
+    pairs = {(q.object.value, q.subject) for q in curated.quads
+             if q.predicate.value == AL + "wikidata" and isinstance(q.subject, NamedNode)
+             and isinstance(q.object, Literal)}
     return tuple(sorted(pairs, key=lambda pair: (pair[0], pair[1].value), reverse=True))
 
 

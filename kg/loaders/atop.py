@@ -18,27 +18,21 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from pyoxigraph import NamedNode
-
 from kg.loaders.importing import (
-    TYPE,
     DatasetInfo,
     ImportContext,
     ImportedFile,
     Issue,
     QuadWriter,
     Spell,
-    al,
     count_lines,
     dataset_version,
     date_from_parts,
     merge_spells,
-    obligation,
     read_rows,
     split_by_code,
     version_text,
 )
-from kg.vocab import mint
 
 __all__ = ["load_atop"]
 
@@ -113,24 +107,10 @@ def _quads(context: ImportContext, info: DatasetInfo, alliances: dict[str, set[s
            rows: int) -> ImportedFile:
     out = QuadWriter(context.graph)
     source = out.source(info)
-    orgs = {atopid: _alliance(out, context, atopid, duties, source) for atopid, duties in alliances.items()}
+    orgs = {atopid: out.organization(atopid, mapped=context.organizations.get(atopid), code=f"ATOP-{atopid}",
+                                     label=f"ATOP alliance {atopid}", kind="formal-alliance", id_property="atopId",
+                                     source=source, obligations=duties)
+            for atopid, duties in alliances.items()}
     for spell in spells:
         out.spell(spell, org=orgs[spell.org], source=source, source_id=info.source_id)
     return ImportedFile(out.quads, info, rows, {"alliances": len(orgs), "memberships": len(spells)})
-
-
-def _alliance(out: QuadWriter, context: ImportContext, atopid: str, duties: set[str],
-             source: NamedNode) -> NamedNode:
-    """The alliance: the project's organisation where one is mapped (only its ATOP id, its
-    being an alliance and its obligations are added to it), else a new ``ATOP-<atopid>``."""
-    mapped = context.organizations.get(atopid)
-    if mapped:
-        org = mint("org", mapped)
-        out.add(org, TYPE, al("Alliance"))
-    else:
-        org = out.organization(f"ATOP-{atopid}", label=f"ATOP alliance {atopid}", kind="formal-alliance",
-                               classes=("Alliance",), source=source)
-    out.text(org, al("atopId"), atopid)
-    for duty in sorted(duties):
-        out.add(org, al("obligation"), obligation(duty))
-    return org

@@ -9,17 +9,15 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from itertools import pairwise
 from operator import itemgetter
 from pathlib import Path
-
-from pyoxigraph import Literal, NamedNode
 
 from kg.dates import PartialDate
 from kg.loaders.importing import (
     DERIVED_FROM,
     LABEL,
     TYPE,
-    XSD_INTEGER,
     DatasetInfo,
     ImportContext,
     ImportedFile,
@@ -32,7 +30,6 @@ from kg.loaders.importing import (
     date_from_parts,
     known_code,
     merge_spells,
-    obligation,
     read_rows,
     split_by_code,
     system_membership_iri,
@@ -102,26 +99,14 @@ def load_cow_alliances(path: Path, context: ImportContext) -> ImportedFile:
                        "Correlates of War Project", version, "Douglas M. Gibler")
     out = QuadWriter(context.graph)
     source = out.source(info)
-    orgs = {a: _alliance(out, context, a, source) for a in alliances}
-    for alliance, org in orgs.items():
-        for duty in sorted(alliances[alliance]):
-            out.add(org, al("obligation"), obligation(duty))
+    orgs = {a: out.organization(a, mapped=context.organizations.get(a), code=f"COW-ALLIANCE-{a}",
+                                label=f"COW alliance {a}", kind="formal-alliance", id_property="cowAllianceId",
+                                source=source, obligations=duties)
+            for a, duties in alliances.items()}
     spells = merge_spells(spells)
     for spell in spells:
         out.spell(spell, org=orgs[spell.org], source=source, source_id=info.source_id)
     return ImportedFile(out.quads, info, done, {"alliances": len(orgs), "memberships": len(spells)})
-
-
-def _alliance(out: QuadWriter, context: ImportContext, alliance: str, source: NamedNode) -> NamedNode:
-    mapped = context.organizations.get(alliance)
-    if mapped:
-        org = mint("org", mapped)
-        out.add(org, TYPE, al("Alliance"))
-    else:
-        org = out.organization(f"COW-ALLIANCE-{alliance}", label=f"COW alliance {alliance}",
-                               kind="formal-alliance", classes=("Alliance",), source=source)
-    out.text(org, al("cowAllianceId"), alliance)
-    return org
 
 
 # ---------------------------------------------------------------------------------------------
@@ -180,21 +165,21 @@ def load_cow_igo(path: Path, context: ImportContext) -> ImportedFile:
         years_of.setdefault(int(ccode), []).append((int(year), row.line, statuses))
     last_year = max((y for entries in years_of.values() for y, _, _ in entries), default=0)
     spells: list[Spell] = []
-    for ccode, entries in sorted(years_of.items()):
+    for code, entries in sorted(years_of.items()):
         entries.sort()
-        for (y1, _, _), (y2, line, _) in zip(entries, entries[1:]):
+        for (y1, _, _), (y2, line, _) in pairwise(entries):
             if y1 == y2:
-                context.report(Issue(name, line, f"ccode {ccode} has a second row for {y2}: left out"))
+                context.report(Issue(name, line, f"ccode {code} has a second row for {y2}: left out"))
         entries = [e for i, e in enumerate(entries) if i == 0 or e[0] != entries[i - 1][0]]
         years = [y for y, _, _ in entries]
         lines = [line for _, line, _ in entries]
-        for j, column in enumerate(zip(*(s for _, _, s in entries))):
+        for j, column in enumerate(zip(*(s for _, _, s in entries), strict=True)):
             if not any(column):
                 continue
             for first, after, status, line in _runs(years, lines, column):
                 start = PartialDate(first)
                 end = None if after > last_year else PartialDate(after)
-                for piece in split_by_code(context, name, line, ccode, start, end):
+                for piece in split_by_code(context, name, line, code, start, end):
                     spells.append(Spell(igos[j], piece.state, piece.start, piece.end, frozenset(), line,
                                         role=IGO_ROLES[status], right_censored=end is None))
     version = dataset_version(path, {}, context)
@@ -203,7 +188,9 @@ def load_cow_igo(path: Path, context: ImportContext) -> ImportedFile:
                        "Jon C. Pevehouse; Timothy Nordstrom; Roseanne W. McManus; Anne Spencer Jamison")
     out = QuadWriter(context.graph)
     source = out.source(info)
-    orgs = {igo: _igo(out, context, igo, source) for igo in igos}
+    orgs = {igo: out.organization(igo, mapped=context.organizations.get(igo), code=f"IGO-{igo}", label=igo,
+                                  kind="intergovernmental-organisation", id_property="cowIgoCode", source=source)
+            for igo in igos}
     spells = merge_spells(spells)
     for spell in spells:
         out.spell(spell, org=orgs[spell.org], source=source, source_id=info.source_id)
@@ -214,7 +201,7 @@ def _runs(years: list[int], lines: list[int], column: tuple[int, ...]):
     """``(first year, first year after, status, line)`` of each run of one non-zero status
     over consecutive years."""
     status, first, previous, line = 0, 0, 0, 0
-    for year, row_line, value in zip(years, lines, column):
+    for year, row_line, value in zip(years, lines, column, strict=True):
         if value != status or year != previous + 1:
             if status:
                 yield first, previous + 1, status, line
@@ -222,17 +209,6 @@ def _runs(years: list[int], lines: list[int], column: tuple[int, ...]):
         previous = year
     if status:
         yield first, previous + 1, status, line
-
-
-def _igo(out: QuadWriter, context: ImportContext, igo: str, source: NamedNode) -> NamedNode:
-    mapped = context.organizations.get(igo)
-    if mapped:
-        org = mint("org", mapped)
-    else:
-        org = out.organization(f"IGO-{igo}", label=igo, kind="intergovernmental-organisation",
-                               classes=(), source=source)
-    out.text(org, al("cowIgoCode"), igo)
-    return org
 
 
 # ---------------------------------------------------------------------------------------------
@@ -286,15 +262,15 @@ def load_cow_states(path: Path, context: ImportContext) -> ImportedFile:
     out = QuadWriter(context.graph)
     source = out.source(info)
     count = 0
-    for row, ccode, start, last in records:
+    for row, code, start, last in records:
         censored = last.last_day() == coverage_end
         end = None if censored else _day_after(last)
-        for piece in split_by_code(context, name, row.line, ccode, start, end):
-            s = system_membership_iri(f"COW-{ccode}-{piece.state}-{piece.start}")
+        for piece in split_by_code(context, name, row.line, code, start, end):
+            s = system_membership_iri(f"COW-{code}-{piece.state}-{piece.start}")
             out.add(s, TYPE, al("SystemMembership"))
-            out.add(s, al("cowStateCode"), Literal(str(ccode), datatype=XSD_INTEGER))
+            out.integer(s, al("cowStateCode"), code)
             out.text(s, al("cowStateAbbreviation"), row.get("stateabb"))
-            out.text(s, LABEL, f"{row.get('statenme')} ({row.get('stateabb')}, COW {ccode})", lang="en")
+            out.text(s, LABEL, f"{row.get('statenme')} ({row.get('stateabb')}, COW {code})", lang="en")
             out.add(s, al("systemMember"), mint("state", piece.state))
             out.date(s, "start", piece.start)
             out.date(s, "end", piece.end)

@@ -49,7 +49,9 @@ def read_table(
         raise DataError(f"cannot read table: {exc.strerror}", file=name) from None
     with handle:
         csv.field_size_limit(MAX_FIELD)
-        reader = csv.reader(handle)
+        # strict: a quoted cell that is never closed is an error, not the rest of the file in one cell.
+        reader = csv.reader(handle, strict=True)
+        start = 0
         try:
             header = next(reader, None)
             if header is None:
@@ -79,16 +81,27 @@ def read_table(
                 _check_text("".join(cells), name, line)  # one scan per row: the check is per character
                 yield Row(name, line, dict(zip(header, cells, strict=True)))
         except UnicodeDecodeError as exc:
-            raise DataError(f"not UTF-8 text ({exc.reason})", file=name, line=reader.line_num + 1) from None
-        except csv.Error as exc:
-            raise DataError(f"malformed CSV: {exc}", file=name, line=reader.line_num) from None
+            raise DataError(f"not UTF-8 text ({exc.reason})", file=name, line=_undecodable_line(path)) from None
+        except csv.Error as exc:  # reported at the line where the row begins
+            hint = " (a quoted cell is never closed)" if "unexpected end of data" in str(exc) else ""
+            raise DataError(f"malformed CSV: {exc}{hint}", file=name, line=start + 1) from None
+
+
+def _undecodable_line(path: Path) -> int | None:
+    """The line of the first byte that is not UTF-8 (the decoder reads ahead, by blocks)."""
+    data = path.read_bytes()
+    try:
+        data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        return data.count(b"\n", 0, exc.start) + 1
+    return None
 
 
 #: Characters XML 1.0 does not allow in text.
 _NOT_ALLOWED = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
 
 
-def _check_text(cell: str, file: str, line: int) -> None:
+def _check_text(cell: str, file: str, line: int | None) -> None:
     bad = _NOT_ALLOWED.search(cell)
     if bad is not None:
         raise DataError(f"character U+{ord(bad.group()):04X} is not allowed in text", file=file, line=line)

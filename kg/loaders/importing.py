@@ -41,6 +41,7 @@ __all__ = [
     "obligation",
     "read_rows",
     "split_by_code",
+    "system_membership_iri",
     "version_text",
 ]
 
@@ -226,16 +227,31 @@ class QuadWriter:
             self.flag(m, al("rightCensored"))
         return m
 
-    def organization(self, code: str, *, label: str, kind: str, classes: tuple[str, ...],
-                     source: NamedNode) -> NamedNode:
-        """An organisation the dataset defines (one the project has no code for)."""
-        o = mint("org", code)
-        for cls in ("Organization",) + classes:
-            self.add(o, TYPE, al(cls))
-        self.text(o, al("code"), code)
-        self.text(o, LABEL, label, lang="en")
-        self.add(o, al("kind"), mint("kind", kind))
-        self.add(o, DERIVED_FROM, source)
+    def organization(self, dataset_id: str, *, mapped: str | None, code: str, label: str, kind: str,
+                     id_property: str, source: NamedNode, obligations: set[str] | frozenset[str] = frozenset()
+                     ) -> NamedNode:
+        """An alliance or organisation of the dataset, with its id in the dataset (``id_property``)
+        and, for an alliance (kind ``formal-alliance``), its obligations.
+
+        Where the project has the organisation (``mapped``: its code), only the dataset's id,
+        its being an ``al:Alliance`` and its obligations are added to it: never a second label,
+        kind or date. Otherwise the organisation ``code`` is described in full.
+        """
+        alliance = kind == "formal-alliance"
+        if mapped:
+            o = mint("org", mapped)
+        else:
+            o = mint("org", code)
+            self.add(o, TYPE, al("Organization"))
+            self.text(o, al("code"), code)
+            self.text(o, LABEL, label, lang="en")
+            self.add(o, al("kind"), mint("kind", kind))
+            self.add(o, DERIVED_FROM, source)
+        if alliance:
+            self.add(o, TYPE, al("Alliance"))
+        self.text(o, al(id_property), dataset_id)
+        for duty in sorted(obligations):
+            self.add(o, al("obligation"), obligation(duty))
         return o
 
 
@@ -285,20 +301,21 @@ def date_from_parts(year: str, month: str, day: str) -> PartialDate:
     year, month, day = year.strip(), month.strip(), day.strip()
     if not re.fullmatch(r"\d{4}", year):
         raise ValueError(f"year {year!r} is not a four-digit year")
-    parts: list[int | None] = [int(year), None, None]
+    known_month: int | None = None
+    known_day: int | None = None
     if month not in UNKNOWN:
         if not re.fullmatch(r"\d{1,2}", month) or not 1 <= int(month) <= 12:
             raise ValueError(f"month {month!r} is not 1-12")
-        parts[1] = int(month)
+        known_month = int(month)
         if day not in UNKNOWN:
             if not re.fullmatch(r"\d{1,2}", day):
                 raise ValueError(f"day {day!r} is not a day of the month")
-            parts[2] = int(day)
+            known_day = int(day)
     try:
-        dt.date(parts[0], parts[1] or 1, parts[2] or 1)
+        dt.date(int(year), known_month or 1, known_day or 1)
     except ValueError as exc:
         raise ValueError(f"impossible date {year}-{month}-{day}: {exc}") from None
-    return PartialDate(*parts)
+    return PartialDate(int(year), known_month, known_day)
 
 
 def dataset_version(path: Path, versions: dict[str, int], context: ImportContext) -> str:
@@ -307,7 +324,7 @@ def dataset_version(path: Path, versions: dict[str, int], context: ImportContext
     if len(versions) > 1:
         context.report(Issue(str(path), max(versions.values()), f"rows of several versions: {', '.join(versions)}"))
     if versions:
-        return min(versions, key=versions.get)
+        return min(versions, key=lambda version: versions[version])
     match = re.search(r"v(\d+(?:\.\d+)?)", path.stem, re.IGNORECASE) or re.search(r"(\d+)_(\d+)", path.stem)
     if match is None:
         return "unknown"

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
+from itertools import pairwise
 from functools import cache
 from pathlib import Path
 
@@ -75,7 +76,7 @@ class StateCodes:
             self._periods.setdefault(period.code, []).append(period)
         for code, items in self._periods.items():
             items.sort(key=lambda p: p.start or dt.date.min)
-            for before, after in zip(items, items[1:]):
+            for before, after in pairwise(items):
                 if before.end is None or after.start is None or before.end > after.start:
                     raise DataError(f"COW code {code}: the periods of {before.state} and "
                                     f"{after.state} overlap", file=TABLE)
@@ -148,14 +149,14 @@ class StateCodes:
             pieces.append(Piece(p.state, start if lo == s0 else _day(lo),
                                 None if hi is None else (end if hi == e0 else _day(hi))))
             covered.append((lo, hi))
-        gaps = []
+        gaps: list[tuple[dt.date, dt.date | None]] = []
         cursor: dt.date | None = s0
-        for lo, hi in covered + [(e0, e0)]:
+        for lo_, hi_ in [*covered, (e0, e0)]:  # the spell's end closes the last gap
             if cursor is None:
                 break
-            if lo is None or lo > cursor:
-                gaps.append((cursor, lo))
-            cursor = hi if hi is None or cursor is None else max(cursor, hi)
+            if lo_ is None or lo_ > cursor:
+                gaps.append((cursor, lo_))
+            cursor = None if hi_ is None else max(cursor, hi_)
         start_tolerance = start.last_day() + dt.timedelta(days=1)
         end_tolerance = _unit_before(end) if end is not None else None
         real = [(a, b) for a, b in gaps

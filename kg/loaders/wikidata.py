@@ -140,7 +140,8 @@ def _result_lines(text: str, count: int) -> list[int | None]:
     """The line on which each result of ``results.bindings`` begins, where it can be found."""
     decoder = json.JSONDecoder()
     for match in re.finditer(r'"bindings"\s*:\s*\[', text):
-        position, lines, line = match.end(), [], text.count("\n", 0, match.end()) + 1
+        lines: list[int | None] = []
+        position, line = match.end(), text.count("\n", 0, match.end()) + 1
         try:
             while len(lines) < count:
                 while text[position] in " \t\r\n,":
