@@ -17,7 +17,14 @@ from kg.catalogue import catalogue
 from kg.graphs import graph_rows, load_files
 from kg.store import open_store, resolve_location
 
-pytestmark = pytest.mark.server
+pytestmark = [
+    pytest.mark.server,
+    # Opt-in: with several Virtuoso instances on this shared 2-core machine a catalogue query was
+    # seen to wait on the server for many minutes, which would stall CI. Run with
+    # KG_TEST_VIRTUOSO=1 (after `apt-get install virtuoso-opensource`).
+    pytest.mark.skipif(os.environ.get("KG_TEST_VIRTUOSO") != "1",
+                       reason="Virtuoso tests are opt-in: set KG_TEST_VIRTUOSO=1 to run them"),
+]
 
 
 @pytest.fixture(scope="module")
