@@ -32,7 +32,7 @@ import string
 from collections import Counter
 from pathlib import Path
 
-__all__ = ["generate", "parse_size", "reserved_codes", "TRIPLES"]
+__all__ = ["TRIPLES", "generate", "parse_size", "reserved_codes"]
 
 #: Triples the loader (``kg/loaders/curated.py``) makes from each kind of generated row, as the
 #: generator writes them (tests/test_benchmarks.py checks the totals against the loader).
@@ -206,7 +206,7 @@ def generate(out: Path, triples: int, *, seed: int = 1, first_year: int = 1946,
         year = founded[org]
         for number in range(rng.randint(1, 3)):
             if number == 0 and rng.random() < 0.1:
-                role, start, year = "founding member", f"{year}-01-01", year
+                role, start = "founding member", f"{year}-01-01"
             else:
                 year = rng.randint(year, min(last_year, year + 30))
                 role = "member" if rng.random() < 0.85 else rng.choice(["observer", "associate"])

@@ -329,9 +329,9 @@ def _write_chunks(out: Any, columns: list[str], chunks: Any, fmt: str) -> int:
         write_rows(out, columns, rows, fmt)
         return len(rows)
     if fmt == "csv":  # the common case for millions of rows: straight to the csv module
-        import csv
+        from kg.formats import csv_writer
 
-        writer = csv.writer(out, lineterminator="\n")
+        writer = csv_writer(out)
         writer.writerow(columns)
         count = 0
         for chunk in chunks:

@@ -7,12 +7,13 @@ writers never see RDF terms, so every format shows the same values.
 from __future__ import annotations
 
 import csv
+import io
 import json
 import unicodedata
 from collections.abc import Sequence
 from typing import IO, Any
 
-__all__ = ["TABULAR_FORMATS", "write_rows"]
+__all__ = ["TABULAR_FORMATS", "csv_writer", "write_rows"]
 
 TABULAR_FORMATS = ("table", "csv", "tsv", "json", "jsonl", "markdown")
 
@@ -35,12 +36,42 @@ def _one_line(text: str) -> str:
     return text.replace("\r", " ").replace("\n", " ").replace("\t", " ")
 
 
+class _CsvWriter:
+    """``csv.writer`` with ``\n`` line ends that also quotes a cell holding a carriage return:
+    Python's writer quotes only the characters of its line terminator, so a bare ``\r`` would
+    go out unquoted and split the row for every reader."""
+
+    def __init__(self, out: IO[str]) -> None:
+        self._out = out
+        self._plain = csv.writer(out, lineterminator="\n")
+        self._quoted = csv.writer(out, lineterminator="\n", quoting=csv.QUOTE_ALL)
+
+    def writerow(self, row: Sequence[Any]) -> None:
+        carriage_return = any(isinstance(cell, str) and "\r" in cell for cell in row)
+        (self._quoted if carriage_return else self._plain).writerow(row)
+
+    def writerows(self, rows: Sequence[Sequence[Any]]) -> None:
+        buffer = io.StringIO()  # the whole batch at C speed; row by row only if it has a \r
+        csv.writer(buffer, lineterminator="\n").writerows(rows)
+        text = buffer.getvalue()
+        if "\r" not in text:
+            self._out.write(text)
+            return
+        for row in rows:
+            self.writerow(row)
+
+
+def csv_writer(out: IO[str]) -> _CsvWriter:
+    """A CSV writer (``\n`` line ends, minimal quoting) that any CSV reader reads back exactly."""
+    return _CsvWriter(out)
+
+
 def write_rows(out: IO[str], columns: Sequence[str], rows: Sequence[Sequence[Value]], fmt: str) -> None:
     """Write ``rows`` under ``columns`` to ``out`` in format ``fmt`` (one of :data:`TABULAR_FORMATS`)."""
     if fmt == "csv":
-        writer = csv.writer(out, lineterminator="\n")
+        writer = csv_writer(out)
         writer.writerow(columns)
-        writer.writerows([_text(v) for v in row] for row in rows)
+        writer.writerows([[_text(v) for v in row] for row in rows])
     elif fmt == "tsv":
         out.write("\t".join(columns) + "\n")
         for row in rows:

@@ -23,20 +23,28 @@ import pyoxigraph as ox
 
 from kg.errors import DataError, StoreError, UsageError
 from kg.loaders.rdf import RdfFile, load_graph_iri, read_quads, scan_graphs
-from kg.store import STAGING, OxigraphStore, Store, StoreLocation, resolve_location, write_graphs
+from kg.store import (
+    STAGING,
+    OxigraphStore,
+    Store,
+    StoreLocation,
+    resolve_location,
+    solutions,
+    write_graphs,
+)
 from kg.vocab import AL, GRAPH, PREFIXES
 
 __all__ = [
-    "META",
-    "metadata_graph",
-    "is_metadata_graph",
-    "describe_graph",
-    "short_name",
-    "graph_iri",
-    "load_files",
-    "graph_rows",
-    "drop_graph",
     "GRAPH_COLUMNS",
+    "META",
+    "describe_graph",
+    "drop_graph",
+    "graph_iri",
+    "graph_rows",
+    "is_metadata_graph",
+    "load_files",
+    "metadata_graph",
+    "short_name",
 ]
 
 #: Metadata graphs (the provenance of loaded graphs) live under this prefix.
@@ -159,7 +167,7 @@ def load_files(
 
 def _sources(store: Store) -> dict[str, list[str]]:
     sources: dict[str, list[str]] = {}
-    for solution in store.query((_SPARQL / "graph_sources.rq").read_text(encoding="utf-8")):
+    for solution in solutions(store.query((_SPARQL / "graph_sources.rq").read_text(encoding="utf-8"))):
         graph, file, importer = solution["g"], solution["file"], solution["importer"]
         if not isinstance(graph, ox.NamedNode):
             continue

@@ -4,23 +4,25 @@ Every export is built from the store's graphs as N-Triples text: blank nodes get
 labels (RDFC-1.0, computed only over the triples that have blank nodes), lines are sorted, and
 then written as N-Triples / N-Quads directly, as pretty Turtle / TriG by :mod:`kg.turtle`, or
 as JSON-LD / RDF/XML by pyoxigraph's serializers from the sorted input. So the same graph
-always gives the same bytes, whichever store holds it and however it was loaded.
+always gives the same bytes, whichever store holds it and however it was loaded. The store's own
+N-Triples are read back leniently (no second IRI check), so what the store holds is always written.
 The store's own metadata graphs (``kg graphs``' sources, :mod:`kg.graphs`) are not exported.
 """
 
 from __future__ import annotations
 
 import io
+import re
 from pathlib import Path
 from typing import IO
 
 import pyoxigraph as ox
 
-from kg.errors import UsageError
+from kg.errors import DataError, UsageError
 from kg.store import Store
 from kg.vocab import PREFIXES
 
-__all__ = ["RDF_FORMATS", "rdf_format", "format_name", "export", "sorted_ntriples"]
+__all__ = ["RDF_FORMATS", "export", "format_name", "rdf_format", "sorted_ntriples"]
 
 #: Syntax names accepted by ``--format``, their Oxigraph format and usual file extensions.
 RDF_FORMATS: dict[str, tuple[ox.RdfFormat, tuple[str, ...]]] = {
@@ -66,7 +68,8 @@ _UNION = "urn:x-kg:union"
 
 
 def _lines(data: bytes) -> set[str]:
-    return set(data.decode("utf-8").splitlines()) - {""}
+    # split("\n"), not splitlines(): a literal may hold U+0085, U+2028 or U+2029 unescaped.
+    return set(data.decode("utf-8").split("\n")) - {""}
 
 
 def _canonical(graphs: dict[str, set[str]]) -> dict[str, set[str]]:
@@ -83,7 +86,7 @@ def _canonical(graphs: dict[str, set[str]]) -> dict[str, set[str]]:
             with_blank.extend(f"{line[:-2]} <{name}> ." for line in blank)
     if not with_blank:
         return graphs
-    dataset = ox.Dataset(ox.parse("\n".join(with_blank), ox.RdfFormat.N_QUADS))
+    dataset = ox.Dataset(ox.parse("\n".join(with_blank), ox.RdfFormat.N_QUADS, lenient=True))
     dataset.canonicalize(ox.CanonicalizationAlgorithm.RDFC_1_0)
     for quad in dataset:
         graphs[quad.graph_name.value].add(f"{ox.Triple(quad.subject, quad.predicate, quad.object)} .")
@@ -135,8 +138,28 @@ def export(store: Store, output: IO[bytes], fmt: ox.RdfFormat) -> None:
         output.write(text.getvalue().encode())
     elif fmt.supports_datasets:
         quads = "".join(line[:-2] + f" <{name}> .\n" for name, lines in graphs for line in lines)
-        ox.serialize(ox.parse(quads, ox.RdfFormat.N_QUADS), output, fmt, prefixes=PREFIXES)
+        ox.serialize(ox.parse(quads, ox.RdfFormat.N_QUADS, lenient=True), output, fmt, prefixes=PREFIXES)
     else:
         triples = "".join(line + "\n" for _, lines in graphs for line in lines)
-        ox.serialize((ox.Triple(q.subject, q.predicate, q.object)
-                      for q in ox.parse(triples, ox.RdfFormat.N_TRIPLES)), output, fmt, prefixes=PREFIXES)
+        checked = [_xml_writable(ox.Triple(q.subject, q.predicate, q.object))
+                   for q in ox.parse(triples, ox.RdfFormat.N_TRIPLES, lenient=True)]
+        ox.serialize(checked, output, fmt, prefixes=PREFIXES)
+
+
+#: Characters XML 1.0 does not allow, even as character references.
+_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+_NAME_START = ("A-Z_a-z\u00c0-\u00d6\u00d8-\u00f6\u00f8-\u02ff\u0370-\u037d\u037f-\u1fff\u200c\u200d"
+               "\u2070-\u218f\u2c00-\u2fef\u3001-\ud7ff\uf900-\ufdcf\ufdf0-\ufffd\U00010000-\U000effff")
+#: A predicate IRI that RDF/XML can write ends in an XML name (the element's local name).
+_ENDS_IN_NAME = re.compile(f"[{_NAME_START}][{_NAME_START}\\-.0-9\u00b7\u0300-\u036f\u203f\u2040]*$")
+
+
+def _xml_writable(triple: ox.Triple) -> ox.Triple:
+    """The triple, or :class:`DataError` when RDF/XML cannot hold it as well-formed XML 1.0."""
+    if not _ENDS_IN_NAME.search(triple.predicate.value):
+        raise DataError(f"cannot write RDF/XML: the predicate <{triple.predicate.value}> does not end "
+                        "in an XML name; choose another syntax (turtle, ntriples, nquads, trig, jsonld)")
+    if isinstance(triple.object, ox.Literal) and (bad := _NOT_XML.search(triple.object.value)):
+        raise DataError(f"cannot write RDF/XML: a literal holds U+{ord(bad.group()):04X}, which XML 1.0 "
+                        "does not allow; choose another syntax (turtle, ntriples, nquads, trig, jsonld)")
+    return triple

@@ -24,6 +24,7 @@ embedded store. Only the standard library speaks HTTP here (``urllib``).
 from __future__ import annotations
 
 import base64
+import contextlib
 import http.client
 import os
 import re
@@ -37,15 +38,26 @@ from collections.abc import Callable, Iterable, Iterator
 
 import pyoxigraph as ox
 
-from kg.errors import QueryError, StoreError
-from kg.store import STAGING, QueryOutcome, RawResults, Store, StoreLocation, timeout_message
+from kg.errors import KgError, QueryError, StoreError
+from kg.store import (
+    STAGING,
+    QueryOutcome,
+    RawResults,
+    Store,
+    StoreLocation,
+    solutions,
+    timeout_message,
+)
 
-__all__ = ["RemoteStore", "GENID", "CHUNK", "skolemise"]
+__all__ = ["CHUNK", "GENID", "RemoteStore", "skolemise"]
 
 #: Blank nodes written to a remote store become IRIs under this prefix (RDF 1.1, section 3.5).
 GENID = "https://w3id.org/alignment-kg/.well-known/genid/"
 #: Triples per Graph Store Protocol request.
 CHUNK = 50_000
+#: Seconds to wait for any answer that has no timeout of its own (a wedged server is an error,
+#: not a hang).
+PATIENCE = 600.0
 
 class _BasicRefused(Exception):
     """A 401 in answer to basic credentials (the server may want digest authentication)."""
@@ -96,6 +108,8 @@ class RemoteStore(Store):
         self.update_url = location.update_url or location.url
         self.gsp_url = location.gsp_url
         self._graphs: list[str] | None = None
+        #: Seconds to wait for an answer to a request that has no timeout of its own.
+        self.patience = PATIENCE
         self._headers: dict[str, str] = {"User-Agent": "alignment-kg"}
         user, password = os.environ.get("KG_USER"), os.environ.get("KG_PASSWORD")
         handlers: list[urllib.request.BaseHandler] = []
@@ -114,18 +128,20 @@ class RemoteStore(Store):
     def _request(self, url: str, *, data: bytes | None = None, content_type: str | None = None,
                  accept: str | None = None, method: str = "POST", timeout: float | None = None,
                  max_bytes: int | None = None, what: str = "request") -> tuple[str, bytes]:
-        """Send one request; return the response's media type and body."""
+        """Send one request; return the response's media type and body.
+
+        ``timeout`` bounds a query (:class:`QueryError` "query stopped after N s"); without one,
+        a request waits at most :attr:`patience` seconds (:class:`StoreError`).
+        """
         try:
-            return self._send(url, data=data, content_type=content_type, accept=accept,
-                              method=method, timeout=timeout, max_bytes=max_bytes, what=what)
+            return self._send(url, data, content_type, accept, method, timeout, max_bytes, what)
         except _BasicRefused:
             # The server refused basic credentials (Virtuoso's /sparql-auth wants digest): stop
             # sending them; the opener's digest handler answers the server's challenge.
             self._headers.pop("Authorization", None)
-            return self._send(url, data=data, content_type=content_type, accept=accept,
-                              method=method, timeout=timeout, max_bytes=max_bytes, what=what)
+            return self._send(url, data, content_type, accept, method, timeout, max_bytes, what)
 
-    def _send(self, url: str, *, data: bytes | None, content_type: str | None, accept: str | None,
+    def _send(self, url: str, data: bytes | None, content_type: str | None, accept: str | None,
               method: str, timeout: float | None, max_bytes: int | None, what: str) -> tuple[str, bytes]:
         headers = dict(self._headers)
         if content_type:
@@ -133,9 +149,16 @@ class RemoteStore(Store):
         if accept:
             headers["Accept"] = accept
         request = urllib.request.Request(url, data=data, headers=headers, method=method)
-        deadline = None if timeout is None else time.monotonic() + timeout
+        limit = self.patience if timeout is None else timeout
+
+        def too_slow() -> KgError:
+            if timeout is None:
+                return StoreError(f"{url} did not answer the {what} within {limit:g} s")
+            return QueryError(timeout_message(timeout))
+
+        deadline = time.monotonic() + limit
         try:
-            with self._opener.open(request, timeout=timeout) as response:
+            with self._opener.open(request, timeout=limit) as response:
                 media_type = response.headers.get_content_type()
                 chunks: list[bytes] = []
                 size = 0
@@ -143,14 +166,15 @@ class RemoteStore(Store):
                     size += len(chunk)
                     if max_bytes is not None and size > max_bytes:
                         raise QueryError(f"result too large: more than {max_bytes} bytes")
-                    if deadline is not None and time.monotonic() > deadline:
-                        raise QueryError(timeout_message(timeout))
+                    if time.monotonic() > deadline:
+                        raise too_slow()
                     chunks.append(chunk)
                 return media_type, b"".join(chunks)
         except urllib.error.HTTPError as exc:
-            if exc.code == 401 and "Authorization" in self._headers:
-                raise _BasicRefused from None
-            body = _message(exc.read() or b"")
+            with exc:
+                if exc.code == 401 and "Authorization" in self._headers:
+                    raise _BasicRefused from None
+                body = _message(exc.read() or b"")
             if exc.code in (401, 403):
                 hint = "" if "KG_USER" in os.environ else " (set KG_USER and KG_PASSWORD)"
                 raise StoreError(f"{url} refused the {what}: HTTP {exc.code} {exc.reason}{hint}: "
@@ -158,14 +182,12 @@ class RemoteStore(Store):
             if exc.code == 400 and what == "query":
                 raise SyntaxError(body or "the endpoint says the query is malformed") from None
             raise StoreError(f"{url}: the {what} failed: HTTP {exc.code} {exc.reason}: {body}") from None
-        except (TimeoutError, socket.timeout):
-            if timeout is not None:
-                raise QueryError(timeout_message(timeout)) from None
-            raise StoreError(f"{url} did not answer") from None
+        except TimeoutError:
+            raise too_slow() from None
         except urllib.error.URLError as exc:
+            if isinstance(exc.reason, (TimeoutError, socket.timeout)):
+                raise too_slow() from None
             reason = exc.reason if isinstance(exc.reason, str) else getattr(exc.reason, "strerror", None) or exc.reason
-            if isinstance(exc.reason, (TimeoutError, socket.timeout)) and timeout is not None:
-                raise QueryError(timeout_message(timeout)) from None
             raise StoreError(f"cannot reach the SPARQL endpoint {url}: {reason}") from None
         except (ConnectionError, http.client.HTTPException) as exc:
             raise StoreError(f"the SPARQL endpoint {url} broke the connection: {exc}") from None
@@ -174,7 +196,7 @@ class RemoteStore(Store):
                    max_bytes: int | None = None) -> RawResults:
         fields: list[tuple[str, str]] = [("query", sparql)]
         if dataset and not _has_dataset_clause(sparql):
-            graphs = self.graph_iris()
+            graphs = self.graph_iris(timeout=timeout)
             fields += [("default-graph-uri", g) for g in graphs]
             fields += [("named-graph-uri", g) for g in graphs]
         body = urllib.parse.urlencode(fields).encode()
@@ -203,24 +225,25 @@ class RemoteStore(Store):
                       content_type="application/sparql-update; charset=utf-8", what="update")
         self._graphs = None
 
-    def graph_iris(self) -> list[str]:
+    def graph_iris(self, *, timeout: float | None = None) -> list[str]:
         """The IRIs of the store's named graphs (staging graphs left out), sorted."""
         if self._graphs is None:
-            self._graphs = sorted(g for g in self._all_graphs() if not g.startswith(STAGING))
+            self._graphs = sorted(g for g in self._all_graphs(timeout=timeout)
+                                  if not g.startswith(STAGING))
         return self._graphs
 
-    def _all_graphs(self) -> set[str]:
+    def _all_graphs(self, *, timeout: float | None = None) -> set[str]:
         """Every named graph on the server, staging graphs included."""
         for query in (_GRAPHS, _GRAPHS_WITH_TRIPLES):
-            graphs = {s["g"].value for s in self._raw_query(query, dataset=False).parse()
-                      if isinstance(s["g"], ox.NamedNode)}
+            answer = solutions(self._raw_query(query, dataset=False, timeout=timeout).parse())
+            graphs = {s["g"].value for s in answer if isinstance(s["g"], ox.NamedNode)}
             if graphs:
                 return graphs
         return set()
 
     def named_graphs(self) -> list[tuple[str, int]]:
-        counts = {s["g"].value: int(s["n"].value) for s in self._raw_query(_COUNTS, dataset=False).parse()
-                  if isinstance(s["g"], ox.NamedNode)}
+        answer = solutions(self._raw_query(_COUNTS, dataset=False).parse())
+        counts = {s["g"].value: int(s["n"].value) for s in answer if isinstance(s["g"], ox.NamedNode)}
         return sorted((g, n) for g, n in counts.items() if not g.startswith(STAGING))
 
     def graph_ntriples(self, graph: str) -> bytes:
@@ -229,6 +252,8 @@ class RemoteStore(Store):
             dataset=False)
         if raw.format == ox.RdfFormat.N_TRIPLES:
             return raw.data
+        if not isinstance(raw.format, ox.RdfFormat):
+            raise StoreError(f"{self.query_url} answered a CONSTRUCT query with {raw.format.name} results")
         return ox.serialize(ox.parse(raw.data, raw.format), format=ox.RdfFormat.N_TRIPLES) or b""
 
     def quads(self, graph: str | None = None) -> Iterator[ox.Quad]:
@@ -282,10 +307,9 @@ class RemoteStore(Store):
                 self.update(swap)
         except BaseException:
             if staging:
-                try:
+                # Best effort: the first error is the one to report.
+                with contextlib.suppress(Exception):
                     self.update(" ;\n".join(f"DROP SILENT GRAPH <{s}>" for s in staging.values()))
-                except Exception:  # noqa: BLE001 - best effort; the first error is the one to report
-                    pass
             raise
         finally:
             self._graphs = None
@@ -302,9 +326,10 @@ class RemoteStore(Store):
         if not staging:
             return
         values = " ".join(f"<{s}>" for s in staging.values())
-        found = {s["g"].value: int(s["n"].value) for s in self._raw_query(
+        answer = solutions(self._raw_query(
             f"SELECT ?g (COUNT(*) AS ?n) WHERE {{ VALUES ?g {{ {values} }} GRAPH ?g {{ ?s ?p ?o }} }} "
-            "GROUP BY ?g", dataset=False).parse()}
+            "GROUP BY ?g", dataset=False).parse())
+        found = {s["g"].value: int(s["n"].value) for s in answer}
         for graph, name in staging.items():
             if found.get(name, 0) != expected[graph]:
                 raise StoreError(f"{self.query_url}: the upload of {graph} is incomplete "

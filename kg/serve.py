@@ -22,6 +22,7 @@ graphs; the protocol's ``default-graph-uri`` / ``named-graph-uri`` are refused (
 
 from __future__ import annotations
 
+import ctypes  # noqa: F401 - loaded once here so that query workers can die with the server
 import os
 import threading
 import time
@@ -30,6 +31,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from http import HTTPStatus
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from typing import TypeVar
 
 import pyoxigraph as ox
 
@@ -37,7 +39,9 @@ from kg.errors import KgError, QueryError, StoreError
 from kg.store import RawResults, Store, StoreLocation, open_directory, open_store
 from kg.vocab import PREFIXES
 
-__all__ = ["ServeOptions", "make_server", "RESULTS_TYPES", "GRAPH_TYPES"]
+Format = TypeVar("Format", ox.QueryResultsFormat, ox.RdfFormat)
+
+__all__ = ["GRAPH_TYPES", "RESULTS_TYPES", "ServeOptions", "make_server"]
 
 #: Media types offered for SELECT / ASK results, in order of preference (the first is the default).
 RESULTS_TYPES: list[tuple[str, ox.QueryResultsFormat]] = [
@@ -80,7 +84,7 @@ class HttpError(Exception):
         self.message = message
 
 
-def negotiate(accept: str | None, offers: list[tuple[str, object]]) -> tuple[str, object]:
+def negotiate(accept: str | None, offers: list[tuple[str, Format]]) -> tuple[str, Format]:
     """The offer that best matches an ``Accept`` header (q-values and wildcards honoured).
 
     >>> negotiate("text/csv;q=0.5, application/sparql-results+xml", RESULTS_TYPES)[0]
@@ -156,16 +160,16 @@ class _Handler(BaseHTTPRequestHandler):
 
     # -- requests --------------------------------------------------------------------------
 
-    def do_GET(self) -> None:  # noqa: N802 - http.server's naming
+    def do_GET(self) -> None:
         self._handle("GET")
 
-    def do_POST(self) -> None:  # noqa: N802
+    def do_POST(self) -> None:
         self._handle("POST")
 
-    def do_PUT(self) -> None:  # noqa: N802
+    def do_PUT(self) -> None:
         self._handle("PUT")
 
-    def do_DELETE(self) -> None:  # noqa: N802
+    def do_DELETE(self) -> None:
         self._handle("DELETE")
 
     def _handle(self, method: str) -> None:
@@ -231,12 +235,15 @@ class _Handler(BaseHTTPRequestHandler):
         if self.command != "HEAD":
             self.wfile.write(payload)
 
-    def log_message(self, format: str, *args: object) -> None:  # noqa: A002 - http.server's API
+    def log_message(self, format: str, *args: object) -> None:
         pass  # one line per request is written by _handle
 
 
 class _Server(ThreadingHTTPServer):
     daemon_threads = True
+    #: Connections waiting to be accepted; socketserver's default (5) makes a burst of clients
+    #: see their connections reset or their SYNs dropped and retried for seconds.
+    request_queue_size = 1024
 
     def __init__(self, address: tuple[str, int], stores: _Stores, options: ServeOptions,
                  log: Callable[[str], None] | None) -> None:
@@ -282,26 +289,26 @@ class _Server(ThreadingHTTPServer):
 
     def _render(self, raw: RawResults, accept: str | None) -> tuple[HTTPStatus, str, bytes, str]:
         limit = self.options.max_rows
-        if raw.is_graph:
-            media, fmt = negotiate(accept, GRAPH_TYPES)  # type: ignore[arg-type]
+        if isinstance(raw.format, ox.RdfFormat):
+            media, fmt = negotiate(accept, GRAPH_TYPES)
             triples = [ox.Triple(q.subject, q.predicate, q.object) for q in ox.parse(raw.data, raw.format)]
             if len(triples) > limit:
                 raise HttpError(HTTPStatus.INTERNAL_SERVER_ERROR,
                                 f"result too large: more than {limit} triples (--max-rows); add a LIMIT")
             payload = ox.serialize(triples, format=fmt, prefixes=PREFIXES) or b""
             return HTTPStatus.OK, _content_type(media), payload, f"{len(triples)} triples"
-        media, fmt = negotiate(accept, RESULTS_TYPES)  # type: ignore[arg-type]
+        media, results_format = negotiate(accept, RESULTS_TYPES)
         parsed = ox.parse_query_results(raw.data, raw.format)
         if isinstance(parsed, ox.QueryBoolean):
-            return HTTPStatus.OK, _content_type(media), parsed.serialize(format=fmt) or b"", "boolean"
+            return HTTPStatus.OK, _content_type(media), parsed.serialize(format=results_format) or b"", "boolean"
         rows = sum(1 for _ in parsed)
         if rows > limit:
             raise HttpError(HTTPStatus.INTERNAL_SERVER_ERROR,
                             f"result too large: more than {limit} rows (--max-rows); add a LIMIT")
-        if fmt == raw.format:
+        if results_format == raw.format:
             payload = raw.data
         else:
-            payload = ox.parse_query_results(raw.data, raw.format).serialize(format=fmt) or b""
+            payload = ox.parse_query_results(raw.data, raw.format).serialize(format=results_format) or b""
         return HTTPStatus.OK, _content_type(media), payload, f"{rows} rows"
 
 

@@ -34,18 +34,19 @@ import pyoxigraph as ox
 from kg.errors import StoreError
 
 __all__ = [
-    "Store",
-    "OxigraphStore",
-    "StoreLocation",
-    "RawResults",
-    "QueryOutcome",
-    "resolve_location",
-    "default_store_path",
-    "open_store",
-    "write_graphs",
-    "drop_graphs",
     "STAGING",
+    "OxigraphStore",
+    "QueryOutcome",
+    "RawResults",
+    "Store",
+    "StoreLocation",
+    "default_store_path",
+    "drop_graphs",
+    "open_store",
+    "resolve_location",
+    "solutions",
     "timeout_message",
+    "write_graphs",
 ]
 
 MEMORY = "memory"
@@ -105,6 +106,13 @@ class RawResults:
             ox.Quad(q.subject, q.predicate, q.object) for q in ox.parse(self.data, self.format)
         )
         return scratch.query("CONSTRUCT WHERE { ?s ?p ?o }")
+
+
+def solutions(outcome: QueryOutcome) -> ox.QuerySolutions:
+    """The solutions of a SELECT query (:class:`StoreError` for an ASK or CONSTRUCT result)."""
+    if not isinstance(outcome, ox.QuerySolutions):
+        raise StoreError(f"expected SELECT results, got {type(outcome).__name__}")
+    return outcome
 
 
 def timeout_message(timeout: float) -> str:
@@ -236,16 +244,18 @@ class OxigraphStore(Store):
             self._engine.update(sparql)
             return
         assert self.location.path is not None
-        generation = _write_generation(self.location.path, lambda engine: engine.update(sparql))
-        self._engine = ox.Store.read_only(str(generation))
-        self.generation = generation
+        _write_generation(self.location.path, lambda engine: engine.update(sparql))
+        fresh = open_directory(self.location)  # the new generation, with its reader lock
+        self.close()
+        self._engine, self.generation, self._reader_lock = fresh._engine, fresh.generation, fresh._reader_lock
+        self.meta = fresh.meta
 
     def named_graphs(self) -> list[tuple[str, int]]:
         counts: dict[str, int] = {}
         result = self._engine.query(
             "SELECT ?g (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } } GROUP BY ?g"
         )
-        for solution in result:
+        for solution in solutions(result):
             counts[solution["g"].value] = int(solution["n"].value)
         return sorted(counts.items())
 
@@ -306,7 +316,7 @@ def open_directory(location: StoreLocation) -> OxigraphStore:
                 f"no store at {location.path}: build it first with `kg build --store {location.path}`"
             )
         try:
-            lock = open(_meta_file(generation), "rb")
+            lock = open(_meta_file(generation), "rb")  # noqa: SIM115 - held as long as the store
         except FileNotFoundError:
             continue  # swapped and collected between the two steps: look again
         fcntl.flock(lock, fcntl.LOCK_SH)

@@ -32,7 +32,7 @@ import re
 from collections.abc import Sequence
 from typing import IO
 
-__all__ = ["write_turtle", "split_ntriple"]
+__all__ = ["split_ntriple", "write_turtle"]
 
 _RDF = "http://www.w3.org/1999/02/22-rdf-syntax-ns#"
 _XSD = "http://www.w3.org/2001/XMLSchema#"

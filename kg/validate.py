@@ -117,12 +117,19 @@ SHAPES_LIMIT = 300_000
 
 def _cache_key(inputs: str) -> str:
     import hashlib
-
-    import pyshacl
+    from importlib.metadata import PackageNotFoundError, version
 
     from kg import __version__
 
-    digest = hashlib.sha256(f"{inputs} {__version__} {pyshacl.__version__}".encode())
+    # pyshacl's version from its metadata: importing pyshacl (and rdflib) for it took ~0.8 s,
+    # on every build whose validation is already cached.
+    try:
+        shacl_version = version("pyshacl")
+    except PackageNotFoundError:  # pragma: no cover - pyshacl is a dependency
+        import pyshacl
+
+        shacl_version = pyshacl.__version__
+    digest = hashlib.sha256(f"{inputs} {__version__} {shacl_version}".encode())
     digest.update((ontology_dir() / "shapes.ttl").read_bytes())
     for _, text in _check_queries():
         digest.update(text.encode())

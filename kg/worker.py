@@ -7,7 +7,8 @@ and costs a few milliseconds); the child writes the results to a pipe in a stand
 reads them until the deadline. At the deadline, or when the results grow beyond ``max_bytes``,
 the parent kills the child (SIGKILL) and raises :class:`~kg.errors.QueryError`. The child
 only evaluates and writes: it never touches Python locks, files or the terminal, and leaves
-with ``os._exit``.
+with ``os._exit``. If the parent is killed, the child ends at its own alarm (the deadline
+plus two seconds) or, in ``kg serve``, at once (``PR_SET_PDEATHSIG``).
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ from __future__ import annotations
 import os
 import select
 import signal
+import sys
 import time
 import warnings
 
@@ -28,24 +30,29 @@ __all__ = ["evaluate_in_child"]
 _CHUNK = 1 << 16
 
 
-def _die_with(parent: int) -> None:
-    """Have the kernel kill this child when its parent dies (Linux), so that a killed ``kg``
-    never leaves a query running."""
-    try:
-        import ctypes
-
-        ctypes.CDLL(None).prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
-    except (OSError, AttributeError):
-        pass
+def _bound_lifetime(parent: int, timeout: float | None) -> None:
+    """Make sure this child does not outlive its purpose when the parent is killed: an alarm
+    (default action: terminate) one second after the deadline, and, where the parent has
+    already loaded ``ctypes`` (``kg serve`` does; a one-shot ``kg query`` does not pay for it),
+    ``PR_SET_PDEATHSIG`` (Linux) so that the child dies with its parent."""
+    if timeout is not None:
+        signal.signal(signal.SIGALRM, signal.SIG_DFL)
+        signal.alarm(int(timeout) + 2)
+    ctypes = sys.modules.get("ctypes")
+    if ctypes is not None:
+        try:
+            ctypes.CDLL(None).prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
+        except (OSError, AttributeError):
+            pass
     if os.getppid() != parent:
         os._exit(1)
 
 
-def _child(engine: ox.Store, sparql: str, fd: int, parent: int) -> None:
+def _child(engine: ox.Store, sparql: str, fd: int, parent: int, timeout: float | None) -> None:
     """Evaluate and write ``tag + data`` to ``fd``; never returns."""
     code = 0
     try:
-        _die_with(parent)
+        _bound_lifetime(parent, timeout)
         with os.fdopen(fd, "wb", buffering=_CHUNK) as out:
             try:
                 result = engine.query(sparql, use_default_graph_as_union=True)
@@ -105,7 +112,7 @@ def evaluate_in_child(
         pid = os.fork()
     if pid == 0:  # pragma: no cover - the child leaves through os._exit
         os.close(read_fd)
-        _child(engine, sparql, write_fd, parent)
+        _child(engine, sparql, write_fd, parent, timeout)
     os.close(write_fd)
     deadline = None if timeout is None else time.monotonic() + timeout
     chunks: list[bytes] = []

@@ -22,6 +22,17 @@ import pytest
 BIN = Path(sys.executable).parent
 
 
+def _die_with_the_tests() -> None:
+    """In a server's process, before exec: be killed when the test process dies (Linux), so
+    that a test run stopped from outside leaves no server behind."""
+    try:
+        import ctypes
+
+        ctypes.CDLL(None).prctl(1, signal.SIGTERM)  # PR_SET_PDEATHSIG
+    except (OSError, AttributeError):
+        pass
+
+
 def free_port() -> int:
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
@@ -66,7 +77,8 @@ def oxigraph_server(location: Path, *extra: str) -> Iterator[str]:
     port = free_port()
     process = subprocess.Popen([oxigraph_binary(), "serve", "--location", str(location),
                                 "--bind", f"127.0.0.1:{port}", *extra],
-                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+                               preexec_fn=_die_with_the_tests)  # noqa: PLW1509 - the tests start servers from one thread
     try:
         wait_for(f"http://127.0.0.1:{port}/query?query=ASK%7B%7D", process)
         yield f"http://127.0.0.1:{port}/query"
@@ -79,7 +91,7 @@ def kg_serve(store: str | Path, *extra: str) -> Iterator[str]:
     """``kg serve --store STORE --port 0 ...``; yields the base URL (``http://127.0.0.1:PORT``)."""
     process = subprocess.Popen([str(BIN / "kg"), "serve", "--store", str(store), "--port", "0", *extra],
                                stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True,
-                               env={**os.environ, "PYTHONUNBUFFERED": "1"})
+                               env={**os.environ, "PYTHONUNBUFFERED": "1"}, preexec_fn=_die_with_the_tests)  # noqa: PLW1509 - the tests start servers from one thread
     try:
         assert process.stderr is not None
         line = process.stderr.readline()
@@ -111,7 +123,7 @@ Striping = 0
 
 [Parameters]
 ServerPort = 127.0.0.1:{isql}
-ServerThreads = 10
+ServerThreads = 40
 CheckpointInterval = 60
 NumberOfBuffers = 10000
 MaxDirtyBuffers = 6000
@@ -122,8 +134,9 @@ VADInstallDir = /usr/share/virtuoso-opensource-7/vad/
 [HTTPServer]
 ServerPort = 127.0.0.1:{http}
 ServerRoot = {dir}
-ServerThreads = 10
-MaxClientConnections = 10
+ServerThreads = 40
+MaxClientConnections = 40
+MaxKeepAlives = 0
 KeepAliveTimeout = 10
 
 [SPARQL]
@@ -146,7 +159,7 @@ def virtuoso_server(directory: Path) -> Iterator[tuple[str, int]]:
     (directory / "virtuoso.ini").write_text(VIRTUOSO_INI.format(dir=directory, isql=isql, http=http))
     process = subprocess.Popen([binary, "+foreground", "+configfile", str(directory / "virtuoso.ini")],
                                cwd=directory, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-                               start_new_session=True)
+                               start_new_session=True, preexec_fn=_die_with_the_tests)  # noqa: PLW1509 - the tests start servers from one thread
     try:
         wait_for(f"http://127.0.0.1:{http}/sparql?query=ASK%7B%7D", process, seconds=120)
         yield f"http://127.0.0.1:{http}", isql

@@ -136,7 +136,7 @@ def test_the_store_is_unchanged_after_refused_updates(endpoint: str, store_dir: 
 
 def test_a_slow_query_is_stopped_at_its_timeout(endpoint: str):
     started = time.monotonic()
-    status, kind, body = request(f"{endpoint}/query", data=form(SLOW),
+    status, _, body = request(f"{endpoint}/query", data=form(SLOW),
                                  headers={"Content-Type": "application/x-www-form-urlencoded"})
     elapsed = time.monotonic() - started
     assert (status, body) == (503, b"query stopped after 2 s (--timeout)\n")

@@ -10,7 +10,6 @@ import time
 from pathlib import Path
 
 import pyoxigraph as ox
-import pytest
 from servers import BIN
 
 from kg.build import build
@@ -65,7 +64,7 @@ def test_a_build_killed_half_way_leaves_the_old_store(tmp_path: Path):
             write_graphs(location, [*curated, MARKER], replace=lambda g: g == CURATED)
     assert "old" in outcomes, f"every kill came after the swap ({outcomes}); the delays are too long"
     query = subprocess.run([str(BIN / "kg"), "query", "ASK { <http://example.org/marker> ?p ?o }",
-                            "--store", str(path)], capture_output=True, text=True)
+                            "--store", str(path)], check=False, capture_output=True, text=True)
     assert query.stdout == "true\n"
     build(location)
     assert state(path) == new
@@ -73,10 +72,11 @@ def test_a_build_killed_half_way_leaves_the_old_store(tmp_path: Path):
     assert len(generations) <= 2, generations  # the live one and the one before; debris removed
 
 
-@pytest.mark.parametrize("delay", [0.05])
-def test_a_killed_query_leaves_no_worker_behind(store_dir: Path, delay: float):
-    """`kg query` evaluates in a child process; killing `kg` kills the child too."""
-    process = subprocess.Popen([str(BIN / "kg"), "query", "--store", str(store_dir), "--timeout", "600",
+def test_a_killed_query_leaves_no_worker_behind(store_dir: Path):
+    """`kg query` evaluates in a child process; when `kg` is killed, the child ends by its own
+    alarm (the deadline plus two seconds) instead of running on."""
+    started = time.monotonic()
+    process = subprocess.Popen([str(BIN / "kg"), "query", "--store", str(store_dir), "--timeout", "3",
                                 "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }"],
                                stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     time.sleep(1.5)
@@ -85,11 +85,16 @@ def test_a_killed_query_leaves_no_worker_behind(store_dir: Path, delay: float):
     assert len(workers) == 1, "the query runs in one worker process"
     os.kill(process.pid, signal.SIGKILL)
     process.wait()
-    deadline = time.monotonic() + 5
-    while time.monotonic() < deadline and Path(f"/proc/{workers[0]}").exists():
-        status = Path(f"/proc/{workers[0]}/status").read_text() if Path(f"/proc/{workers[0]}").exists() else ""
-        if "State:\tZ" in status:
-            break
-        time.sleep(delay)
-    alive = Path(f"/proc/{workers[0]}/status")
-    assert not alive.exists() or "State:\tZ" in alive.read_text()
+    status = Path(f"/proc/{workers[0]}/status")
+
+    def running() -> bool:
+        try:
+            return "State:\tZ" not in status.read_text()
+        except FileNotFoundError:
+            return False
+
+    assert running(), "the worker outlives its killed parent for a while"
+    while running() and time.monotonic() - started < 15:
+        time.sleep(0.1)
+    assert not running()
+    assert time.monotonic() - started < 8  # 3 s + 2 s of grace, and the time to start

@@ -4,7 +4,8 @@ Each file goes into its own named graph: the one given, or ``{GRAPH}load/<file n
 the quad syntaxes (N-Quads, TriG, JSON-LD) keep the graphs they name, and their default
 graph goes into the file's graph. Blank nodes get labels made from the target graph and the
 file name plus their order of appearance (``_:g<12 hex>b<n>``): the same file always gives
-the same labels, and two files never share one.
+the same labels, and two files never share one. Relative IRIs resolve against the file's
+``file:`` URI (its retrieval IRI), as RDF parsers do.
 
 A syntax error is a :class:`~kg.errors.DataError` with the file and line.
 """
@@ -67,13 +68,20 @@ def _error(exc: SyntaxError, rdf: RdfFile) -> DataError:
 
 def _parse(rdf: RdfFile) -> Iterator[ox.Quad]:
     try:
-        yield from ox.parse(path=str(rdf.path), format=rdf.format)
+        if rdf.format == ox.RdfFormat.RDF_XML:
+            from kg.loaders.xmlentities import check_entities
+
+            check_entities(rdf.path)  # no "billion laughs", no external entities
+        # Relative IRIs resolve against the file's own URI, as RDF says (its retrieval IRI).
+        yield from ox.parse(path=str(rdf.path), format=rdf.format, base_iri=rdf.path.resolve().as_uri())
     except SyntaxError as exc:
         raise _error(exc, rdf) from None
     except OSError as exc:
         raise DataError(f"cannot read: {exc.strerror or exc}", file=str(rdf.path)) from None
     except ValueError as exc:  # e.g. invalid UTF-8
         raise DataError(f"invalid {rdf.format.name}: {exc}", file=str(rdf.path)) from None
+    except MemoryError as exc:  # one token (a literal, a line) beyond the reader's buffer
+        raise DataError(f"invalid {rdf.format.name}: {exc or 'out of memory'}", file=str(rdf.path)) from None
 
 
 def scan_graphs(rdf: RdfFile) -> set[str]:
@@ -98,6 +106,21 @@ def _graph_of(quad: ox.Quad, rdf: RdfFile) -> ox.NamedNode | None:
     return None
 
 
+def _check_iris(quad: ox.Quad, rdf: RdfFile) -> None:
+    """Refuse IRIs that Oxigraph's Turtle, TriG and RDF/XML readers build from prefixed or XML
+    names but that are not IRIs (RFC 3987: e.g. U+E01EF, U+FFF0): its own N-Triples reader, and
+    other tools, refuse them, so a store holding one could not be exported and loaded again."""
+    for term in (quad.subject, quad.predicate, quad.object, quad.graph_name):
+        if isinstance(term, ox.Literal):
+            term = term.datatype
+        if isinstance(term, ox.NamedNode) and not term.value.isascii():
+            try:
+                ox.NamedNode(term.value)
+            except ValueError as exc:
+                raise DataError(f"invalid {rdf.format.name}: <{term.value}> is not a valid IRI "
+                                f"({exc})", file=str(rdf.path)) from None
+
+
 def read_quads(rdf: RdfFile) -> Iterator[ox.Quad]:
     """The file's quads, in named graphs, blank nodes relabelled (see the module docs).
 
@@ -118,6 +141,7 @@ def read_quads(rdf: RdfFile) -> Iterator[ox.Quad]:
         return term
 
     for quad in _parse(rdf):
+        _check_iris(quad, rdf)
         graph = _graph_of(quad, rdf) or target
         subject, obj = quad.subject, quad.object
         if isinstance(subject, ox.BlankNode) or isinstance(obj, ox.BlankNode):
