@@ -333,6 +333,19 @@ def test_layout_is_seeded_and_weakens_universal_organisations() -> None:
     assert layout(nx.MultiDiGraph()) == {}
 
 
+def test_layout_of_a_graph_of_thousands_of_nodes() -> None:
+    """NetworkX switches to its sparse (scipy) layout at 500 nodes: a declared dependency."""
+    from kg.viz import layout
+
+    graph = nx.MultiDiGraph()
+    for i in range(1500):
+        graph.add_node(f"S{i}", kind="state")
+        graph.add_edge(f"S{i}", f"O{i % 40}", kind="membership")
+    positions = layout(graph)
+    assert len(positions) == 1540
+    assert len(set(positions.values())) == 1540
+
+
 @pytest.mark.parametrize("fmt", ["png", "svg"])
 def test_static_pictures(tmp_path: Path, fmt: str) -> None:
     from kg.viz import write_picture
