@@ -673,7 +673,9 @@ def normalise(check: bool) -> None:
 @click.option("--strict", is_flag=True,
               help="Make every problem (unmatched code, bad row) an error: exit 1, import nothing.")
 @store_option
-def import_(source: str, file: str, strict: bool, store: str | None) -> None:
+@remote_write_options
+def import_(source: str, file: str, strict: bool, store: str | None, update_url: str | None = None,
+            gsp_url: str | None = None) -> None:
     """Import a standard dataset file (ATOP, COW, Wikidata) into its own named graph.
 
     Re-importing a file replaces its graph and changes nothing else. Unmatched codes and bad
@@ -685,8 +687,10 @@ def import_(source: str, file: str, strict: bool, store: str | None) -> None:
       kg import atop atop-v4.01-member-level.csv --store ./kg-store
       kg import cow-states cow-statelist2024.csv --strict
       kg import wikidata p463-results.json
+      kg import atop atop-v4.01-member-level.csv --store http://127.0.0.1:7878/query
     """
     from kg.importer import import_file
+    from kg.store import resolve_location
 
     bar: Any = None
 
@@ -704,7 +708,8 @@ def import_(source: str, file: str, strict: bool, store: str | None) -> None:
         click.echo(f"kg: warning: {issue}", err=True)
 
     try:
-        result = import_file(source, file, store, strict=strict, report=report, progress=progress,
+        location = resolve_location(store, update_url=update_url, gsp_url=gsp_url)
+        result = import_file(source, file, location, strict=strict, report=report, progress=progress,
                              note=_note)
     finally:
         if bar is not None:

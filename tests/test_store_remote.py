@@ -9,6 +9,7 @@ import sys
 import time
 import urllib.parse
 import urllib.request
+from pathlib import Path
 
 import pyoxigraph as ox
 import pytest
@@ -244,3 +245,16 @@ def test_a_write_without_a_graph_store_endpoint_is_refused():
 
 if __name__ == "__main__":  # pragma: no cover
     sys.exit(pytest.main([__file__]))
+
+
+def test_kg_import_writes_into_a_remote_store_and_survives_a_build(server):
+    """`kg import` on a server: the dataset's own graph, staged like every remote write."""
+    fixture = Path(__file__).parent / "fixtures" / "import" / "states2024.csv"
+    assert kg("build", "--store", server, "--no-validate").returncode == 0
+    result = kg("import", "cow-states", str(fixture), "--store", server)
+    assert result.returncode == 0, result.stderr
+    graph = "https://w3id.org/alignment-kg/graph/import/cow-states/states2024.csv"
+    imported = dict(open_store(resolve_location(server)).named_graphs())[graph]
+    assert imported > 0
+    assert kg("build", "--store", server, "--no-validate").returncode == 0
+    assert dict(open_store(resolve_location(server)).named_graphs())[graph] == imported
