@@ -32,7 +32,7 @@ _CHUNK = 1 << 16
 
 def _bound_lifetime(parent: int, timeout: float | None) -> None:
     """Make sure this child does not outlive its purpose when the parent is killed: an alarm
-    (default action: terminate) one second after the deadline, and, where the parent has
+    (default action: terminate) two seconds after the deadline, and, where the parent has
     already loaded ``ctypes`` (``kg serve`` does; a one-shot ``kg query`` does not pay for it),
     ``PR_SET_PDEATHSIG`` (Linux) so that the child dies with its parent."""
     if timeout is not None:
