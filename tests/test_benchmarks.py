@@ -94,29 +94,93 @@ def test_every_catalogue_entry_gets_its_required_parameters():
         assert required <= set(params[name]), name
 
 
-def test_the_report_renders_from_partial_results():
+def test_the_report_renders_from_partial_results(tmp_path):
     run = _module("run")
-    ok = {"status": "ok", "wall": [0.02, 0.01, 0.03], "cpu": [0.01], "maxrss_mb": 120.0, "info": {"rows": 3}}
+
+    def ok(wall: float, **info):
+        return {"status": "ok", "wall": [wall, wall * 1.1], "cpu": [wall], "maxrss_mb": 120.0, "info": info}
+
+    def size(label: str, target: int, triples: int, scale: float) -> dict:
+        stages = {"status": "ok", "wall": [3 * scale],
+                  "info": {"read": 1.0 * scale, "validate": 1.5 * scale, "write": 0.5 * scale, "builds": 1,
+                           "peak_mb_after_builds": 300.0}}
+        return {"size": label, "target": target, "triples": triples, "results": {
+            "project": {"build": ok(3 * scale), "build stages": stages,
+                        "export nquads": ok(0.1, triples=triples),
+                        "query members": {**ok(0.02 * scale, rows=3), "info": {"rows": 3, "baseline_over_this": [0.9, 1.0]}},
+                        "query slow": {"status": "over budget", "budget": 5.0},
+                        "export turtle": ok(0.3 * scale), "export ntriples": ok(0.2 * scale), "viz": ok(1.0)},
+            "pyoxigraph": {"load": ok(1.0 * scale), "query members": ok(0.02 * scale), "query slow": ok(4.0),
+                           "export turtle": ok(0.2 * scale), "export ntriples": ok(0.2 * scale)},
+            "rdflib": {"load": ok(2.0 * scale), "query members": {"status": "over budget", "budget": 5.0},
+                       "query slow": {"status": "over budget at a smaller size", "at": "10k", "budget": 5.0}}}}
+
     report = {
         "started": "2026-01-01T00:00:00+00:00",
         "machine": {"cpus": 2, "cpu_model": "x", "memory": "1 GiB", "python": "3.11", "platform": "linux",
                     "packages": {"pyoxigraph": "0.5"}, "load_average_at_start": (1.0, 1.0, 1.0)},
-        "settings": {"sizes": "10k", "budget": "30", "repeats": "5"},
-        "sizes": [
-            {"size": "shipped", "target": 0, "triples": 28_000,
-             "results": {"project": {"build": ok, "build stages": {"status": "ok", "wall": [1.0],
-                                                                   "info": {"read": 0.5, "validate": 0.3, "write": 0.2}},
-                                     "export nquads": {**ok, "info": {"triples": 28_000}},
-                                     "query members": ok, "export turtle": ok, "viz": ok}}},
-            {"size": "10k", "target": 10_000, "triples": 38_000,
-             "results": {"project": {"build": ok, "query members": ok, "export turtle": ok,
-                                     "export nquads": {**ok, "info": {"triples": 38_000}}},
-                         "pyoxigraph": {"load": ok, "query members": ok, "export turtle": ok},
-                         "rdflib": {"load": ok, "query members": {"status": "over budget"}}}},
-        ],
+        "settings": {"sizes": "10k,100k", "budget": "5", "repeats": "5"},
+        "sizes": [size("10k", 10_000, 38_000, 1.0), size("100k", 100_000, 128_000, 3.0)],
     }
-    run._write_report(report, Path(pytest.importorskip("tempfile").mkdtemp()), 0.0)
-    text = run.render_markdown(report)
+    run._write_report(report, tmp_path, 0.0)
+    text = (tmp_path / "latest.md").read_text()
     assert "| members | 3 |" in text
-    assert "over budget" in text
-    assert "## Growth" in text
+    assert "> 5 s" in text and "> 5 s (at 10k)" in text  # over budget, with its figure
+    growth = text.split("## Growth")[1]
+    assert "| build | 3.00 s | 9.00 s | 0.90 |" in growth  # log(3) / log(128 / 38)
+    targets = text.split("## Targets")[1].split("## Size")[0]
+    assert "not measured at 1M" in targets
+    assert "slow project over budget, raw 4.20 s" in targets  # the project over budget fails the target
+    assert targets.count("\n| ") == 11  # the header, its rule and nine targets
+
+
+def test_a_run_that_does_not_see_the_alarm_is_stopped_and_the_worker_goes_on(tmp_path):
+    """Native code (an Oxigraph query evaluating) does not see the alarm: the parent kills the
+    worker a little after the budget, records "over budget" and starts it again after that run."""
+    import time
+
+    run = _module("run")
+    spec = {"worker": "selftest", "size": "test", "work": str(tmp_path), "budget": 0.5, "repeats": 3,
+            "repeat_budget": 1.0}
+    start = time.monotonic()
+    results = {r["name"]: r for r in run.run_worker(spec, lambda message: None, dict(__import__("os").environ))}
+    assert time.monotonic() - start < 20
+    assert results["deaf"]["status"] == "over budget" and results["deaf"].get("killed")
+    assert results["slow"]["status"] == "over budget" and not results["slow"].get("killed")  # the alarm
+    assert results["quick"]["status"] == "ok" and len(results["quick"]["wall"]) == 2
+
+
+def test_the_runner_writes_a_complete_report(tmp_path):
+    """A whole run on a tiny world, every system, two catalogue queries, a tiny budget: every
+    section of the report is there, every target has a row, nothing failed."""
+    import json
+    import subprocess
+
+    out = tmp_path / "out"
+    command = [sys.executable, str(BENCHMARKS / "run.py"), "--sizes", "2k", "--budget", "1", "--repeats", "1",
+               "--build-repeats", "1,1,1,1", "--shipped", "none", "--queries", "members,top-shared-memberships",
+               "--out", str(out), "--work", str(tmp_path / "work")]
+    subprocess.run(command, check=True, timeout=240, capture_output=True)
+    text = (out / "latest.md").read_text()
+    for section in ("## Headline", "## Targets", "## Size 2k", "## Growth"):
+        assert section in text, section
+    targets = text.split("## Targets")[1].split("\n## ")[0]
+    for target in ("within 1.3x of raw pyoxigraph", "50x faster than plain rdflib", "`kg build`: loading",
+                   "Turtle export", "N-Triples export", "`kg viz`", "whole-process `kg query`", "peak memory",
+                   "growth of build and export"):
+        assert target in targets, target
+    assert "not measured at 1M" in targets
+    report = json.loads((out / "latest.json").read_text())
+    assert report.get("finished") and [e["size"] for e in report["sizes"]] == ["2k"]
+    results = report["sizes"][0]["results"]
+    assert set(results) >= {"project", "pyoxigraph", "project-remote", "server", "rdflib"}
+    for system, measurements in results.items():
+        for name, record in measurements.items():
+            assert record["status"] in ("ok", "over budget"), (system, name, record)
+    assert results["project"]["build"]["status"] == "ok"
+    assert report["sizes"][0]["summary"]["build_stages"]["validate"] > 0
+    for system in ("project", "pyoxigraph", "project-remote", "server", "rdflib"):
+        assert "query members" in results[system], system
+        assert "export turtle" in results[system], system
+    assert results["project"]["query members"]["status"] == "ok"
+    assert "| members |" in text
