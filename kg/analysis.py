@@ -640,7 +640,7 @@ def changes(
         Columns ``date, change, actor, with, detail, sources``, by date, then change, actor, with.
         ``state`` keeps the rows where it is the actor; ``org`` those where it is ``with``.
     """
-    from kg.network import _partnerships, _rows  # the same reads the projections use
+    from kg.network import _partnerships, edge_rows  # the same reads the projections use
 
     try:
         after = parse_date(since).last_day()
@@ -657,7 +657,7 @@ def changes(
         return after < first <= upto
 
     found: list[tuple[dt.date, list[Any]]] = []
-    for row in _rows(store, "network_edges"):
+    for row in edge_rows(store):
         if row["kind"] != "membership":
             continue
         for change, when in (("joined", row["start"]), ("left", row["end"])):

@@ -116,6 +116,28 @@ def _rows(store: Store, name: str) -> list[dict[str, Any]]:
     return [{c: value_of(s[c]) for c in columns} for s in result]
 
 
+def _fact_sources(store: Store) -> dict[str, str]:
+    """Fact IRI -> its source ids, sorted and ``"; "``-joined."""
+    ids: dict[str, list[str]] = defaultdict(list)
+    for solution in cast("QuerySolutions", store.query(_sparql("fact_sources"))):
+        ids[solution["fact"].value].append(solution["id"].value)
+    return {fact: "; ".join(sorted(set(found))) for fact, found in ids.items()}
+
+
+def _with_sources(store: Store, name: str, key: str) -> list[dict[str, Any]]:
+    """The rows of query ``name``, each with ``sources``: those of the IRI in column ``key``."""
+    rows = _rows(store, name)
+    sources = _fact_sources(store)
+    for row in rows:
+        row["sources"] = sources.get(row[key], "")
+    return rows
+
+
+def edge_rows(store: Store) -> list[dict[str, Any]]:
+    """The network's edges (``kg/sparql/network_edges.rq``), each with its ``sources``."""
+    return _with_sources(store, "network_edges", "fact")
+
+
 def _parse_at(at: str) -> PartialDate:
     try:
         return parse_date(at)
@@ -230,7 +252,7 @@ def alignment_network(store: Store, *, at: str | None = None) -> nx.MultiDiGraph
     day = _parse_at(at).last_day() if at is not None else None
     graph = nx.MultiDiGraph()
     nodes = _node_rows(store)
-    for row in _rows(store, "network_edges"):
+    for row in edge_rows(store):
         if day is not None and not _holds(row["start"], row["end"], day):
             continue
         if row["sourceIri"] not in nodes or row["targetIri"] not in nodes:
@@ -322,7 +344,7 @@ def membership_graph(store: Store, *, at: str | None = None) -> nx.Graph:
     day = resolve_day(store, at)
     graph = nx.Graph(projection="memberships", at=day.isoformat())
     nodes = _node_rows(store)
-    for row in _rows(store, "network_edges"):
+    for row in edge_rows(store):
         if row["kind"] != "membership" or not _holds(row["start"], row["end"], day):
             continue
         if row["sourceIri"] not in nodes or row["targetIri"] not in nodes:
@@ -353,7 +375,7 @@ class _Partnership:
 
 def _partnerships(store: Store) -> list[_Partnership]:
     grouped: dict[str, list[dict[str, Any]]] = defaultdict(list)
-    for row in _rows(store, "network_steps"):
+    for row in _with_sources(store, "network_steps", "step"):
         grouped[row["partnership"]].append(row)
     found = []
     for code, rows in sorted(grouped.items()):
