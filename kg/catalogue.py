@@ -10,6 +10,34 @@ A catalogue file stays valid SPARQL; its header is a block of ``#+ key: value`` 
 
 ``param`` is ``NAME TYPE [optional] [default=VALUE] [-- description]``; ``default=current``
 means the dataset's "current as of" date. A malformed header is an error.
+
+The parameters are bound by a ``VALUES`` block that the query runner inserts right after the
+first ``WHERE {`` (parameter values are RDF terms serialised by pyoxigraph, never query text;
+an unset optional parameter is ``UNDEF``). A group that would be evaluated on its own over the
+whole store (a multi-pattern ``OPTIONAL``, a ``UNION`` branch, a subquery, an ``EXISTS``) can
+ask for the same block with a marker comment, alone on its line, inside the group::
+
+    OPTIONAL {
+      # @values
+      ?f al:member ?state ; al:organization ?org .
+    }
+
+Each marker line is replaced by the same ``VALUES`` block (being a comment, the marker keeps
+the file valid SPARQL), so the group starts from the parameters instead of joining them
+afterwards. The rewrite is textual: the marker positions are found once per entry, nothing is
+parsed at run time.
+
+A marker is safe only where it cannot change the answer: the group must use each parameter
+variable with the same meaning as the outer query (inside a subquery only if the variable there
+is the same thing, projected or not), and every parameter is bound there, so a group must not
+use a parameter's name for anything else. A group may also use the marker to refer to a
+parameter outside the scope of the first ``WHERE {`` (``sources`` binds ?subject in a subquery,
+then in each OPTIONAL that renders a kind of fact): there the marker is part of the query's
+meaning, and the answer differs without it. An unset optional parameter is ``UNDEF``, neutral in a
+join. Never inside ``MINUS`` (its variables are not shared the same way: the marker would change
+which rows are removed). Loading the catalogue refuses a marker that is not alone on its line,
+an unknown ``# @word``, a marker outside any group, in the header, in a ``MINUS``, ``VALUES`` or
+template block, or in an entry without parameters.
 """
 
 from __future__ import annotations
@@ -40,6 +68,21 @@ PARAM_TYPES = {
 }
 
 _KEYS = {"summary", "description", "param", "columns", "tags"}
+#: The marker comment asking for the parameters' VALUES block (see the module docstring); the
+#: runner finds it with this pattern, the loader checks every use lexically.
+VALUES_MARKER = re.compile(r"(?m)^[ \t]*#[ \t]*@values[ \t]*$")
+_MARKER_LIKE = re.compile(r"#\s*@")
+_LEX = re.compile(
+    r"""(?P<comment>\#[^\n]*)
+      | (?P<string>'''(?:[^'\\]|\\.|'(?!''))*'''|\"\"\"(?:[^"\\]|\\.|"(?!""))*\"\"\"
+                  |'(?:[^'\\\n]|\\.)*'|"(?:[^"\\\n]|\\.)*")
+      | (?P<iri><[^<>"{}|^`\\\s]*>)
+      | (?P<var>[?$][A-Za-z0-9_]+)
+      | (?P<word>[A-Za-z_][A-Za-z0-9_-]*)
+      | (?P<open>\{) | (?P<close>\})
+      | (?P<other>\S)""",
+    re.VERBOSE,
+)
 _HEADER = re.compile(r"^#\+\s*([a-z]+)\s*:\s*(.*)$")
 _PARAM = re.compile(
     r"^(?P<name>[a-z][a-z0-9_]*)\s+(?P<type>[a-z]+)"
@@ -119,9 +162,82 @@ def parse_entry(text: str, *, name: str, path: Path | None = None) -> CatalogueE
         raise QueryError(f"{where}: the header has no '#+ summary:' line")
     columns = tuple(c.strip() for c in " ".join(values.get("columns", [])).split(",") if c.strip())
     tags = tuple(t.strip() for t in " ".join(values.get("tags", [])).split(",") if t.strip())
+    _check_markers(text, where, has_parameters=bool(params))
     return CatalogueEntry(name=name, text=text, summary=" ".join(values["summary"]),
                           description=" ".join(values.get("description", [])),
                           parameters=tuple(params), columns=columns, tags=tags, path=path)
+
+
+def _check_markers(text: str, where: str, *, has_parameters: bool) -> None:
+    """Refuse a malformed or misplaced ``# @values`` marker (see the module docstring).
+
+    The check is lexical (strings, IRIs and comments are tokens of their own), and the positions
+    it accepts must be exactly those that :data:`VALUES_MARKER` finds at run time.
+    """
+    def line_of(position: int) -> int:
+        return text.count("\n", 0, position) + 1
+
+    accepted: list[int] = []
+    stack: list[str] = []          # for each open brace: the keyword that opened it
+    last_word = ""                 # the last keyword seen (upper case), "" after anything else
+    in_values = False              # between VALUES and the brace of its data block
+    in_header = True
+    for match in _LEX.finditer(text):
+        kind, token = match.lastgroup, match.group(0)
+        start = match.start()
+        if kind == "comment":
+            if in_header and token.startswith("#+"):
+                continue
+            if not _MARKER_LIKE.match(token):
+                continue
+            line_start = text.rfind("\n", 0, start) + 1
+            line_end = text.find("\n", start)
+            line = text[line_start: None if line_end < 0 else line_end]
+            number = line_of(start)
+            if not VALUES_MARKER.fullmatch(line):
+                raise QueryError(f"{where}:{number}: malformed marker {line.strip()!r} "
+                                 "(expected '# @values' alone on its line)")
+            if in_header:
+                raise QueryError(f"{where}:{number}: '# @values' in the header")
+            if not has_parameters:
+                raise QueryError(f"{where}:{number}: '# @values' in an entry without parameters")
+            if not stack:
+                raise QueryError(f"{where}:{number}: '# @values' outside any group")
+            if stack[-1] in ("VALUES", "CONSTRUCT", "DATA", "TEMPLATE"):
+                raise QueryError(f"{where}:{number}: '# @values' inside a {stack[-1]} block")
+            if "MINUS" in stack:
+                raise QueryError(f"{where}:{number}: '# @values' inside MINUS "
+                                 "(it would change which rows are removed)")
+            accepted.append(line_start)
+            continue
+        in_header = False
+        if kind == "word":
+            word = token.upper()
+            if word == "VALUES":
+                in_values = True
+            last_word = word
+        elif kind == "open":
+            if in_values:
+                opener, in_values = "VALUES", False
+            elif last_word in ("CONSTRUCT", "DATA"):
+                opener = last_word
+            elif last_word in ("INSERT", "DELETE"):
+                opener = "TEMPLATE"
+            else:
+                opener = last_word or "{"
+            stack.append(opener)
+            last_word = ""
+        elif kind == "close":
+            if stack:
+                stack.pop()
+            last_word = ""
+        else:
+            last_word = ""
+    found = [m.start() for m in VALUES_MARKER.finditer(text)]
+    if found != accepted:
+        stray = sorted(set(found) ^ set(accepted))
+        raise QueryError(f"{where}:{line_of(stray[0])}: a '# @values' line inside a string or "
+                         "IRI (only a comment line is a marker)")
 
 
 @cache

@@ -2,7 +2,8 @@
 
 Parameters are turned into RDF terms by the RDF library (pyoxigraph validates IRIs and
 escapes literals) and bound with a ``VALUES`` block placed at the start of the query's
-``WHERE`` clause: no parameter text is ever pasted into the query.
+``WHERE`` clause, and again wherever a catalogue entry has a ``# @values`` marker line (see
+:mod:`kg.catalogue`): no parameter text is ever pasted into the query.
 
 >>> from kg.store import open_store                                    # doctest: +SKIP
 >>> result = run_query(open_store("memory"), "members", {"org": "NATO", "at": "1990"})  # doctest: +SKIP
@@ -21,7 +22,7 @@ from typing import Any
 
 import pyoxigraph as ox
 
-from kg.catalogue import PARAM_TYPES, CatalogueEntry, Parameter, catalogue, parse_entry
+from kg.catalogue import PARAM_TYPES, VALUES_MARKER, CatalogueEntry, Parameter, catalogue, parse_entry
 from kg.dates import parse_date
 from kg.errors import QueryError, UsageError
 from kg.store import Store
@@ -191,16 +192,41 @@ def _check_exists(store: Store, parameter: Parameter, term: ox.NamedNode, given:
 
 
 def _with_values(text: str, bindings: dict[str, ox.NamedNode | ox.Literal | None]) -> str:
-    """Insert ``VALUES (?a ?b) { (...) }`` right after the opening brace of the WHERE clause."""
+    """Insert ``VALUES (?a ?b) { (...) }`` right after the opening brace of the WHERE clause,
+    and in place of each ``# @values`` marker line (see :mod:`kg.catalogue`)."""
     if not bindings:
         return text
-    end = _where_end(text)
-    if end is None:
+    cuts = _insertion_points(text)
+    if cuts is None:
         raise QueryError("cannot bind parameters: the query has no 'WHERE {' clause")
     names = " ".join(f"?{name}" for name in bindings)
     terms = " ".join("UNDEF" if term is None else str(term) for term in bindings.values())
-    block = f"\n  VALUES ({names}) {{ ({terms}) }}\n"
-    return text[:end] + block + text[end:]
+    block = f"VALUES ({names}) {{ ({terms}) }}"
+    parts = []
+    previous = 0
+    for start, end, first in cuts:
+        parts.append(text[previous:start])
+        parts.append(f"\n  {block}\n" if first else block)
+        previous = end
+    parts.append(text[previous:])
+    return "".join(parts)
+
+
+@lru_cache(maxsize=256)
+def _insertion_points(text: str) -> tuple[tuple[int, int, bool], ...] | None:
+    """Where the VALUES block goes: ``(start, end, first)`` spans of ``text`` to replace, in order
+    (an empty span after the first ``WHERE {``, then the ``@values`` of each marker line, keeping
+    its indentation); remembered per text, as the catalogue's texts come back with every query.
+    Text operations only: the markers were checked when the entry was loaded."""
+    where = _where_end(text)
+    if where is None:
+        return None
+    cuts = [(where, where, True)]
+    for match in VALUES_MARKER.finditer(text):
+        line = match.group(0)
+        start = match.start() + len(line) - len(line.lstrip())
+        cuts.append((start, match.end(), False))
+    return tuple(sorted(cuts))
 
 
 @lru_cache(maxsize=256)

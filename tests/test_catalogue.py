@@ -62,3 +62,131 @@ def test_required_entries_return_their_contract_columns(memory_store, name):
 def test_a_malformed_header_is_an_error(header):
     with pytest.raises(QueryError):
         parse_entry(header, name="bad")
+
+
+# ---------------------------------------------------------------------------------------------
+# The `# @values` marker: more places for the parameters' VALUES block
+# ---------------------------------------------------------------------------------------------
+
+MARKED = """#+ summary: marked
+#+ param: org org
+#+ param: at date optional
+#+ columns: m
+PREFIX al: <https://w3id.org/alignment-kg/ontology#>
+SELECT ?m
+{
+  {
+    SELECT ?m WHERE {
+      ?m al:organization ?org .
+      OPTIONAL {
+        # @values
+        ?m al:start ?s FILTER(?s <= ?at)
+      }
+    }
+  }
+  FILTER NOT EXISTS {
+      # @values
+    ?m al:end ?e FILTER(?e <= ?at)
+  }
+}
+"""
+
+
+def test_the_values_block_lands_in_each_marked_place():
+    import pyoxigraph as ox
+
+    entry = parse_entry(MARKED, name="marked")
+    org = ox.NamedNode("https://w3id.org/alignment-kg/id/org/NATO")
+    text = _with_values(entry.text, {"org": org, "at": None})
+    block = "VALUES (?org ?at) { (<https://w3id.org/alignment-kg/id/org/NATO> UNDEF) }"
+    assert "@values" not in text
+    assert text.count(block) == 3
+    lines = text.splitlines()
+    # After the first `WHERE {`, then in place of each marker, with the marker's indentation.
+    assert lines[lines.index("    SELECT ?m WHERE {") + 1].strip() == block
+    assert "        " + block in lines
+    assert "      " + block in lines
+    assert len(lines) == len(MARKED.splitlines()) + 2  # only the first block adds lines
+    prepareQuery(text)
+
+
+def test_a_marked_parameter_is_still_bound_as_a_plain_value(memory_store):
+    entry = parse_entry("#+ summary: echo\n#+ param: label string\n#+ columns: x, y\n"
+                        "SELECT ?x ?y WHERE {\n  BIND(?label AS ?x)\n  OPTIONAL {\n    # @values\n"
+                        "    BIND(STRLEN(?label) AS ?y)\n  }\n}\n", name="echo")
+    hostile = '" ) } } ; DROP ALL ; INSERT DATA { <x:a> <x:b> <x:c> } #\n    # @values\n'
+    size = len(memory_store)
+    result = run_query(memory_store, entry, {"label": hostile})
+    assert result.rows == [[hostile, len(hostile)]]
+    assert len(memory_store) == size
+
+
+def _without_markers(text):
+    return "\n".join(line for line in text.splitlines() if line.strip() != "# @values") + "\n"
+
+
+MARKED_SAMPLES = {
+    "joiners": [{"from": "2000", "to": "2024"}, {"org": "NATO", "from": "1949", "to": "2024"}],
+    "leavers": [{"from": "2000", "to": "2024"}, {"org": "NATO", "from": "1949", "to": "2024"},
+                {"org": "EU", "from": "1900", "to": "2030"}],
+    "organizations-left": [{"state": "FRA"}, {"state": "USA"}, {"state": "GBR"}],
+    "partners": [{"org": "NATO"}, {"org": "NATO", "at": "2010"}, {"org": "NATO", "at": "1995"}],
+    "non-member-partners": [{"org": "NATO"}, {"org": "NATO", "at": "2000"}, {"org": "EU"}],
+    "source-disagreements": [{}, {"org": "NATO"}, {"member": "USA"}, {"member": "DEU", "org": "NATO"}],
+}
+# Entries whose markers bind a parameter in a group outside the scope of the first `WHERE {`
+# (`sources` binds ?subject in a subquery, then again in each OPTIONAL): without the markers the
+# variable would be free there, so they are part of the query's meaning, not only its speed.
+SCOPED_BY_MARKERS = {"sources"}
+
+
+@pytest.mark.parametrize("name", sorted(n for n, e in catalogue().items()
+                                         if "# @values" in e.text and n not in SCOPED_BY_MARKERS))
+def test_a_marked_entry_answers_as_without_its_markers(memory_store, name):
+    entry = catalogue()[name]
+    plain = parse_entry(_without_markers(entry.text), name=name)
+    assert plain.text != entry.text
+    samples = MARKED_SAMPLES.get(name)
+    assert samples, f"add parameter samples for {name} to MARKED_SAMPLES"
+    for params in samples:
+        marked, unmarked = run_query(memory_store, entry, params), run_query(memory_store, plain, params)
+        assert marked.columns == unmarked.columns
+        assert sorted(map(repr, marked.rows)) == sorted(map(repr, unmarked.rows)), params
+
+
+_HEAD = "#+ summary: x\n#+ param: org org\n"
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        (_HEAD + "SELECT * WHERE {\n  # @values x\n  ?s ?p ?org }", "malformed marker"),
+        (_HEAD + "SELECT * WHERE {\n  ?s ?p ?org # @values\n}", "malformed marker"),
+        (_HEAD + "SELECT * WHERE {\n  # @value\n  ?s ?p ?org }", "malformed marker"),
+        (_HEAD + "SELECT * WHERE {\n  #@VALUES\n  ?s ?p ?org }", "malformed marker"),
+        ("#+ summary: x\n# @values\n#+ param: org org\nSELECT * WHERE { ?s ?p ?org }", "in the header"),
+        (_HEAD + "PREFIX al: <x:>\n# @values\nSELECT * WHERE { ?s ?p ?org }", "outside any group"),
+        (_HEAD + "SELECT * WHERE { ?s ?p ?org }\n# @values\n", "outside any group"),
+        (_HEAD + "SELECT * WHERE {\n  ?s ?p ?org\n  MINUS {\n    # @values\n    ?s ?q ?org }\n}", "MINUS"),
+        (_HEAD + "SELECT * WHERE {\n  ?s ?p ?org\n  MINUS { { \n    # @values\n    ?s ?q ?org } }\n}",
+         "MINUS"),
+        (_HEAD + "SELECT * WHERE {\n  VALUES ?s {\n    # @values\n    <x:a> }\n  ?s ?p ?org }", "VALUES block"),
+        ("#+ summary: x\nSELECT * WHERE {\n  # @values\n  ?s ?p ?o }", "without parameters"),
+        (_HEAD + 'SELECT * WHERE {\n  BIND("""a\n  # @values\n""" AS ?x) ?s ?p ?org }', "inside a string"),
+    ],
+)
+def test_a_malformed_or_misplaced_marker_is_an_error(text, message):
+    with pytest.raises(QueryError, match=message):
+        parse_entry(text, name="bad")
+
+
+def test_a_marker_may_sit_in_optional_union_exists_and_subqueries():
+    text = (_HEAD + "SELECT * {\n  # @values\n  { SELECT ?s WHERE {\n    # @values\n    ?s ?p ?org } }\n"
+            "  { # not a marker: @values\n    # @values\n    ?s ?p ?org } UNION {\n    # @values\n    ?s ?q ?org }\n"
+            "  FILTER EXISTS {\n    # @values\n    ?s ?p ?org }\n  GRAPH ?g {\n    # @values\n    ?s ?p ?org }\n}\n")
+    entry = parse_entry(text, name="ok")
+    import pyoxigraph as ox
+
+    bound = _with_values(entry.text, {"org": ox.Literal("x")})
+    assert bound.count('VALUES (?org) { ("x") }') == 7
+    prepareQuery(bound)
