@@ -993,7 +993,13 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--extra-path", default=None, help="a directory to put on the workers' PYTHONPATH")
     parser.add_argument("--work", type=Path, default=None, help="scratch directory (default: a temporary one)")
     parser.add_argument("--out", type=Path, default=HERE / "results", help="where latest.md and latest.json go")
+    parser.add_argument("--render", action="store_true",
+                        help="measure nothing: write latest.md again from latest.json (and notes.md) in --out")
     args = parser.parse_args(argv)
+    if args.render:
+        report = json.loads((args.out / "latest.json").read_text(encoding="utf-8"))
+        _write_report(report, args.out, None)
+        return 0
 
     from generate import busiest, generate, parse_size
 
@@ -1014,7 +1020,8 @@ def main(argv: list[str] | None = None) -> int:
         log_file.flush()
 
     began = time.monotonic()
-    command = " ".join(["python benchmarks/run.py"] + [a for a in argv if not a.startswith("--work")])
+    shown = [a for i, a in enumerate(argv) if not a.startswith("--work") and not (i and argv[i - 1] == "--work")]
+    command = " ".join(["python benchmarks/run.py", *shown])
     report: dict[str, Any] = {"started": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
                               "command": command, "machine": machine(),
                               "settings": {k: str(v) for k, v in vars(args).items() if k not in ("work", "out")},
@@ -1189,10 +1196,15 @@ def summarise(entry: dict[str, Any]) -> dict[str, Any]:
     }
 
 
-def _write_report(report: dict[str, Any], out: Path, began: float) -> None:
+def _write_report(report: dict[str, Any], out: Path, began: float | None) -> None:
+    """Write latest.json and latest.md; ``out/notes.md``, where there is one, is the report's
+    "Notes on this run" (what a reader needs to know about the figures: written by hand)."""
     for entry in report["sizes"]:
         entry["summary"] = summarise(entry)
-    report["elapsed_seconds"] = time.monotonic() - began
+    if began is not None:
+        report["elapsed_seconds"] = time.monotonic() - began
+    notes = out / "notes.md"
+    report["notes"] = notes.read_text(encoding="utf-8") if notes.is_file() else None
     (out / "latest.json").write_text(json.dumps(report, indent=1, sort_keys=True) + "\n")
     (out / "latest.md").write_text(render_markdown(report))
 
@@ -1324,6 +1336,8 @@ def render_markdown(report: dict[str, Any]) -> str:
             f"| {_fmt(_median(p.get('viz')), p.get('viz'))} "
             f"| {_n(peak.get('project build'))} / {_n(peak.get('project'))} / {_n(peak.get('rdflib'))} |")
     lines += ["", "## Targets", "", *_targets(report), ""]
+    if report.get("notes"):
+        lines += ["## Notes on this run", "", report["notes"].strip(), ""]
     for e in report["sizes"]:
         lines += _size_section(e)
     lines += _growth_section(report)
