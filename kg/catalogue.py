@@ -48,6 +48,7 @@ from functools import cache
 from pathlib import Path
 
 from kg.errors import QueryError
+from kg.sparqltext import tokens
 
 __all__ = ["PARAM_TYPES", "Parameter", "CatalogueEntry", "parse_entry", "catalogue", "find_entry"]
 
@@ -72,17 +73,6 @@ _KEYS = {"summary", "description", "param", "columns", "tags"}
 #: runner finds it with this pattern, the loader checks every use lexically.
 VALUES_MARKER = re.compile(r"(?m)^[ \t]*#[ \t]*@values[ \t]*$")
 _MARKER_LIKE = re.compile(r"#\s*@")
-_LEX = re.compile(
-    r"""(?P<comment>\#[^\n]*)
-      | (?P<string>'''(?:[^'\\]|\\.|'(?!''))*'''|\"\"\"(?:[^"\\]|\\.|"(?!""))*\"\"\"
-                  |'(?:[^'\\\n]|\\.)*'|"(?:[^"\\\n]|\\.)*")
-      | (?P<iri><[^<>"{}|^`\\\s]*>)
-      | (?P<var>[?$][A-Za-z0-9_]+)
-      | (?P<word>[A-Za-z_][A-Za-z0-9_-]*)
-      | (?P<open>\{) | (?P<close>\})
-      | (?P<other>\S)""",
-    re.VERBOSE,
-)
 _HEADER = re.compile(r"^#\+\s*([a-z]+)\s*:\s*(.*)$")
 _PARAM = re.compile(
     r"^(?P<name>[a-z][a-z0-9_]*)\s+(?P<type>[a-z]+)"
@@ -182,9 +172,7 @@ def _check_markers(text: str, where: str, *, has_parameters: bool) -> None:
     last_word = ""                 # the last keyword seen (upper case), "" after anything else
     in_values = False              # between VALUES and the brace of its data block
     in_header = True
-    for match in _LEX.finditer(text):
-        kind, token = match.lastgroup, match.group(0)
-        start = match.start()
+    for kind, token, start in tokens(text, comments=True):
         if kind == "comment":
             if in_header and token.startswith("#+"):
                 continue

@@ -206,7 +206,7 @@ def drop_graph(store: Store, name: str) -> str:
 
     Raises :class:`StoreError` when the store has no such graph.
     """
-    existing = {g for g, _ in store.named_graphs() if not is_metadata_graph(g)}
+    existing = {g for g in store.graph_iris() if not is_metadata_graph(g)}
     candidates = [name] if ":" in name else [GRAPH + name]
     graph = next((g for g in candidates if g in existing), None)
     if graph is None:

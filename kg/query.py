@@ -25,6 +25,7 @@ import pyoxigraph as ox
 from kg.catalogue import PARAM_TYPES, VALUES_MARKER, CatalogueEntry, Parameter, catalogue, parse_entry
 from kg.dates import parse_date
 from kg.errors import QueryError, UsageError
+from kg.sparqltext import tokens
 from kg.store import Store
 from kg.vocab import AL, mint
 
@@ -324,21 +325,11 @@ def run_query(
 # Safety checks on user-supplied SPARQL text
 # ---------------------------------------------------------------------------------------------
 
-_TOKEN = re.compile(
-    r"""(?P<comment>\#[^\n]*)
-      | (?P<string>'''(?:[^'\\]|\\.|'(?!''))*'''|\"\"\"(?:[^"\\]|\\.|"(?!""))*\"\"\"
-                  |'(?:[^'\\\n]|\\.)*'|"(?:[^"\\\n]|\\.)*")
-      | (?P<iri><[^<>"{}|^`\\\s]*>)
-      | (?P<var>[?$][A-Za-z0-9_]+)
-      | (?P<word>[A-Za-z_][A-Za-z0-9_-]*(?::[A-Za-z0-9_.-]*)?|:[A-Za-z0-9_.-]*)
-      | (?P<other>\S)""",
-    re.VERBOSE,
-)
 _UPDATE_WORDS = {"INSERT", "DELETE", "DROP", "CLEAR", "CREATE", "ADD", "MOVE", "COPY", "LOAD", "WITH"}
 
 
 def _tokens(text: str) -> list[tuple[str, str]]:
-    return [(m.lastgroup or "", m.group(0)) for m in _TOKEN.finditer(text) if m.lastgroup != "comment"]
+    return [(kind, value) for kind, value, _ in tokens(text)]
 
 
 def _is_update(text: str) -> bool:
@@ -365,7 +356,7 @@ def check_user_query(store: Store, text: str, *, allow_update: bool, allow_netwo
             following = tokens[index + 1 : index + 3]
             iri = next((v[1:-1] for k, v in following if k == "iri"), None)
             if graphs is None:
-                graphs = {g for g, _ in store.named_graphs()}
+                graphs = set(store.graph_iris())
             if iri is None or iri not in graphs:
                 raise QueryError("refused: FROM may name only graphs of this store "
                                  f"({iri or 'a prefixed name'} is not one; use --allow-network "

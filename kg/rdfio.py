@@ -100,7 +100,7 @@ def sorted_ntriples(store: Store, *, union: bool) -> list[tuple[str, list[str]]]
     """
     from kg.graphs import is_metadata_graph
 
-    names = [g for g, _ in store.named_graphs() if not is_metadata_graph(g)]
+    names = [g for g in store.graph_iris() if not is_metadata_graph(g)]
     if union:
         lines: set[str] = set()
         for name in names:

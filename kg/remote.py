@@ -39,6 +39,7 @@ from collections.abc import Callable, Iterable, Iterator
 import pyoxigraph as ox
 
 from kg.errors import KgError, QueryError, StoreError
+from kg.sparqltext import tokens
 from kg.store import (
     STAGING,
     QueryOutcome,
@@ -70,17 +71,12 @@ _GRAPHS = "SELECT DISTINCT ?g WHERE { GRAPH ?g { } }"
 #: For servers that do not list graphs for an empty GRAPH pattern (Virtuoso).
 _GRAPHS_WITH_TRIPLES = "SELECT DISTINCT ?g WHERE { GRAPH ?g { ?s ?p ?o } }"
 _COUNTS = "SELECT ?g (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } } GROUP BY ?g"
-_TOKENS = re.compile(
-    r"""\#[^\n]*|'''.*?'''|\"\"\".*?\"\"\"|'(?:[^'\\\n]|\\.)*'|"(?:[^"\\\n]|\\.)*"|<[^<>"\s]*>"""
-    r"|[?$]\w+|(?P<word>[A-Za-z_][\w-]*(?::[\w.-]*)?)",
-    re.DOTALL,
-)
 
 
 def _has_dataset_clause(sparql: str) -> bool:
     """True when the query has FROM / FROM NAMED (a keyword: not in comments, strings, IRIs,
     variables or prefixed names)."""
-    return any((m.group("word") or "").upper() == "FROM" for m in _TOKENS.finditer(sparql))
+    return any(kind == "word" and value.upper() == "FROM" for kind, value, _ in tokens(sparql))
 
 
 def skolemise(term: ox.NamedNode | ox.BlankNode | ox.Literal | ox.Triple) -> str:

@@ -194,7 +194,12 @@ class Store:
         raise NotImplementedError
 
     def named_graphs(self) -> list[tuple[str, int]]:
-        """The named graphs, sorted by IRI, with their number of triples."""
+        """The named graphs, sorted by IRI, with their number of triples (which costs a count
+        of every triple: :meth:`graph_iris` where only the names are needed)."""
+        raise NotImplementedError
+
+    def graph_iris(self) -> list[str]:
+        """The IRIs of the named graphs, sorted."""
         raise NotImplementedError
 
     def graph_ntriples(self, graph: str) -> bytes:
@@ -258,6 +263,9 @@ class OxigraphStore(Store):
         for solution in solutions(result):
             counts[solution["g"].value] = int(solution["n"].value)
         return sorted(counts.items())
+
+    def graph_iris(self) -> list[str]:
+        return sorted(g.value for g in self._engine.named_graphs() if isinstance(g, ox.NamedNode))
 
     def graph_ntriples(self, graph: str) -> bytes:
         return self._engine.dump(format=ox.RdfFormat.N_TRIPLES, from_graph=ox.NamedNode(graph)) or b""

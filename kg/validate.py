@@ -179,7 +179,7 @@ def validate_store(store) -> list[Problem]:
     (evaluated by its engine), the shapes over the graphs ``kg build`` owns."""
     from kg.build import owned_by_build
 
-    quads = [q for graph, _ in store.named_graphs() if owned_by_build(graph)
+    quads = [q for graph in store.graph_iris() if owned_by_build(graph)
              for q in store.quads(graph)]
     found = _run_checks(store) + _run_shapes(quads)
     return sorted({Problem("", _short(subject), message) for subject, message in found})
