@@ -164,6 +164,9 @@ def _check_markers(text: str, where: str, *, has_parameters: bool) -> None:
     The check is lexical (strings, IRIs and comments are tokens of their own), and the positions
     it accepts must be exactly those that :data:`VALUES_MARKER` finds at run time.
     """
+    if not _MARKER_LIKE.search(text):
+        return  # nothing marker-like anywhere: no need to tokenise (most entries)
+
     def line_of(position: int) -> int:
         return text.count("\n", 0, position) + 1
 

@@ -21,6 +21,7 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
+from kg.derived import DERIVED
 from kg.errors import DataError, StoreError, UsageError
 from kg.loaders.rdf import RdfFile, load_graph_iri, read_quads, scan_graphs
 from kg.store import (
@@ -68,8 +69,9 @@ def metadata_graph(graph: str) -> str:
 
 
 def is_metadata_graph(graph: str) -> bool:
-    """True for the store's own metadata graphs (not data: never exported)."""
-    return graph.startswith(META)
+    """True for the store's own graphs: the metadata graphs and the derived graph
+    (:mod:`kg.derived`). Not data: never exported, not listed by ``kg graphs``."""
+    return graph.startswith(META) or graph == DERIVED
 
 
 def graph_iri(name: str) -> str:
@@ -94,7 +96,7 @@ def describe_graph(graph: str, rdf: RdfFile) -> list[ox.Quad]:
 
 
 def _check_target(graph: str) -> None:
-    if graph.startswith((META, STAGING)):
+    if graph.startswith((META, STAGING)) or graph == DERIVED:
         raise UsageError(f"{graph} is reserved for the store's own use; choose another graph")
 
 

@@ -38,6 +38,7 @@ from collections.abc import Callable, Iterable, Iterator
 
 import pyoxigraph as ox
 
+from kg.derived import derivation_update
 from kg.errors import KgError, QueryError, StoreError
 from kg.sparqltext import tokens
 from kg.store import (
@@ -217,6 +218,12 @@ class RemoteStore(Store):
         return self.evaluate(sparql, timeout=timeout).parse()
 
     def update(self, sparql: str) -> None:
+        """Apply ``sparql``, then recompute the derived graph (a second update: a server may
+        apply the two apart)."""
+        self._post_update(sparql)
+        self._post_update(derivation_update(self.graph_iris()))
+
+    def _post_update(self, sparql: str) -> None:
         self._request(self.update_url, data=sparql.encode(),
                       content_type="application/sparql-update; charset=utf-8", what="update")
         self._graphs = None
@@ -298,14 +305,12 @@ class RemoteStore(Store):
                 if lines:
                     self._upload(staging[graph], lines, progress)
             self._check_staging(staging, {g: len(lines) for g, lines in expected.items()})
-            swap = self._swap_update(existing, staging, replace)
-            if swap:
-                self.update(swap)
+            self._post_update(self._swap_update(existing, staging, replace))
         except BaseException:
             if staging:
                 # Best effort: the first error is the one to report.
                 with contextlib.suppress(Exception):
-                    self.update(" ;\n".join(f"DROP SILENT GRAPH <{s}>" for s in staging.values()))
+                    self._post_update(" ;\n".join(f"DROP SILENT GRAPH <{s}>" for s in staging.values()))
             raise
         finally:
             self._graphs = None
@@ -334,8 +339,10 @@ class RemoteStore(Store):
 
     @staticmethod
     def _swap_update(existing: set[str], staging: dict[str, str], replace: Callable[[str], bool]) -> str:
-        operations = [f"DROP SILENT GRAPH <{g}>" for g in sorted(existing)
-                      if g not in staging and not g.startswith(STAGING) and replace(g)]
+        """One update: the staging graphs replace (or are added to) their graphs, then the
+        derived graph is recomputed from the graphs as they are after the swap."""
+        dropped = {g for g in existing if g not in staging and not g.startswith(STAGING) and replace(g)}
+        operations = [f"DROP SILENT GRAPH <{g}>" for g in sorted(dropped)]
         for graph, name in sorted(staging.items()):
             if graph in existing and not replace(graph):
                 operations.append(f"ADD <{name}> TO <{graph}>")
@@ -343,5 +350,6 @@ class RemoteStore(Store):
             else:
                 operations.append(f"DROP SILENT GRAPH <{graph}>")
                 operations.append(f"MOVE <{name}> TO <{graph}>")
-        return " ;\n".join(operations)
+        after = {g for g in existing if not g.startswith(STAGING)} - dropped | set(staging)
+        return derivation_update(sorted(after), before=operations)
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from kg.derived import DERIVED
 from kg.query import value_of
 from kg.store import Store
 from kg.vocab import AL
@@ -60,6 +61,6 @@ def store_stats(store: Store) -> Stats:
     }} ORDER BY DESC(?current) LIMIT 1"""):
         stats.dataset_version = value_of(row["version"])
         stats.current_as_of = value_of(row["current"])
-    stats.graphs = store.named_graphs()
+    stats.graphs = [(g, n) for g, n in store.named_graphs() if g != DERIVED]  # a function of the rest
     stats.triples = sum(n for _, n in stats.graphs)
     return stats

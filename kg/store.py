@@ -31,6 +31,7 @@ from typing import IO
 
 import pyoxigraph as ox
 
+from kg.derived import derive
 from kg.errors import StoreError
 
 __all__ = [
@@ -190,7 +191,8 @@ class Store:
         raise NotImplementedError
 
     def update(self, sparql: str) -> None:
-        """Apply a SPARQL update (atomically: on a directory store as a new generation)."""
+        """Apply a SPARQL update (atomically: on a directory store as a new generation), then
+        recompute the derived graph (:mod:`kg.derived`)."""
         raise NotImplementedError
 
     def named_graphs(self) -> list[tuple[str, int]]:
@@ -245,11 +247,15 @@ class OxigraphStore(Store):
         return evaluate_in_child(self._engine, sparql, timeout=timeout, max_bytes=max_bytes)
 
     def update(self, sparql: str) -> None:
+        def edit(engine: ox.Store) -> None:
+            engine.update(sparql)
+            derive(engine)
+
         if self.location.kind == "memory":
-            self._engine.update(sparql)
+            edit(self._engine)
             return
         assert self.location.path is not None
-        _write_generation(self.location.path, lambda engine: engine.update(sparql))
+        _write_generation(self.location.path, edit)
         fresh = open_directory(self.location)  # the new generation, with its reader lock
         self.close()
         self._engine, self.generation, self._reader_lock = fresh._engine, fresh.generation, fresh._reader_lock
@@ -464,6 +470,7 @@ def write_graphs(
             if isinstance(graph, ox.NamedNode) and replace(graph.value):
                 engine.remove_graph(graph)
         engine.bulk_extend(quads)
+        derive(engine)
         return OxigraphStore(engine, location, meta)
     if location.kind == "remote":
         from kg.remote import RemoteStore
@@ -477,6 +484,7 @@ def write_graphs(
             if isinstance(graph, ox.NamedNode) and replace(graph.value):
                 engine.remove_graph(graph)
         engine.bulk_extend(quads)
+        derive(engine)
 
     _write_generation(location.path, edit, meta=meta, progress=progress)
     return None

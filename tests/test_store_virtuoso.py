@@ -52,11 +52,9 @@ VIRTUOSO_CANNOT = {
 }
 #: ... and those it refuses with an error of its own.
 VIRTUOSO_FAILS = {
-    ("single-source", None): "Virtuoso's SPARQL-to-SQL compiler fails: 'SQ200: No column ...'",
-    # `sources` repeats its parameter's VALUES block inside OPTIONAL groups (`# @values`).
-    ("sources", None): "Virtuoso refuses it ('estimated execution time 8865 (sec) exceeds the limit "
-                       "of 400'); with MaxQueryCostEstimationTime = 0 it answers 78 of the 84 rows, "
-                       "without the partnership steps' sources",
+    ("top-shared-memberships", None): "Virtuoso's SPARQL-to-SQL compiler fails: 'SQ156: Internal "
+                                      "Optimized compiler error : Bad dfe in sqlo_place_exp'",
+    ("top-shared-memberships", "1990"): "Virtuoso's SPARQL-to-SQL compiler fails (SQ156)",
 }
 FULL = os.environ.get("KG_TEST_VIRTUOSO_FULL") == "1"
 SELECTED = [(n, a) for n, a in CASES if FULL or n in REQUIRED]

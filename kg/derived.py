@@ -1,0 +1,72 @@
+"""The derived graph: what the catalogue would otherwise compute from many triples per fact.
+
+``kg/sparql/derived.rq`` computes, from all the other graphs of a store:
+
+- ``al:summary``: every membership, membership change, partnership, partnership step, topic
+  coverage, event, participation and stance as one line of text, its dates at their precision
+  (``NZL-NATO IPCP partnership: active from 2012-06-04``), and ``CODE is Name`` for every
+  state, territory and organisation;
+- ``al:involves``: each state or organisation a fact is about;
+- ``al:otherSpell``: the other membership spells of the same member in the same organisation.
+
+They go into one named graph, :data:`DERIVED`, recomputed on every write to the store (build,
+load, import, drop, an allowed update) in the same atomic write, so they always agree with the
+rest of the store. The catalogue's provenance and quality queries read them (``sources``,
+``single-source``, ``year-precision``, ``source-disagreements``, ``joiners``, ``leavers``).
+
+Like the metadata graphs, the derived graph is not data: ``kg export`` leaves it out and
+``kg load`` derives it again, so exports still round-trip, and ``kg graphs`` does not list it.
+"""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+from pathlib import Path
+
+import pyoxigraph as ox
+
+from kg.vocab import GRAPH
+
+__all__ = ["DERIVED", "derivation_query", "derive", "derivation_update"]
+
+#: The named graph that holds the derived triples.
+DERIVED = GRAPH + "derived"
+
+_QUERY = Path(__file__).resolve().parent / "sparql" / "derived.rq"
+
+
+@lru_cache(maxsize=1)
+def derivation_query() -> str:
+    """The CONSTRUCT query that computes the derived triples from the default graph."""
+    return _QUERY.read_text(encoding="utf-8")
+
+
+def derive(engine: ox.Store) -> int:
+    """Recompute the derived graph of an embedded store from its other graphs (their union);
+    returns the number of derived triples."""
+    graph = ox.NamedNode(DERIVED)
+    engine.remove_graph(graph)
+    triples = engine.query(derivation_query(), use_default_graph_as_union=True)
+    assert isinstance(triples, ox.QueryTriples)
+    quads = [ox.Quad(t.subject, t.predicate, t.object, graph) for t in triples]
+    engine.extend(quads)
+    return len(quads)
+
+
+def derivation_update(graphs: list[str], *, before: list[str] | None = None) -> str:
+    """The SPARQL update that recomputes the derived graph on a server from ``graphs`` (their
+    merge is the default graph of its WHERE clause): ``DROP SILENT GRAPH`` then
+    ``INSERT { GRAPH ... } USING ... WHERE``, the same template and pattern as the query.
+    ``before``: operations to run first, in the same update (after the prologue: Oxigraph
+    accepts no prologue after the first operation)."""
+    text = derivation_query()
+    match = re.search(r"^CONSTRUCT\s*\{(?P<template>[^}]*)\}\s*WHERE\s*\{", text, re.MULTILINE)
+    assert match is not None, "kg/sparql/derived.rq: CONSTRUCT { ... } WHERE { expected"
+    operations = [*(before or []), f"DROP SILENT GRAPH <{DERIVED}>"]
+    sources = sorted(g for g in graphs if g != DERIVED)
+    if sources:
+        using = "".join(f"USING <{g}>\n" for g in sources)
+        operations.append(f"INSERT {{ GRAPH <{DERIVED}> {{{match.group('template')}}} }}\n"
+                          f"{using}WHERE {{{text[match.end():]}")
+    return text[:match.start()] + " ;\n".join(operations)

@@ -1,0 +1,142 @@
+"""The derived graph (kg/derived.py): every write recomputes it from the other graphs, on a
+directory, in memory and on a real Oxigraph server; exports leave it out; nobody loads into it."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pyoxigraph as ox
+import pytest
+from servers import oxigraph_server
+
+from kg.build import build
+from kg.cli import main
+from kg.derived import DERIVED
+from kg.graphs import drop_graph, load_files
+from kg.query import run_query
+from kg.store import open_store, resolve_location, solutions
+
+AL = "https://w3id.org/alignment-kg/ontology#"
+ID = "https://w3id.org/alignment-kg/id/"
+PREFIX = f"PREFIX al: <{AL}>\n"
+
+# Two spells of New Zealand in a made-up organisation, from two sources, with year and month
+# precision: what the derived graph says about them is known without reading the data. (The
+# codes of NZL and of the role repeat the packaged data's, for an empty server.)
+EXTRA = f"""@prefix al: <{AL}> .
+@prefix prov: <http://www.w3.org/ns/prov#> .
+@prefix xsd: <http://www.w3.org/2001/XMLSchema#> .
+<http://example.org/ZORG> a al:Organization ; al:code "ZORG" ; <http://www.w3.org/2000/01/rdf-schema#label> "Zed Organisation"@en .
+<{ID}state/NZL> al:code "NZL" .
+<{ID}role/member> al:code "member" .
+<http://example.org/src1> al:code "zsrc-1" .
+<http://example.org/src2> al:code "zsrc-2" .
+<http://example.org/m1> a al:Membership ; al:member <{ID}state/NZL> ; al:organization <http://example.org/ZORG> ;
+    al:role <{ID}role/member> ; al:start "1990-01-01"^^xsd:date ; al:startPrecision al:year ;
+    al:end "1999-06-30"^^xsd:date ; al:endPrecision al:month ; prov:wasDerivedFrom <http://example.org/src1> .
+<http://example.org/m2> a al:Membership ; al:member <{ID}state/NZL> ; al:organization <http://example.org/ZORG> ;
+    al:role <{ID}role/member> ; al:start "1991-03-04"^^xsd:date ; al:startPrecision al:day ;
+    prov:wasDerivedFrom <http://example.org/src2> .
+"""
+EXTRA_UPDATE = "INSERT DATA { GRAPH <http://example.org/g> {\n" + ox.serialize(
+    ox.parse(EXTRA, ox.RdfFormat.TURTLE), format=ox.RdfFormat.N_TRIPLES).decode() + "} }"
+EXPECTED = {
+    ("http://example.org/m1", "summary"): "NZL member of ZORG from 1990 until 1999-06",
+    ("http://example.org/m2", "summary"): "NZL member of ZORG from 1991-03-04",
+    ("http://example.org/ZORG", "summary"): "ZORG is Zed Organisation",
+}
+
+
+def derived(store) -> dict:
+    """What the derived graph says about the example's resources."""
+    found: dict = {}
+    for row in solutions(store.query(
+            f"SELECT ?s ?p ?o WHERE {{ GRAPH <{DERIVED}> {{ ?s ?p ?o FILTER(STRSTARTS(STR(?s), 'http://example.org/')) }} }}")):
+        key = (row["s"].value, row["p"].value[len(AL):])
+        found.setdefault(key, set()).add(row["o"].value)
+    return found
+
+
+def check_present(store) -> None:
+    facts = derived(store)
+    for key, summary in EXPECTED.items():
+        assert facts.get(key) == {summary}, key
+    assert facts[("http://example.org/m1", "involves")] == {f"{ID}state/NZL", "http://example.org/ZORG"}
+    assert facts[("http://example.org/m1", "otherSpell")] == {"http://example.org/m2"}
+    assert facts[("http://example.org/m2", "otherSpell")] == {"http://example.org/m1"}
+
+
+@pytest.fixture
+def extra(tmp_path: Path) -> Path:
+    path = tmp_path / "zorg.ttl"
+    path.write_text(EXTRA, encoding="utf-8")
+    return path
+
+
+def test_a_build_derives_a_summary_for_every_fact(memory_store):
+    counts = next(iter(solutions(memory_store.query(PREFIX + """
+        SELECT (COUNT(DISTINCT ?f) AS ?facts) (COUNT(DISTINCT ?s) AS ?summarised) WHERE {
+          VALUES ?class { al:Membership al:Partnership al:PartnershipStep al:TopicCoverage
+                          al:Participation al:Event al:Stance }
+          ?f a ?class . OPTIONAL { ?f al:summary ?summary BIND(?f AS ?s) }
+        }"""))))
+    assert int(counts["facts"].value) > 1000
+    assert counts["summarised"].value == counts["facts"].value
+    one = run_query(memory_store, "SELECT ?s WHERE { ?f al:summary ?s FILTER(STRSTARTS(?s, 'NZL-NATO IPCP partnership:')) }".replace(
+        "SELECT", PREFIX + "SELECT", 1))
+    assert one.rows == [["NZL-NATO IPCP partnership: active from 2012-06-04"]]
+
+
+@pytest.mark.parametrize("kind", ["directory", "memory"])
+def test_every_write_recomputes_the_derived_graph(store_dir: Path, tmp_path: Path, extra: Path, kind: str):
+    if kind == "directory":
+        shutil.copytree(store_dir, tmp_path / "store", symlinks=True)
+        location = resolve_location(str(tmp_path / "store"))
+        load_files(location, [extra])
+        store = open_store(location)
+    else:
+        store = build("memory")  # the writes below go into its engine
+        load_files(store.location, [extra], memory_engine=store.engine)
+    check_present(store)
+    drop_graph(store, "load/zorg.ttl")
+    if kind == "directory":
+        store = open_store(location)
+    assert derived(store) == {}
+    # An update allowed by the user is followed by the derived graph too.
+    store.update(EXTRA_UPDATE)
+    check_present(store)
+
+
+@pytest.mark.server
+def test_a_remote_store_recomputes_the_derived_graph_in_the_swap(tmp_path: Path, extra: Path):
+    with oxigraph_server(tmp_path / "oxigraph", "--timeout-s", "20") as url:
+        location = resolve_location(url)
+        load_files(location, [extra])
+        store = open_store(url)
+        check_present(store)
+        drop_graph(store, "load/zorg.ttl")
+        assert derived(open_store(url)) == {}
+        store = open_store(url)
+        store.update(EXTRA_UPDATE)
+        check_present(store)
+
+
+def test_exports_leave_the_derived_graph_out(runner, store_dir: Path, tmp_path: Path):
+    out = tmp_path / "export.nq"
+    result = runner.invoke(main, ["export", "--store", str(store_dir), "-o", str(out)])
+    assert result.exit_code == 0, result.output
+    quads = list(ox.parse(path=str(out)))
+    assert len(quads) > 20000
+    assert {q.graph_name.value for q in quads if isinstance(q.graph_name, ox.NamedNode)} == {
+        "https://w3id.org/alignment-kg/graph/curated", "https://w3id.org/alignment-kg/graph/ontology"}
+    derived_terms = {AL + name for name in ("summary", "involves", "otherSpell")}
+    assert not [q for q in quads if q.predicate.value in derived_terms]
+
+
+def test_nothing_is_loaded_into_the_derived_graph(runner, store_dir: Path, tmp_path: Path, extra: Path):
+    shutil.copytree(store_dir, tmp_path / "store", symlinks=True)
+    for graph in ("derived", DERIVED):
+        result = runner.invoke(main, ["load", str(extra), "--graph", graph, "--store", str(tmp_path / "store")])
+        assert result.exit_code != 0
+        assert "reserved" in result.output, result.output
