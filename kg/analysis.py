@@ -640,7 +640,11 @@ def changes(
         Columns ``date, change, actor, with, detail, sources``, by date, then change, actor, with.
         ``state`` keeps the rows where it is the actor; ``org`` those where it is ``with``.
     """
-    from kg.network import _partnerships, edge_rows  # the same reads the projections use
+    from kg.network import (  # the projections' reads
+        _fact_sources,
+        _partnerships,
+        edge_rows,
+    )
 
     try:
         after = parse_date(since).last_day()
@@ -657,7 +661,8 @@ def changes(
         return after < first <= upto
 
     found: list[tuple[dt.date, list[Any]]] = []
-    for row in edge_rows(store):
+    by_fact = _fact_sources(store)  # once, for the memberships and the partnerships
+    for row in edge_rows(store, by_fact):
         if row["kind"] != "membership":
             continue
         for change, when in (("joined", row["start"]), ("left", row["end"])):
@@ -665,7 +670,7 @@ def changes(
                 found.append((parse_date(when).first_day(),
                               [when, change, row["source"], row["target"], row["label"],
                                row["sources"] or ""]))
-    for partnership in _partnerships(store):
+    for partnership in _partnerships(store, by_fact):
         for start, _, status, sources in partnership.steps:
             if within(start):
                 found.append((parse_date(start).first_day(),  # type: ignore[arg-type]

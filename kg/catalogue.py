@@ -31,9 +31,9 @@ A marker is safe only where it cannot change the answer: the group must use each
 variable with the same meaning as the outer query (inside a subquery only if the variable there
 is the same thing, projected or not), and every parameter is bound there, so a group must not
 use a parameter's name for anything else. A group may also use the marker to refer to a
-parameter outside the scope of the first ``WHERE {`` (``sources`` binds ?subject in a subquery,
-then in each OPTIONAL that renders a kind of fact): there the marker is part of the query's
-meaning, and the answer differs without it. An unset optional parameter is ``UNDEF``, neutral in a
+parameter outside the scope of the first ``WHERE {`` (``top-shared-memberships`` binds ?at in
+the subqueries that find the spells in force, below the one that gives ?limit): there the marker
+is part of the query's meaning, and the answer differs without it. An unset optional parameter is ``UNDEF``, neutral in a
 join. Never inside ``MINUS`` (its variables are not shared the same way: the marker would change
 which rows are removed). Loading the catalogue refuses a marker that is not alone on its line,
 an unknown ``# @word``, a marker outside any group, in the header, in a ``MINUS``, ``VALUES`` or

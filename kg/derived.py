@@ -28,7 +28,7 @@ import pyoxigraph as ox
 
 from kg.vocab import GRAPH
 
-__all__ = ["DERIVED", "derivation_query", "derive", "derivation_update"]
+__all__ = ["DERIVED", "derivation_query", "derivation_update", "derive"]
 
 #: The named graph that holds the derived triples.
 DERIVED = GRAPH + "derived"
@@ -50,7 +50,9 @@ def derive(engine: ox.Store) -> int:
     triples = engine.query(derivation_query(), use_default_graph_as_union=True)
     assert isinstance(triples, ox.QueryTriples)
     quads = [ox.Quad(t.subject, t.predicate, t.object, graph) for t in triples]
-    engine.extend(quads)
+    # Within a write that is atomic as a whole (a new generation, or the in-memory build), as the
+    # data before it: three times faster than a transaction.
+    engine.bulk_extend(quads)
     return len(quads)
 
 

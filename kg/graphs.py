@@ -96,7 +96,7 @@ def describe_graph(graph: str, rdf: RdfFile) -> list[ox.Quad]:
 
 
 def _check_target(graph: str) -> None:
-    if graph.startswith((META, STAGING)) or graph == DERIVED:
+    if is_metadata_graph(graph) or graph.startswith(STAGING):
         raise UsageError(f"{graph} is reserved for the store's own use; choose another graph")
 
 

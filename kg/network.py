@@ -124,18 +124,20 @@ def _fact_sources(store: Store) -> dict[str, str]:
     return {fact: "; ".join(sorted(set(found))) for fact, found in ids.items()}
 
 
-def _with_sources(store: Store, name: str, key: str) -> list[dict[str, Any]]:
-    """The rows of query ``name``, each with ``sources``: those of the IRI in column ``key``."""
+def _with_sources(store: Store, name: str, key: str, sources: dict[str, str] | None) -> list[dict[str, Any]]:
+    """The rows of query ``name``, each with ``sources``: those of the IRI in column ``key``
+    (from ``sources``, as :func:`_fact_sources` gives them; read from the store when ``None``)."""
     rows = _rows(store, name)
-    sources = _fact_sources(store)
+    if sources is None:
+        sources = _fact_sources(store)
     for row in rows:
         row["sources"] = sources.get(row[key], "")
     return rows
 
 
-def edge_rows(store: Store) -> list[dict[str, Any]]:
+def edge_rows(store: Store, sources: dict[str, str] | None = None) -> list[dict[str, Any]]:
     """The network's edges (``kg/sparql/network_edges.rq``), each with its ``sources``."""
-    return _with_sources(store, "network_edges", "fact")
+    return _with_sources(store, "network_edges", "fact", sources)
 
 
 def _parse_at(at: str) -> PartialDate:
@@ -373,9 +375,9 @@ class _Partnership:
     counterpart_iri: str = ""
 
 
-def _partnerships(store: Store) -> list[_Partnership]:
+def _partnerships(store: Store, sources: dict[str, str] | None = None) -> list[_Partnership]:
     grouped: dict[str, list[dict[str, Any]]] = defaultdict(list)
-    for row in _with_sources(store, "network_steps", "step"):
+    for row in _with_sources(store, "network_steps", "step", sources):
         grouped[row["partnership"]].append(row)
     found = []
     for code, rows in sorted(grouped.items()):

@@ -23,6 +23,7 @@ import json
 import os
 import shutil
 import time
+from abc import ABC, abstractmethod
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -162,7 +163,7 @@ def resolve_location(
     return StoreLocation("directory", path=Path(location).expanduser())
 
 
-class Store:
+class Store(ABC):
     """A readable graph store: SPARQL over the union of its named graphs.
 
     The interface every kind of store offers; :class:`OxigraphStore` (directories and
@@ -172,6 +173,7 @@ class Store:
     location: StoreLocation
     meta: dict
 
+    @abstractmethod
     def query(self, sparql: str, *, timeout: float | None = None) -> QueryOutcome:
         """Evaluate SPARQL text with the union of the named graphs as the default graph.
 
@@ -180,37 +182,36 @@ class Store:
         A syntax error raises :class:`SyntaxError`; an engine failure :class:`OSError` or
         :class:`~kg.errors.QueryError`; callers (``kg.query``) report them.
         """
-        raise NotImplementedError
 
+    @abstractmethod
     def evaluate(self, sparql: str, *, timeout: float | None = None,
                  max_bytes: int | None = None) -> RawResults:
         """Like :meth:`query`, but give the results as bytes (:class:`RawResults`).
 
         ``max_bytes`` bounds the size of the serialised results (:class:`QueryError` beyond).
         """
-        raise NotImplementedError
 
+    @abstractmethod
     def update(self, sparql: str) -> None:
         """Apply a SPARQL update (atomically: on a directory store as a new generation), then
         recompute the derived graph (:mod:`kg.derived`)."""
-        raise NotImplementedError
 
+    @abstractmethod
     def named_graphs(self) -> list[tuple[str, int]]:
         """The named graphs, sorted by IRI, with their number of triples (which costs a count
         of every triple: :meth:`graph_iris` where only the names are needed)."""
-        raise NotImplementedError
 
+    @abstractmethod
     def graph_iris(self) -> list[str]:
         """The IRIs of the named graphs, sorted."""
-        raise NotImplementedError
 
+    @abstractmethod
     def graph_ntriples(self, graph: str) -> bytes:
         """One named graph as N-Triples (unsorted; blank node labels as the store keeps them)."""
-        raise NotImplementedError
 
+    @abstractmethod
     def quads(self, graph: str | None = None) -> Iterator[ox.Quad]:
         """All quads in named graphs, or those of one named graph."""
-        raise NotImplementedError
 
     def __len__(self) -> int:
         return sum(n for _, n in self.named_graphs())
@@ -463,14 +464,17 @@ def write_graphs(
     (a new, empty store when ``None``) and returns the store. ``meta`` (directory stores)
     updates the generation's metadata. Returns ``None`` for directory and remote stores.
     """
-    if location.kind == "memory":
-        engine = memory_engine if memory_engine is not None else ox.Store()
-        quads = list(quads)  # fully read (parsed) before the store changes
+
+    def edit(engine: ox.Store, quads: Iterable[ox.Quad]) -> None:
         for graph in list(engine.named_graphs()):
             if isinstance(graph, ox.NamedNode) and replace(graph.value):
                 engine.remove_graph(graph)
         engine.bulk_extend(quads)
         derive(engine)
+
+    if location.kind == "memory":
+        engine = memory_engine if memory_engine is not None else ox.Store()
+        edit(engine, list(quads))  # fully read (parsed) before the store changes
         return OxigraphStore(engine, location, meta)
     if location.kind == "remote":
         from kg.remote import RemoteStore
@@ -478,15 +482,7 @@ def write_graphs(
         RemoteStore(location).write_graphs(quads, replace=replace, progress=progress)
         return None
     assert location.path is not None
-
-    def edit(engine: ox.Store) -> None:
-        for graph in list(engine.named_graphs()):
-            if isinstance(graph, ox.NamedNode) and replace(graph.value):
-                engine.remove_graph(graph)
-        engine.bulk_extend(quads)
-        derive(engine)
-
-    _write_generation(location.path, edit, meta=meta, progress=progress)
+    _write_generation(location.path, lambda engine: edit(engine, quads), meta=meta, progress=progress)
     return None
 
 

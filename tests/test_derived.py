@@ -76,16 +76,26 @@ def extra(tmp_path: Path) -> Path:
 
 def test_a_build_derives_a_summary_for_every_fact(memory_store):
     counts = next(iter(solutions(memory_store.query(PREFIX + """
+        PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
         SELECT (COUNT(DISTINCT ?f) AS ?facts) (COUNT(DISTINCT ?s) AS ?summarised) WHERE {
-          VALUES ?class { al:Membership al:Partnership al:PartnershipStep al:TopicCoverage
-                          al:Participation al:Event al:Stance }
-          ?f a ?class . OPTIONAL { ?f al:summary ?summary BIND(?f AS ?s) }
+          { VALUES ?class { al:Membership al:Partnership al:PartnershipStep al:TopicCoverage
+                            al:Participation al:Event al:Stance }
+            ?f a ?class }
+          # Membership changes are typed with their kind only (al:Accession, ...).
+          UNION { ?f a/rdfs:subClassOf al:MembershipChange }
+          OPTIONAL { ?f al:summary ?summary BIND(?f AS ?s) }
         }"""))))
-    assert int(counts["facts"].value) > 1000
+    assert int(counts["facts"].value) > 2000
     assert counts["summarised"].value == counts["facts"].value
-    one = run_query(memory_store, "SELECT ?s WHERE { ?f al:summary ?s FILTER(STRSTARTS(?s, 'NZL-NATO IPCP partnership:')) }".replace(
-        "SELECT", PREFIX + "SELECT", 1))
+    one = run_query(memory_store, PREFIX + "SELECT ?s WHERE { ?f al:summary ?s "
+                                           "FILTER(STRSTARTS(?s, 'NZL-NATO IPCP partnership:')) }")
     assert one.rows == [["NZL-NATO IPCP partnership: active from 2012-06-04"]]
+
+
+def test_sources_lists_the_changes_of_a_membership(memory_store):
+    membership = "https://w3id.org/alignment-kg/id/membership/OSCE-SUN-1973-07-03"
+    statements = {row[0] for row in run_query(memory_store, "sources", {"subject": membership}).rows}
+    assert statements == {"SUN accession (OSCE) on 1973-07-03", "SUN end by succession (OSCE) on 1991-12-26"}
 
 
 @pytest.mark.parametrize("kind", ["directory", "memory"])
