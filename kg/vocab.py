@@ -52,6 +52,7 @@ KINDS = {
     "status": "status",
     "kind": "kind",
     "coverage": "coverage",
+    "coverage-statement": "coverage-statement",
     "dataset": "dataset",
     "scheme": "scheme",
     "succession": "succession",

@@ -25,7 +25,7 @@ def test_a_built_store_is_valid(runner, store_dir):
     [
         ("NATO,NZL,member,2031-05,2031-01,natowatch-2012-06-04,", "end 2031-01 is not after start 2031-05"),
         ("NATO,ZZZ,member,2031,,natowatch-2012-06-04,", "unknown state or org code 'ZZZ' in column 'member'"),
-        ("NATO,NZL,ally,2031,,natowatch-2012-06-04,", "role 'ally' is not one of: associate, founding member, member, observer, suspended"),
+        ("NATO,NZL,ally,2031,,natowatch-2012-06-04,", "role 'ally' is not one of: associate, founding member, member, observer, partner, suspended"),
         ("NATO,NZL,member,2031,,,", "no source: every fact must name one or more ids from sources.csv"),
         ("NATO,NZL,member,2031/01/01,,natowatch-2012-06-04,", "column 'start': malformed date '2031/01/01'"),
     ],

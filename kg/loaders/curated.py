@@ -42,6 +42,7 @@ BROADER = NamedNode(_SKOS + "broader")
 DERIVED_FROM = NamedNode(_PROV + "wasDerivedFrom")
 SAME_AS = NamedNode(_SCHEMA + "sameAs")
 XSD_DATE = NamedNode(_XSD + "date")
+XSD_BOOLEAN = NamedNode(_XSD + "boolean")
 
 EVENT_KINDS = ("summit", "ministerial", "meeting")
 PARTICIPATION_ROLES = ("member", "partner", "guest")
@@ -190,7 +191,7 @@ _TABLES: list[tuple[str, tuple[str, ...], tuple[str, ...]]] = [
     (
         "organizations.csv",
         ("code", "name", "kind", "source"),
-        ("alt_names", "founded", "dissolved", "wikidata"),
+        ("alt_names", "founded", "dissolved", "wikidata", "successor"),
     ),
     ("topics.csv", ("code", "label"), ("definition", "broader")),
     ("frameworks.csv", ("code", "label"), ("org", "definition", "source")),
@@ -205,7 +206,12 @@ _TABLES: list[tuple[str, tuple[str, ...], tuple[str, ...]]] = [
         ("id", "actor", "stance", "party", "source"),
         ("opponent", "start", "end", "note"),
     ),
+    ("coverage.csv", ("kind", "complete"), ("org", "since", "until", "source", "note")),
 ]
+
+#: The kinds of fact a coverage statement may be about (``coverage.csv``).
+COVERAGE_KINDS = ("memberships", "observers", "partners", "partnerships", "events",
+                  "participations", "stances")
 
 _ACTORS = ("state", "org")
 
@@ -342,6 +348,10 @@ class _Loader:
         b.date(s, "dissolved", dissolved)
         self._wikidata(b, s, row)
         self.sources(b, s, row)
+        successor = row.get("successor")
+        if successor:  # resolved once the whole table is read: successors may come later
+            self.deferred.append(
+                lambda: b.add(s, al("continuedBy"), self.registry.resolve(("org",), successor, row, "successor")))
 
     def topics_csv(self, b: _Builder, row: Row) -> None:
         s = self.registry.define("topic", row.get("code"), row)
@@ -487,6 +497,23 @@ class _Loader:
         b.date(s, "end", end)
         b.text(s, al("note"), row.get("note"), lang="en")
         self.sources(b, s, row)
+
+    def coverage_csv(self, b: _Builder, row: Row) -> None:
+        kind = _choice(row, "kind", COVERAGE_KINDS)
+        complete = _choice(row, "complete", ("yes", "no"))
+        org_code = row.get("org")
+        self.unique(row, "coverage-statement", f"{org_code}/{kind}")
+        s = mint("coverage-statement", f"{org_code or 'dataset'}-{kind}")
+        b.add(s, TYPE, al("CoverageStatement"))
+        if org_code:
+            b.add(s, al("scope"), self.registry.resolve(("org",), org_code, row, "org"))
+        b.text(s, al("factKind"), kind)
+        b.add(s, al("complete"), Literal("true" if complete == "yes" else "false", datatype=XSD_BOOLEAN))
+        since, until = _period(row, "since", "until", inclusive_end=True)
+        b.date(s, "since", since)
+        b.date(s, "until", until)
+        b.text(s, al("note"), row.get("note"), lang="en")
+        self.sources(b, s, row, required=False)
 
     def _wikidata(self, b: _Builder, s: NamedNode, row: Row) -> None:
         qid = row.get("wikidata")
