@@ -7,8 +7,10 @@ A catalogue file stays valid SPARQL; its header is a block of ``#+ key: value`` 
     #+ param: org org -- the organisation (code or IRI)
     #+ param: at date optional -- a day, month or year (its last day)
     #+ columns: member, name, role, start, end
+    #+ coverage: memberships
 
-``param`` is ``NAME TYPE [optional] [default=VALUE] [-- description]``; ``default=current``
+``coverage`` names the kinds of fact the answer draws on (see :mod:`kg.coverage`): an answer
+over partially covered data says so. ``param`` is ``NAME TYPE [optional] [default=VALUE] [-- description]``; ``default=current``
 means the dataset's "current as of" date. A malformed header is an error.
 
 The parameters are bound by a ``VALUES`` block that the query runner inserts right after the
@@ -68,7 +70,10 @@ PARAM_TYPES = {
     "string": "a text",
 }
 
-_KEYS = {"summary", "description", "param", "columns", "tags"}
+_KEYS = {"summary", "description", "param", "columns", "tags", "coverage"}
+#: The kinds of fact an entry may say it draws on (``#+ coverage: memberships, observers``).
+COVERAGE_KINDS = ("memberships", "observers", "partners", "partnerships", "events",
+                  "participations", "stances")
 #: The marker comment asking for the parameters' VALUES block (see the module docstring); the
 #: runner finds it with this pattern, the loader checks every use lexically.
 VALUES_MARKER = re.compile(r"(?m)^[ \t]*#[ \t]*@values[ \t]*$")
@@ -112,6 +117,8 @@ class CatalogueEntry:
     columns: tuple[str, ...] = ()
     tags: tuple[str, ...] = field(default_factory=tuple)
     path: Path | None = None
+    #: the kinds of fact the answer draws on, whose declared coverage it reports
+    coverage: tuple[str, ...] = ()
 
     def parameter(self, name: str) -> Parameter | None:
         """The declared parameter called ``name``, if any."""
@@ -152,10 +159,16 @@ def parse_entry(text: str, *, name: str, path: Path | None = None) -> CatalogueE
         raise QueryError(f"{where}: the header has no '#+ summary:' line")
     columns = tuple(c.strip() for c in " ".join(values.get("columns", [])).split(",") if c.strip())
     tags = tuple(t.strip() for t in " ".join(values.get("tags", [])).split(",") if t.strip())
+    coverage = tuple(k.strip() for k in " ".join(values.get("coverage", [])).split(",") if k.strip())
+    unknown = [k for k in coverage if k not in COVERAGE_KINDS]
+    if unknown:
+        raise QueryError(f"{where}: unknown coverage kind(s) {', '.join(unknown)} "
+                         f"(one of {', '.join(COVERAGE_KINDS)})")
     _check_markers(text, where, has_parameters=bool(params))
     return CatalogueEntry(name=name, text=text, summary=" ".join(values["summary"]),
                           description=" ".join(values.get("description", [])),
-                          parameters=tuple(params), columns=columns, tags=tags, path=path)
+                          parameters=tuple(params), columns=columns, tags=tags, path=path,
+                          coverage=coverage)
 
 
 def _check_markers(text: str, where: str, *, has_parameters: bool) -> None:

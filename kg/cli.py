@@ -191,7 +191,11 @@ def query(query_text: str, params: tuple[tuple[str, str], ...], at: str | None, 
     else:
         if fmt is not None and fmt not in TABULAR_FORMATS:
             raise click.UsageError(f"--format {fmt} is for CONSTRUCT and DESCRIBE results")
-        write_rows(sys.stdout, result.columns, result.rows, fmt or _default_table_format())
+        annotations = {"coverage": [n.as_dict() for n in result.coverage]} if result.coverage else None
+        write_rows(sys.stdout, result.columns, result.rows, fmt or _default_table_format(),
+                   annotations=annotations)
+    for note in result.notes:
+        click.echo(note, err=True)
 
 
 @main.command()
@@ -554,7 +558,9 @@ def changes(since: str, until: str | None, state: str | None, org: str | None, f
               help="Output format (default: table on a terminal, csv otherwise).")
 @store_option
 def stats(fmt: str | None, store: str | None) -> None:
-    """Counts per class and per named graph, sourced facts, the dataset version and date.
+    """Counts per class and per named graph, sourced facts, the dataset version and date, and
+    the coverage the data declares by organisation and kind of fact (complete or partial, since
+    and until when).
 
     \b
     Example:
@@ -575,7 +581,11 @@ def stats(fmt: str | None, store: str | None) -> None:
     ]
     rows += [["class", name, count] for name, count in sorted(s.classes.items())]
     rows += [["graph", graph, count] for graph, count in s.graphs]
-    write_rows(sys.stdout, ["group", "name", "count"], rows, fmt or _default_table_format())
+    for c in s.coverage:
+        period = f"{c.since or '...'} to {c.until or '...'}"
+        rows.append(["coverage", f"{c.org or 'all'} {c.kind}",
+                     f"complete, {period}" if c.complete else f"partial, {period}: {c.note or 'see the data'}"])
+    write_rows(sys.stdout, ["group", "name", "value"], rows, fmt or _default_table_format())
 
 
 @main.command()

@@ -66,8 +66,15 @@ def csv_writer(out: IO[str]) -> _CsvWriter:
     return _CsvWriter(out)
 
 
-def write_rows(out: IO[str], columns: Sequence[str], rows: Sequence[Sequence[Value]], fmt: str) -> None:
-    """Write ``rows`` under ``columns`` to ``out`` in format ``fmt`` (one of :data:`TABULAR_FORMATS`)."""
+def write_rows(out: IO[str], columns: Sequence[str], rows: Sequence[Sequence[Value]], fmt: str,
+               *, annotations: dict[str, Any] | None = None) -> None:
+    """Write ``rows`` under ``columns`` to ``out`` in format ``fmt`` (one of :data:`TABULAR_FORMATS`).
+
+    ``annotations`` (JSON and JSON Lines only) are added to every object after its columns, under
+    keys that start with ``_`` (``_coverage``: the partial coverage an answer draws on); the other
+    formats carry the columns alone.
+    """
+    extra = {f"_{key}": value for key, value in (annotations or {}).items()}
     if fmt == "csv":
         writer = csv_writer(out)
         writer.writerow(columns)
@@ -77,11 +84,12 @@ def write_rows(out: IO[str], columns: Sequence[str], rows: Sequence[Sequence[Val
         for row in rows:
             out.write("\t".join(_one_line(_text(v)) for v in row) + "\n")
     elif fmt == "json":
-        json.dump([dict(zip(columns, row, strict=True)) for row in rows], out, ensure_ascii=False, indent=2)
+        json.dump([dict(zip(columns, row, strict=True)) | extra for row in rows], out, ensure_ascii=False,
+                  indent=2)
         out.write("\n")
     elif fmt == "jsonl":
         for row in rows:
-            out.write(json.dumps(dict(zip(columns, row, strict=True)), ensure_ascii=False) + "\n")
+            out.write(json.dumps(dict(zip(columns, row, strict=True)) | extra, ensure_ascii=False) + "\n")
     elif fmt == "markdown":
         out.write("| " + " | ".join(columns) + " |\n")
         out.write("|" + "|".join(" --- " for _ in columns) + "|\n")

@@ -26,7 +26,7 @@ import datetime as dt
 import json
 from collections import defaultdict
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import cache
 from itertools import combinations
 from pathlib import Path
@@ -38,6 +38,7 @@ from kg.dates import PartialDate, parse_date
 from kg.errors import UsageError
 from kg.query import current_as_of, value_of
 from kg.store import Store
+from kg.vocab import AL
 
 if TYPE_CHECKING:
     from pyoxigraph import QuerySolutions
@@ -59,6 +60,7 @@ __all__ = [
     "resolve_day",
     "restrict_to_orgs",
     "state_periods",
+    "successors",
     "tie_level",
     "write_graph",
 ]
@@ -361,6 +363,15 @@ def membership_graph(store: Store, *, at: str | None = None) -> nx.Graph:
         graph.add_edge(member, org, kind="membership", member=member, organization=org,
                        role=row["label"], start=row["start"] or "", end=row["end"] or "",
                        sources=row["sources"] or "")
+    # A membership is counted once: not in an organisation when the member also holds one, that
+    # day, in an organisation that continues it (the EEC's members in the EU).
+    for org, later in successors(store).items():
+        if org in graph:
+            for member in list(graph.neighbors(org)):
+                if any(graph.has_edge(member, code) for code in later):
+                    graph.remove_edge(member, org)
+            if not graph.degree(org):
+                graph.remove_node(org)
     return graph
 
 
@@ -455,13 +466,48 @@ class Commitment:
         return self.start <= day and (self.end is None or self.end > day)
 
 
+def successors(store: Store) -> dict[str, frozenset[str]]:
+    """Organisation code -> the codes of every organisation that continues it, directly or
+    through others (``al:continuedBy``: the EEC is continued by the EC, the EC by the EU)."""
+    found: dict[str, set[str]] = defaultdict(set)
+    query = (f"SELECT ?a ?b WHERE {{ ?x <{AL}continuedBy>+ ?y . ?x <{AL}code> ?a . "
+             f"?y <{AL}code> ?b }}")
+    for solution in cast("QuerySolutions", store.query(query)):
+        found[solution["a"].value].add(solution["b"].value)
+    return {code: frozenset(later) for code, later in found.items()}
+
+
+def _minus(start: dt.date, end: dt.date | None,
+           cuts: list[tuple[dt.date, dt.date | None]]) -> list[tuple[dt.date, dt.date | None]]:
+    """The parts of ``[start, end)`` outside every ``[cut start, cut end)`` (``None``: open).
+
+    >>> d = dt.date
+    >>> _minus(d(1958, 1, 1), None, [(d(1973, 1, 1), None)])
+    [(datetime.date(1958, 1, 1), datetime.date(1973, 1, 1))]
+    >>> _minus(d(1952, 1, 1), d(2002, 1, 1), [(d(1958, 1, 1), None)])
+    [(datetime.date(1952, 1, 1), datetime.date(1958, 1, 1))]
+    """
+    pieces = [(start, end)]
+    for cut_start, cut_end in cuts:
+        kept = []
+        for a, b in pieces:
+            if cut_start > a:  # the part before the cut
+                kept.append((a, cut_start if b is None or cut_start < b else b))
+            if cut_end is not None and (b is None or cut_end < b):  # the part after it
+                kept.append((max(a, cut_end), b))
+        pieces = [(a, b) for a, b in kept if b is None or a < b]
+    return pieces
+
+
 def commitments(store: Store) -> list[Commitment]:
     """Every state's spells in commitments that tie it to others (``alignment_commitments.rq``).
 
     Levels come from :data:`TIE_LEVELS`; spells of level 0 are kept (they tie no one) so that a
-    caller can show them.
+    caller can show them. A membership is counted once: where a state also holds a spell in an
+    organisation that continues the commitment (:func:`successors`: the EEC's members in the
+    EU, counted from their accession to the Communities), only that spell counts on those days.
     """
-    return [
+    spells = [
         Commitment(
             state=row["state"],
             commitment=row["commitment"],
@@ -472,6 +518,18 @@ def commitments(store: Store) -> list[Commitment]:
         )
         for row in _rows(store, "alignment_commitments")
     ]
+    later = successors(store)
+    if not later:
+        return spells
+    held: dict[tuple[str, str], list[tuple[dt.date, dt.date | None]]] = defaultdict(list)
+    for spell in spells:
+        held[(spell.state, spell.commitment)].append((spell.start, spell.end))
+    counted = []
+    for spell in spells:
+        cuts = [period for code in sorted(later.get(spell.commitment, ()))
+                for period in held.get((spell.state, code), [])]
+        counted += [replace(spell, start=a, end=b) for a, b in _minus(spell.start, spell.end, cuts)]
+    return counted
 
 
 def alignment_graph(store: Store, *, at: str | None = None) -> nx.Graph:

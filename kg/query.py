@@ -23,6 +23,7 @@ from typing import Any
 import pyoxigraph as ox
 
 from kg.catalogue import PARAM_TYPES, VALUES_MARKER, CatalogueEntry, Parameter, catalogue, parse_entry
+from kg.coverage import CoverageNote, coverage_statements, date_notes, partial_coverage
 from kg.dates import parse_date
 from kg.errors import QueryError, UsageError
 from kg.sparqltext import tokens
@@ -60,6 +61,14 @@ class QueryResult:
     rows: list[list[Any]] = field(default_factory=list)
     boolean: bool | None = None
     triples: list[ox.Triple] = field(default_factory=list)
+    #: the day the answer is for (catalogue entries with an ``at`` parameter), and whether it
+    #: was the data's "current as of" day by default
+    as_of: str | None = None
+    as_of_defaulted: bool = False
+    #: what the reader should know: the day answered for, a date past the data, partial coverage
+    notes: list[str] = field(default_factory=list)
+    #: the partial coverage the answer draws on (see :mod:`kg.coverage`)
+    coverage: list[CoverageNote] = field(default_factory=list)
 
     def records(self) -> list[dict[str, Any]]:
         """The rows as dictionaries keyed by column."""
@@ -284,10 +293,13 @@ def run_query(
         raise UsageError(f"unknown parameter(s) {', '.join(unknown)} for {entry.name} "
                          f"(parameters: {declared})")
     bindings: dict[str, ox.NamedNode | ox.Literal | None] = {}
+    current: str | None = None
+    defaulted = False
     for parameter in entry.parameters:
         value = params.get(parameter.name)
         if value is None and parameter.default == "current":
-            value = current_as_of(store)
+            value = current = current_as_of(store)
+            defaulted = parameter.name == "at"
         elif value is None and parameter.default is not None:
             value = parameter.default
         if value is None:
@@ -318,7 +330,35 @@ def run_query(
         return QueryResult(kind="graph", triples=list(result))
     columns = [v.value for v in result.variables]
     rows = [[value_of(solution[i]) for i in range(len(columns))] for solution in result]
-    return QueryResult(kind="select", columns=columns, rows=rows)
+    answer = QueryResult(kind="select", columns=columns, rows=rows)
+    _explain(store, entry, bindings, answer, defaulted=defaulted, current=current)
+    return answer
+
+
+def _explain(store: Store, entry: CatalogueEntry, bindings: dict[str, ox.NamedNode | ox.Literal | None],
+             answer: QueryResult, *, defaulted: bool, current: str | None) -> None:
+    """Say which day ``answer`` is for, warn past the data's day, and name the partial
+    coverage it draws on (the kinds of fact the entry declares)."""
+    at = bindings.get("at")
+    day = at.value if isinstance(at, ox.Literal) else None
+    if day is not None:
+        answer.as_of, answer.as_of_defaulted = day, defaulted
+        answer.notes += date_notes(day, defaulted=defaulted,
+                                   current=current if defaulted else current_as_of(store))
+    if not entry.coverage:
+        return
+    orgs = None
+    org_prefix = mint("org", "X").value[:-1]
+    for parameter in entry.parameters:
+        term = bindings.get(parameter.name)
+        if parameter.type in ("org", "actor") and isinstance(term, ox.NamedNode) \
+                and term.value.startswith(org_prefix):
+            orgs = (orgs or set()) | {term.value[len(org_prefix):]}
+    answer.coverage = partial_coverage(coverage_statements(store), entry.coverage, orgs, day)
+    if answer.coverage:
+        reasons = "; ".join(note.reason for note in answer.coverage[:6])
+        more = f"; and {len(answer.coverage) - 6} more (kg stats)" if len(answer.coverage) > 6 else ""
+        answer.notes.append(f"partial coverage: {reasons}{more}")
 
 
 # ---------------------------------------------------------------------------------------------

@@ -1,9 +1,11 @@
-"""Counts that describe a store: per class, per named graph, per source; version and date."""
+"""Counts that describe a store: per class, per named graph, per source; version and date;
+the coverage the data declares."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from kg.coverage import CoverageStatement, coverage_statements
 from kg.derived import DERIVED
 from kg.query import value_of
 from kg.store import Store
@@ -29,6 +31,8 @@ class Stats:
     dated: int = 0
     dataset_version: str | None = None
     current_as_of: str | None = None
+    #: what the data claims to hold, by organisation and kind of fact
+    coverage: list[CoverageStatement] = field(default_factory=list)
 
 
 def store_stats(store: Store) -> Stats:
@@ -61,6 +65,7 @@ def store_stats(store: Store) -> Stats:
     }} ORDER BY DESC(?current) LIMIT 1"""):
         stats.dataset_version = value_of(row["version"])
         stats.current_as_of = value_of(row["current"])
+    stats.coverage = coverage_statements(store)
     stats.graphs = [(g, n) for g, n in store.named_graphs() if g != DERIVED]  # a function of the rest
     stats.triples = sum(n for _, n in stats.graphs)
     return stats

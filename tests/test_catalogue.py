@@ -12,7 +12,9 @@ from kg.query import _with_values, run_query
 # The contract's required entries (../shared/CONTRACT.md) with exactly these columns.
 REQUIRED = {
     "states": ["state", "name", "iso2", "wikidata", "region"],
-    "organizations": ["org", "name", "kind", "founded", "dissolved", "members"],
+    # the contract's columns, then (allowed after them) the other roles counted apart
+    "organizations": ["org", "name", "kind", "founded", "dissolved", "members", "associates",
+                      "observers", "partners"],
     "members": ["member", "name", "role", "start", "end"],
     "memberships": ["org", "name", "role", "start", "end"],
     "partners": ["partner", "name", "framework", "status", "start", "end"],

@@ -21,7 +21,7 @@ def test_every_command_has_help_with_an_example(runner):
 def test_version_names_code_and_dataset(runner):
     result = runner.invoke(main, ["--version"])
     assert result.exit_code == 0
-    assert result.output.startswith("kg 0.1.0 (dataset 0.1.0, current as of 2024-04-05)")
+    assert result.output.startswith("kg 0.1.0 (dataset 0.1.0, current as of 2026-11-30)")
 
 
 def test_query_members_csv(kg):
@@ -113,7 +113,9 @@ def test_queries_lists_the_catalogue(kg, runner):
 def test_stats(kg):
     rows = list(csv.reader(io.StringIO(kg("stats", "--format", "csv").stdout)))
     table = {(g, n): c for g, n, c in rows[1:]}
-    assert table[("dataset", "current as of")] == "2024-04-05"
+    assert table[("dataset", "current as of")] == "2026-11-30"
+    assert rows[0] == ["group", "name", "value"]
+    assert table[("coverage", "NATO memberships")].startswith("complete, 1949-08-24 to 2026-11-30")
     counted = kg("query", "SELECT (COUNT(*) AS ?n) WHERE { ?m a <https://w3id.org/alignment-kg/ontology#Membership> }",
                  "--format", "csv").stdout
     assert counted == f"n\n{table[('class', 'Membership')]}\n"

@@ -18,6 +18,7 @@ from pyoxigraph import Literal, NamedNode, Quad
 
 from kg.dates import PartialDate, parse_date
 from kg.errors import DataError
+from kg.catalogue import COVERAGE_KINDS
 from kg.loaders.csvtable import Row, _check_text, read_table
 from kg.vocab import AL, PREFIXES, curated_graph, mint
 
@@ -209,9 +210,7 @@ _TABLES: list[tuple[str, tuple[str, ...], tuple[str, ...]]] = [
     ("coverage.csv", ("kind", "complete"), ("org", "since", "until", "source", "note")),
 ]
 
-#: The kinds of fact a coverage statement may be about (``coverage.csv``).
-COVERAGE_KINDS = ("memberships", "observers", "partners", "partnerships", "events",
-                  "participations", "stances")
+
 
 _ACTORS = ("state", "org")
 
