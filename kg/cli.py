@@ -23,6 +23,23 @@ def _note(message: str) -> None:
     click.echo(message, err=True)
 
 
+def _say_day(store: Any, at: str | None, *, last_year: int | None = None) -> Any:
+    """Say on stderr which day an answer is for when it was defaulted, and warn when the day
+    (or ``last_year``'s end) is after the data's "current as of" day; return ``store``."""
+    from kg.coverage import date_notes
+    from kg.network import resolve_day
+    from kg.query import current_as_of
+
+    current = current_as_of(store)
+    if last_year is not None:
+        notes = date_notes(f"{last_year:04d}-12-31", defaulted=False, current=current)
+    else:
+        notes = date_notes(resolve_day(store, at).isoformat(), defaulted=at is None, current=current)
+    for note in notes:
+        _note(note)
+    return store
+
+
 def store_option(function: Callable[..., Any]) -> Callable[..., Any]:
     """The ``--store`` option every command that reads or writes the graph takes."""
     return click.option("--store", "store", envvar="KG_STORE", default=None, metavar="LOCATION",
@@ -388,7 +405,7 @@ def network(projection: str, at: str | None, fmt: str | None, output: str | None
     if fmt is None:
         suffix = os.path.splitext(output or "")[1].lower().lstrip(".")
         fmt = suffix if suffix in ("graphml", "gexf", "json") else "graphml"
-    graph = project(_open(store), projection, at=at)
+    graph = project(_say_day(_open(store), at), projection, at=at)
     if output is None:
         write_graph(graph, sys.stdout.buffer, fmt)
         return
@@ -436,6 +453,10 @@ def align(states: tuple[str, ...], every: bool, at: str | None, first: int | Non
     if every == bool(states) or (not every and len(states) != 2):
         raise click.UsageError("give two states A B, or --all")
     opened = _open(store)
+    if first is None and last is None:
+        _say_day(opened, at)
+    elif last is not None:
+        _say_day(opened, None, last_year=last)
     if not every:
         _write_table(align_pair(opened, states[0], states[1], at=at, start=first, end=last,
                                 metric=metric, digits=4), fmt, output)
@@ -491,7 +512,7 @@ def blocs(at: str | None, seed: int, resolution: float, fmt: str | None, store: 
     """
     from kg.analysis import blocs as find_blocs
 
-    _write_table(find_blocs(_open(store), at=at, seed=seed, resolution=resolution), fmt)
+    _write_table(find_blocs(_say_day(_open(store), at), at=at, seed=seed, resolution=resolution), fmt)
 
 
 @analyse.command()
@@ -508,7 +529,7 @@ def centrality(at: str | None, include_universal: bool, fmt: str | None, store: 
     """
     from kg.analysis import centrality as measure
 
-    _write_table(_rounded(measure(_open(store), at=at, include_universal=include_universal)), fmt)
+    _write_table(_rounded(measure(_say_day(_open(store), at), at=at, include_universal=include_universal)), fmt)
 
 
 @analyse.command()
@@ -528,7 +549,7 @@ def path(a: str, b: str, at: str | None, include_universal: bool, fmt: str | Non
     """
     from kg.analysis import alignment_path
 
-    _write_table(alignment_path(_open(store), a, b, at=at, include_universal=include_universal), fmt)
+    _write_table(alignment_path(_say_day(_open(store), at), a, b, at=at, include_universal=include_universal), fmt)
 
 
 @analyse.command()
