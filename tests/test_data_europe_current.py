@@ -111,10 +111,13 @@ def test_cis_georgia_and_ukraine_left(store):
 
 # --- EAEU -------------------------------------------------------------------------------------
 def test_eaeu_five_members(store):
-    # Uzbek MFA (June 2025): the Treaty signed by Belarus, Kazakhstan and Russia, Armenia and
-    # Kyrgyzstan joined in 2015; TASS, 18 September 2025: no application for membership.
+    # Russian Foreign Ministry, "About Eurasian Economic Union": the Treaty signed by Belarus,
+    # Kazakhstan and Russia, in force 1 January 2015; Armenia from 2 January 2015, Kyrgyzstan from
+    # 6 August 2015. TASS, 18 September 2025: no application for membership.
     assert full(store, "EAEU", NOW) == {"ARM", "BLR", "KAZ", "KGZ", "RUS"}
     assert full(store, "EAEU", "2015-01-01") == {"BLR", "KAZ", "RUS"}
+    assert full(store, "EAEU", "2015-01-02") == {"ARM", "BLR", "KAZ", "RUS"}
+    assert "KGZ" not in full(store, "EAEU", "2015-08-05") and "KGZ" in full(store, "EAEU", "2015-08-06")
 
 
 def test_eaeu_observers(store):
