@@ -129,8 +129,8 @@ def test_spells_of_one_member_do_not_overlap(store, org):
     # 21 November 2012 (Austrian Foreign Ministry press release of that day).
     ("OSCE", "2024-04-05", 57),
     ("OSCE", "2012-11-20", 56),
-    # CSTO: Armenia, Belarus, Kazakhstan, Kyrgyzstan, Russia and Tajikistan (Windows to Russia, on
-    # the CSTO's 30th/20th anniversary).
+    # CSTO: Armenia, Belarus, Kazakhstan, Kyrgyzstan, Russia and Tajikistan (TASS, 19 December
+    # 2012: six members after Uzbekistan's withdrawal).
     ("CSTO", "2024-04-05", 6),
     # CIS: "members - (9)", Turkmenistan an associate member (CIA World Factbook).
     ("CIS", "2024-04-05", 9),
@@ -197,13 +197,13 @@ def test_cis_georgia_and_turkmenistan(store):
     rows = spells(store, "CIS")
     # Georgia's withdrawal took effect on 18 August 2009 (The Messenger, 29 September 2008).
     assert [row[4] for row in rows if row[0] == "GEO"] == ["2009-08-18"]
-    # Turkmenistan an associate member as of 26 August 2005 (Member states of the CIS, Wikipedia).
+    # Turkmenistan an associate member as of 26 August 2005 (RFE/RL, 29 August 2005).
     assert [row[2] for row in spells(store, "CIS", "2024-04-05") if row[0] == "TKM"] == ["associate"]
 
 
 def test_csto_left_by_azerbaijan_georgia_and_uzbekistan_in_1999(store):
     # The three did not sign the protocol of 2 April 1999 that extended the Collective Security
-    # Treaty (Russian Wikipedia, via blogen.wiki).
+    # Treaty (Jamestown Foundation Monitor, April 1999).
     members_1998 = full_members(store, "CSTO", "1998-12-31")
     members_2000 = full_members(store, "CSTO", "2000-01-01")
     assert {"AZE", "GEO", "UZB"} <= set(members_1998)

@@ -194,6 +194,7 @@ _TABLES: list[tuple[str, tuple[str, ...], tuple[str, ...]]] = [
         ("code", "name", "kind", "source"),
         ("alt_names", "founded", "dissolved", "wikidata", "successor"),
     ),
+    ("demonyms.csv", ("code", "demonyms", "source"), ("note",)),
     ("topics.csv", ("code", "label"), ("definition", "broader")),
     ("frameworks.csv", ("code", "label"), ("org", "definition", "source")),
     ("events.csv", ("code", "name", "kind", "start", "source"), ("org", "end", "place")),
@@ -351,6 +352,12 @@ class _Loader:
         if successor:  # resolved once the whole table is read: successors may come later
             self.deferred.append(
                 lambda: b.add(s, al("continuedBy"), self.registry.resolve(("org",), successor, row, "successor")))
+
+    def demonyms_csv(self, b: _Builder, row: Row) -> None:
+        actor = self.registry.resolve(_ACTORS, row.get("code"), row, "code")
+        for demonym in _list(row.get("demonyms")):
+            b.text(actor, al("demonym"), demonym, lang="en")
+        self.unique(row, "demonyms", row.get("code"))
 
     def topics_csv(self, b: _Builder, row: Row) -> None:
         s = self.registry.define("topic", row.get("code"), row)
