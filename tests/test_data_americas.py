@@ -117,12 +117,13 @@ def test_oas_suspensions(store):
 def test_mercosur_states_parties(store):
     # the four signatories of the Treaty of Asunción (China Daily, 2012); Venezuela suspended since
     # 1 December 2016 (O Paraná, IstoÉ); Bolivia's accession protocol in force in August 2024, 30
-    # days after the ratification deposited at the Asunción summit of 8 July 2024 (MERCOSUR).
+    # days after the ratification deposited at the Asunción summit of 8 July 2024 (MERCOSUR), i.e. on
+    # 7 August 2024 (La Ventana, quoting the Bolivian Minister of Justice).
     assert full_members(store, "MERCOSUR", "1992-01-01") == {"ARG", "BRA", "PRY", "URY"}
     assert full_members(store, "MERCOSUR") == {"ARG", "BRA", "PRY", "URY", "VEN", "BOL"}
     assert with_role(store, "MERCOSUR", "suspended") == {"VEN"}
-    assert "BOL" not in full_members(store, "MERCOSUR", "2024-07-08")
-    assert "BOL" in full_members(store, "MERCOSUR", "2024-09-01")
+    assert "BOL" not in full_members(store, "MERCOSUR", "2024-08-06")
+    assert "BOL" in full_members(store, "MERCOSUR", "2024-08-07")
 
 
 def test_mercosur_paraguay_2012_2013(store):
