@@ -163,3 +163,32 @@ def test_nam_membership_never_exceeds_published_count(store):
     # New Vision / Trend, January 2024: NAM has 121 members after South Sudan's admission.
     # The dataset does not yet hold every member (data/coverage-nam.csv: complete = no).
     assert len(full_members(store, "NAM")) <= 121
+
+
+def test_nam_accessions_between_summits(store):
+    # US Embassy Lima cable 7062 (25-26 August 1975): North Korea admitted at Lima; JTA, 27 August
+    # 1975: PLO membership approved. Viet Nam MOFA: unified Viet Nam joined at Colombo, 1976.
+    assert {"PRK", "PSE"} <= full_members(store, "NAM", "1975-09-01")
+    assert not {"PRK", "PSE"} & full_members(store, "NAM", "1975-01-01")
+    assert "VNM" in full_members(store, "NAM", "1976-09-01")
+    # namvenezuela.org: Venezuela an observer from Cairo 1964, a member from Belgrade 1989.
+    assert roles(store, "NAM", "1980-01-01")["VEN"] == "observer"
+    assert roles(store, "NAM", "1990-01-01")["VEN"] == "member"
+
+
+def test_nam_post_cold_war_accessions(store):
+    # Brunei MFA: September 1992; Thai MFA: 4 October 1993; SAnews: South Africa 1994; Jakarta
+    # Post: Eritrea admitted at Bandung, April 1995; Turkmenistan: Cartagena, October 1995;
+    # Belarus MFA: 1998; Bernama: Timor-Leste and Saint Vincent endorsed on 24 February 2003.
+    assert {"BRN", "THA", "ZAF", "ERI", "TKM", "BLR", "TLS", "VCT"} <= full_members(store, "NAM", "2003-03-01")
+    assert not {"BRN", "THA", "ZAF", "ERI", "TKM", "BLR", "TLS", "VCT"} & full_members(store, "NAM", "1992-01-01")
+    assert "THA" not in full_members(store, "NAM", "1993-10-03")
+    assert "THA" in full_members(store, "NAM", "1993-10-04")
+
+
+def test_nam_2006_accessions(store):
+    # Granma / Xinhua: Dominica and Antigua and Barbuda accepted at Putrajaya (May 2006); NotiCen:
+    # Haiti and Saint Kitts and Nevis became members during the Havana summit (September 2006),
+    # bringing the total to 118.
+    assert not {"ATG", "DMA", "HTI", "KNA"} & full_members(store, "NAM", "2006-01-01")
+    assert {"ATG", "DMA", "HTI", "KNA"} <= full_members(store, "NAM", "2006-10-01")
