@@ -119,6 +119,11 @@ def test_asean_timor_leste_and_papua_new_guinea(store):
     assert len(full_members(store, "ASEAN", "2025-10-25")) == 10
     assert len(full_members(store, "ASEAN", "2025-10-26")) == 11
     assert "TLS" not in with_role(store, "ASEAN", "2025-10-26", "observer")
+    # Los Angeles Times/AP (21 July 1996): Myanmar granted observer status on Saturday 20 July 1996;
+    # ASEAN Secretariat: Laos an observer from July 1992; both members from 23 July 1997.
+    assert "MMR" not in with_role(store, "ASEAN", "1996-07-19", "observer")
+    assert {"MMR", "LAO"} <= with_role(store, "ASEAN", "1996-07-20", "observer")
+    assert not {"MMR", "LAO"} & with_role(store, "ASEAN", "1997-07-23", "observer")
     # Wikipedia, "Accession of Papua New Guinea to ASEAN": observer since 1976.
     assert with_role(store, "ASEAN", TODAY, "observer") == {"PNG"}
 
