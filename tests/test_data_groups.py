@@ -44,8 +44,9 @@ BRICS_10 = {"BRA", "RUS", "IND", "CHN", "ZAF", "EGY", "ETH", "IRN", "ARE", "IDN"
 def test_brics_members_before_and_after_the_expansions(store):
     # China MFA (16 June 2009): the first formal meeting of BRIC leaders, Yekaterinburg.
     assert full_members(store, "BRICS", "2009-06-16") == {"BRA", "RUS", "IND", "CHN"}
-    # China Daily/Xinhua and Mail & Guardian (24 December 2010): South Africa accepted in December 2010.
-    assert "ZAF" in full_members(store, "BRICS", "2011-01-01")
+    # China Daily/Xinhua (24 December 2010): BRIC accepted South Africa on Thursday 23 December 2010.
+    assert "ZAF" not in full_members(store, "BRICS", "2010-12-22")
+    assert "ZAF" in full_members(store, "BRICS", "2010-12-23")
     # The New Arab and Sowetan (24 August 2023): full members from 1 January 2024; Vijesti
     # (7 January 2025): Iran, Egypt, Ethiopia and the UAE became members, Saudi Arabia has not yet.
     assert full_members(store, "BRICS", "2023-12-31") == {"BRA", "RUS", "IND", "CHN", "ZAF"}
@@ -143,6 +144,9 @@ def test_g8_since_the_suspension_of_russia(store):
     assert len(full_members(store, "G8", "2014-03-23")) == 8
     assert with_role(store, "G8", "2014-03-24", "member", "founding member") == set()
     assert with_role(store, "G8", TODAY, "suspended") == {"RUS"}
+    # MOFA Japan: the EC/EU President at the summits since 1977, not counted among the members.
+    assert with_role(store, "G8", "2010-01-01", "associate") == {"EU"}
+    assert with_role(store, "G8", TODAY, "associate") == set()
 
 
 def test_g20_is_19_states_the_eu_and_the_african_union(store):
