@@ -873,5 +873,59 @@ def serve(host: str, port: int, timeout: float, max_rows: int, max_bytes: int, s
     finally:
         server.server_close()
 
+
+@main.command()
+@click.argument("article", metavar="ARTICLE")
+@click.option("--url", default="", help="Where the article was published (default: from the HTML).")
+@click.option("--title", default="", help="Its title (default: from the HTML).")
+@click.option("--publisher", default="", help="Who published it (default: from the HTML).")
+@click.option("--published", default="", metavar="DATE",
+              help="Its publication date, YYYY-MM-DD, YYYY-MM or YYYY: relative dates in the text "
+                   "(\"on Wednesday\", \"last year\") are resolved against it.")
+@click.option("--format", "fmt", default=None, type=click.Choice(_TABLE_FORMATS),
+              help="Output format (default: table on a terminal, csv otherwise or with -o).")
+@click.option("-o", "--output", default=None, type=click.Path(dir_okay=False),
+              help="Write to this file instead of standard output.")
+@click.option("--to-tables", "tables", default=None, type=click.Path(file_okay=False),
+              help="Also write the new candidates as curated tables (and review.csv) into this "
+                   "directory, for a reviewer and `kg build --data DIR`.")
+@click.option("--min-confidence", default=0.0, show_default=True, type=click.FloatRange(0.0, 1.0),
+              help="Keep only candidates at or above this confidence.")
+@store_option
+def ingest(article: str, url: str, title: str, publisher: str, published: str, fmt: str | None,
+           output: str | None, tables: str | None, min_confidence: float, store: str | None) -> None:
+    """Candidate facts stated by a news article (plain text or HTML; '-' reads standard input),
+    each with the sentence that states it and how it compares with the graph. Never writes
+    to the store.
+
+    Columns: kind, subject, object, detail, date, evidence, confidence, against_graph
+    (new, confirms, conflicts: the graph's version in detail, or unknown).
+
+    \b
+    Examples:
+      kg ingest article.txt --published 2024-04 --format csv
+      kg ingest page.html --to-tables ./review --min-confidence 0.7
+      curl -s https://example.org/news.html | kg ingest - --published 2026-11-02
+    """
+    from pathlib import Path
+
+    from kg.analysis import Table
+    from kg.ingest import COLUMNS, load_article
+    from kg.ingest import ingest as read_candidates
+    from kg.ingest import write_tables
+
+    stdin = sys.stdin.buffer.read() if article == "-" else None
+    text = load_article(article, url=url, title=title, publisher=publisher, published=published, stdin=stdin)
+    if not text.published:
+        _note("no publication date (--published): relative dates in the article are left out")
+    opened = _open(store)
+    result = read_candidates(opened, text)
+    table = Table(list(COLUMNS), result.rows(min_confidence), notes=list(result.notes))
+    _write_table(table, fmt, output)
+    if tables is not None:
+        counts = write_tables(opened, Path(tables), result, min_confidence)
+        _note(f"wrote {tables}: " + ", ".join(f"{name} ({n} rows)" for name, n in counts.items()))
+
+
 if __name__ == "__main__":  # pragma: no cover
     main()

@@ -139,11 +139,13 @@ def test_g7_and_the_european_union(store):
 
 
 def test_g8_since_the_suspension_of_russia(store):
-    # CBC (24 March 2014): the G7 put the G8 on hold; The Independent (13 January 2017): Russia said
-    # it would not return, an announcement rather than a withdrawal.
+    # CBC (24 March 2014): the G7 put the G8 on hold; The Independent (13 January 2017): Russia
+    # announced that it would permanently leave the G8, the last member to go: the G8 ended.
     assert len(full_members(store, "G8", "2014-03-23")) == 8
     assert with_role(store, "G8", "2014-03-24", "member", "founding member") == set()
-    assert with_role(store, "G8", TODAY, "suspended") == {"RUS"}
+    assert with_role(store, "G8", "2016-01-01", "suspended") == {"RUS"}
+    assert full_members(store, "G8", "2024-04-05") == set()
+    assert full_members(store, "G8", TODAY) == set()
     # MOFA Japan: the EC/EU President at the summits since 1977, not counted among the members.
     assert with_role(store, "G8", "2010-01-01", "associate") == {"EU"}
     assert with_role(store, "G8", TODAY, "associate") == set()

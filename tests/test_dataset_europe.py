@@ -156,7 +156,7 @@ def test_member_counts_match_the_published_counts(store, org, at, count):
 
 def test_g20_is_19_states_the_eu_and_the_african_union(store):
     # Khaleej Times (8 September 2023): 19 countries and the European Union; the African Union a
-    # member from the New Delhi summit, 9 September 2023 (YNaija, 9 September 2023).
+    # member from the New Delhi summit, 9 September 2023 (NPR, 9 September 2023).
     states = ["ARG", "AUS", "BRA", "CAN", "CHN", "DEU", "FRA", "GBR", "IDN", "IND", "ITA", "JPN", "KOR",
               "MEX", "RUS", "SAU", "TUR", "USA", "ZAF"]
     assert full_members(store, "G20", "2024-04-05") == sorted(states + ["AU", "EU"])
@@ -222,8 +222,9 @@ def test_warsaw_pact_until_its_dissolution(store):
 def test_russia_in_the_g8_is_suspended_from_24_march_2014(store):
     rows = [(row[2], row[3], row[4]) for row in spells(store, "G8") if row[0] == "RUS"]
     # MOFA Japan (G7 Hiroshima FAQ): the G8 from the Birmingham Summit of 1998; Russia's
-    # participation suspended in March 2014 (The Hague, 24 March 2014: CBC News).
-    assert rows == [("founding member", "1998", "2014-03-24"), ("suspended", "2014-03-24", None)]
+    # participation suspended in March 2014 (The Hague, 24 March 2014: CBC News); Russia announced
+    # its permanent exit on 13 January 2017 (The Independent).
+    assert rows == [("founding member", "1998", "2014-03-24"), ("suspended", "2014-03-24", "2017-01-13")]
     assert full_members(store, "G8", "2014-03-24") == []
 
 

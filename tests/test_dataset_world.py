@@ -51,8 +51,9 @@ def members(store, org: str, at: str | None = AT) -> list[dict[str, str]]:
 
 
 def full_members(store, org: str, at: str = AT) -> set[str]:
-    """Members in force on ``at`` that are not observers (suspended members still count)."""
-    return {r["member"] for r in members(store, org, at) if r["role"] != "observer"}
+    """Full members in force on ``at`` (suspended members still count; observers, associates and
+    partners do not)."""
+    return {r["member"] for r in members(store, org, at) if r["role"] in ("member", "founding member", "suspended")}
 
 
 def test_every_world_organisation_is_in_the_graph(store):
