@@ -133,12 +133,24 @@ def test_new_zealand_itpp_still_only_negotiating(store):
 
 
 def test_action_plans_and_national_programmes(store):
-    # Serbia's first IPAP, 15 January 2015 (Serbian mission to NATO); Georgia's IPAP, 2004 (Georgian
-    # Ministry of Defence) and ANP, December 2008 (Georgian government); Armenia's IPAP, 16
-    # December 2005 (RFE/RL); Kazakhstan's, January 2006 (NATO).
-    assert set(partners(store, "2015-01-15", "IPAP")) >= {"SRB", "GEO", "ARM", "KAZ"}
-    assert "SRB" not in partners(store, "2015-01-14", "IPAP")
+    # NATO, "Individual Partnership Action Plans": Georgia 29 October 2004, Azerbaijan 27 May 2005,
+    # Armenia 16 December 2005, Kazakhstan 31 January 2006, Moldova 19 May 2006, Bosnia and
+    # Herzegovina February 2008, Montenegro June 2008 (an Ally from 5 June 2017), Serbia 15 January
+    # 2015. Georgia's Annual National Programme: December 2008 (Government of Georgia).
+    IPAP_AGREED = {"GEO": "2004-10-29", "AZE": "2005-05-27", "ARM": "2005-12-16", "KAZ": "2006-01-31",
+                   "MDA": "2006-05-19", "BIH": "2008-02-29", "MNE": "2008-06-30", "SRB": "2015-01-15"}
+    for state, day in IPAP_AGREED.items():
+        assert state in partners(store, day, "IPAP"), state
+    assert set(partners(store, "2004-10-28", "IPAP")) == set()
+    assert set(partners(store, "2015-01-15", "IPAP")) == set(IPAP_AGREED)
+    assert "MNE" not in partners(store, "2017-06-05", "IPAP")
     assert "GEO" in partners(store, "2009-01-01", "ANP")
+
+
+def test_ukraine_enhanced_opportunities_partner_from_12_june_2020(store):
+    # The North Atlantic Council's decision of Friday 12 June 2020 (NATO press service, via Xinhua).
+    assert "UKR" not in partners(store, "2020-06-11", "EOP")
+    assert "UKR" in partners(store, "2020-06-12", "EOP")
 
 
 # Sanctions on Russia: the Council of the EU, 23 February 2022 (binding its 27 members); the US,
