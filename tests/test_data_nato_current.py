@@ -156,7 +156,9 @@ def test_ukraine_enhanced_opportunities_partner_from_12_june_2020(store):
 # Sanctions on Russia: the Council of the EU, 23 February 2022 (binding its 27 members); the US,
 # the UK and Canada, 22 February 2022 (RFE/RL, NV, Reuters via Devdiscourse); Japan and Australia,
 # 23 February 2022 (Al Mayadeen); Switzerland, 28 February 2022 (Le News); New Zealand, Russia
-# Sanctions Act, royal assent 11 March 2022 (Wikipedia; New Zealand Legislation).
+# Sanctions Act, royal assent 11 March 2022 (Wikipedia; New Zealand Legislation); Korea, ban on
+# strategic exports, 28 February 2022 (Yonhap); Singapore, announced in Parliament 28 February 2022
+# (CNA); Norway, adoption of the US and EU sanctions on 15 August 2014 (News in English).
 EU_2022 = set(
     "AUT BEL BGR HRV CYP CZE DNK EST FIN FRA DEU GRC HUN IRL ITA LVA LTU LUX MLT NLD POL PRT ROU "
     "SVK SVN ESP SWE".split()
@@ -165,6 +167,7 @@ SANCTIONS_STARTED = {
     **{state: "2022-02-23" for state in EU_2022},
     "EU": "2022-02-23", "USA": "2022-02-22", "GBR": "2022-02-22", "CAN": "2022-02-22",
     "JPN": "2022-02-23", "AUS": "2022-02-23", "CHE": "2022-02-28", "NZL": "2022-03-11",
+    "KOR": "2022-02-28", "SGP": "2022-02-28", "NOR": "2014-08-15",
 }
 
 
