@@ -19,8 +19,9 @@ PROV = "PREFIX prov: <http://www.w3.org/ns/prov#>\n"
 # Partnership for Peace: the states that signed the Framework Document, with the date of signature.
 # Sources: NATO, "Partnership for Peace: Framework Document" (10 January 1994) launches PfP; NATO's
 # 1994 chronology (Romania 26 January, Lithuania 27 January); the White House fact sheet of
-# 2 March 1994 (ten joiners by 28 February 1994); the signatures list reproduced on Wikipedia
-# ("Partnership for Peace") and on the chrisinbrnocr blog; NATO Update of 14 December 2006 (Bosnia
+# 2 March 1994 (ten joiners by 28 February 1994); NATO's and governments' pages on each partner,
+# and for the few days no such page gives, NATO's signatures list as reproduced on Wikipedia
+# ("Partnership for Peace"; said in the rows' notes); NATO Update of 14 December 2006 (Bosnia
 # and Herzegovina, Montenegro, Serbia); NATO, "Malta re-engages in the Partnership for Peace
 # Programme" (3 April 2008).
 PFP_SIGNED = {
