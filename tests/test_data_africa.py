@@ -188,3 +188,11 @@ def test_aes(store):
     assert full_members(store, "AES", "2023-09-15") == set()
     assert full_members(store, "AES", "2023-09-16") == {"MLI", "BFA", "NER"}
     assert full_members(store, "AES", TODAY) == {"MLI", "BFA", "NER"}
+
+
+def test_arab_league_observers(store):
+    # Arab America (14 January 2026): seven observer states -- Brazil (2003), Eritrea (2003),
+    # Armenia (2004), Chad (2005), Venezuela (2006), India (2007), Greece (2021).
+    observers = {m for m, role in roles(store, "LAS", TODAY).items() if role == "observer"}
+    assert observers == {"BRA", "ERI", "ARM", "TCD", "VEN", "IND", "GRC"}
+    assert len(full_members(store, "LAS", TODAY)) == 22
