@@ -193,6 +193,13 @@ def test_single_independence_days(store):
         "TKM": "1991-10-27",  # Embassy of Turkmenistan: law of 27 October 1991
         "TJK": "1991-09-09",  # Ministry of Internal Affairs of Tajikistan: 9 September 1991
         "MDA": "1991-08-27",  # IPA CIS: declaration of 27 August 1991
+        "KOR": "1948-08-15",  # KBS World: the government proclaimed on 15 August 1948
+        "NER": "1960-08-03",  # South African History Online: Niger's Independence Day
+        "KIR": "1979-07-12",  # Commonwealth Secretariat: Republic of Kiribati, 12 July 1979
+        "TON": "1970-06-04",  # Kaniva Tonga: the treaties of friendship expired on 4 June 1970
+        "NRU": "1968-01-31",  # RNZ: control handed over on 31 January 1968
+        "PLW": "1994-10-01",  # Britannica, "Palau in 1994": sovereign on 1 October 1994
+        "WSM": "1962-01-01",  # Samoa Global News: independent on 1 January 1962
     }
     from datetime import date, timedelta
 
