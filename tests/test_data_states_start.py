@@ -200,6 +200,8 @@ def test_single_independence_days(store):
         "NRU": "1968-01-31",  # RNZ: control handed over on 31 January 1968
         "PLW": "1994-10-01",  # Britannica, "Palau in 1994": sovereign on 1 October 1994
         "WSM": "1962-01-01",  # Samoa Global News: independent on 1 January 1962
+        "MHL": "1986-10-21",  # US Office of the Historian: the Compact in force, 21 October 1986
+        "FSM": "1986-11-03",  # US Office of the Historian: independence recognised 3 November 1986
     }
     from datetime import date, timedelta
 
