@@ -201,6 +201,8 @@ def test_single_independence_days(store):
         "PLW": "1994-10-01",  # Britannica, "Palau in 1994": sovereign on 1 October 1994
         "WSM": "1962-01-01",  # Samoa Global News: independent on 1 January 1962
         "MHL": "1986-10-21",  # US Office of the Historian: the Compact in force, 21 October 1986
+        "MLI": "1960-09-22",  # Liberian MFA: the Republic of Mali independent on 22 September 1960
+        "COM": "1975-07-06",  # Ivory Coast Times (US State Department message): 6 July
         "FSM": "1986-11-03",  # US Office of the Historian: independence recognised 3 November 1986
     }
     from datetime import date, timedelta
