@@ -227,3 +227,14 @@ def test_handovers(store):
     assert "CSK" in states_at(store, "1992-12-31")
     assert {"CZE", "SVK"} & states_at(store, "1992-12-31") == set()
     assert {"CZE", "SVK"} <= states_at(store, "1993-01-01")
+
+
+def test_only_states_older_than_the_data_are_undated(store):
+    """ICOW Colonial History (IndDate): these current states were independent before 1816, where the
+    data begin (COW's list starts on 1 January 1816); every other current state has a start."""
+    before_1816 = set(
+        """USA GBR FRA NLD CHE ESP PRT ITA SWE DNK TUR CHN JPN IRN THA NPL OMN HTI PRY AND LIE MCO
+        SMR""".split()
+    )
+    current_then = {code for code in states_at(store, "1816-01-01") if not code.startswith("X")}
+    assert current_then == before_1816
