@@ -29,8 +29,8 @@ def roles(store, org: str, at: str) -> dict[str, str]:
 
 
 def full_members(store, org: str, at: str) -> set[str]:
-    """Members in force on ``at`` that are not observers or partners (suspended members count)."""
-    return {m for m, role in roles(store, org, at).items() if role not in ("observer", "partner")}
+    """Full members in force on ``at`` (suspended members count; observers, associates and partners not)."""
+    return {m for m, role in roles(store, org, at).items() if role in ("member", "founding member", "suspended")}
 
 
 def suspended(store, org: str, at: str) -> set[str]:

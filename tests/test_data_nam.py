@@ -28,7 +28,7 @@ def members(store, org: str, at: str | None = AT) -> list[dict[str, str]]:
 
 def full_members(store, org: str, at: str = AT) -> set[str]:
     """Members in force on ``at`` that are not observers (suspended members still count)."""
-    return {r["member"] for r in members(store, org, at) if r["role"] != "observer"}
+    return {r["member"] for r in members(store, org, at) if r["role"] in ("member", "founding member", "suspended")}
 
 
 def roles(store, org: str, at: str = AT) -> dict[str, str]:

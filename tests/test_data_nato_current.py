@@ -25,7 +25,7 @@ def full_members(store, org: str, at: str) -> set[str]:
     """Members in force on ``at`` that are not observers (as in tests/test_dataset_world.py)."""
     result = run_query(store, "members", {"org": org, "at": at})
     rows = [dict(zip(result.columns, row)) for row in result.rows]
-    return {r["member"] for r in rows if r["role"] != "observer"}
+    return {r["member"] for r in rows if r["role"] in ("member", "founding member", "suspended")}
 
 
 def participants(store, event: str) -> dict[str, str]:

@@ -33,6 +33,12 @@ UN_ORIGINAL = set(
     USA URY VEN YUG""".split()
 )
 
+# Two of them were Soviet republics, not states: the Ukrainian and Byelorussian SSRs (UN, "Member
+# States": "Byelorussia and Ukraine were original Members"), territories until their independence
+# in August 1991, when Ukraine and Belarus continued their seats.
+SOVIET_REPUBLICS = {"UKR", "BLR"}
+UN_ORIGINAL_STATES = UN_ORIGINAL - SOVIET_REPUBLICS
+
 # Admitted to the UN from 1946 to 1949 (Wikipedia, "Enlargement of the United Nations"; unostamps.nl,
 # "Membership of the United Nations": Afghanistan, Iceland, Sweden, Thailand, Pakistan, Yemen,
 # Burma, Israel were admitted before 1950, Indonesia on 28 September 1950).
@@ -53,7 +59,7 @@ INDEPENDENT_AFTER_1950 = set(
     CPV STP AGO SUR PNG COM SYC DJI SLB TUV DMA LCA VCT KIR VUT BLZ ATG KNA BRN MHL FSM NAM PLW
     ERI TLS SSD XKX MNE ZWE GHA EST LVA LTU ARM AZE GEO KAZ KGZ MDA TJK TKM UZB RUS CZE SVK HRV SVN
     BIH MKD SRB ESH""".split()
-) | AFRICA_1960
+) | AFRICA_1960 | SOVIET_REPUBLICS
 
 # The UN's 193 members today (United Nations, "Member States").
 UN_193 = set(
@@ -80,14 +86,15 @@ def test_lists_have_the_published_sizes():
 
 def test_the_original_un_members_all_exist_at_the_end_of_1945(store):
     """The 51 original Members had all ratified by 27 December 1945 (UN; Enlargement of the UN)."""
-    assert UN_ORIGINAL <= states_at(store, "1945-12-31")
+    assert UN_ORIGINAL_STATES <= states_at(store, "1945-12-31")
+    assert not SOVIET_REPUBLICS & states_at(store, "1945-12-31")
 
 
 def test_1945_10_24(store):
     present = states_at(store, "1945-10-24")
     # The Charter in force: the original Members that had ratified by that day (India deposited on
     # 30 October 1945 per the UN's list of admission dates).
-    assert UN_ORIGINAL - {"IND"} <= present
+    assert UN_ORIGINAL_STATES - {"IND"} <= present
     # Austria: the independence proclamation of 27 April 1945 (Bundeskanzleramt Österreich).
     assert "AUT" in present
     # Germany: the German Reich ended with the surrender (COW: last day 8 May 1945); the Federal
@@ -101,7 +108,7 @@ def test_1945_10_24(store):
 
 def test_1950_01_01_holds_the_states_of_that_day_and_no_later_one(store):
     present = states_at(store, "1950-01-01")
-    assert UN_ORIGINAL | UN_1946_1949 <= present
+    assert UN_ORIGINAL_STATES | UN_1946_1949 <= present
     # Independent before 1950 (COW v2024): Israel, Indonesia, the Koreas, the GDR and the Federal
     # Republic; Taiwan (COW: the Republic of China on Taiwan from 8 December 1949).
     assert {"ISR", "IDN", "KOR", "PRK", "DDR", "DEU", "TWN", "LKA", "JOR"} <= present
