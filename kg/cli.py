@@ -834,6 +834,11 @@ def serve(host: str, port: int, timeout: float, max_rows: int, max_bytes: int, s
                          options=ServeOptions(timeout=timeout, max_rows=max_rows, max_bytes=max_bytes))
     bound_host, bound_port = server.server_address[:2]
     _note(f"kg: serving {location} read-only at http://{bound_host}:{bound_port}/query (Ctrl-C stops)")
+    from kg.sandbox import guard_available
+
+    if location.kind != "remote" and not guard_available():
+        _note("kg: warning: the query worker cannot be denied network access on this system "
+              "(no seccomp filter); only the text check refuses SERVICE, LOAD and FROM <url>")
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
     try:
         server.serve_forever()
