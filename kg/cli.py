@@ -233,18 +233,18 @@ def export(fmt: str | None, output: str | None, store: str | None) -> None:
     from kg.rdfio import rdf_format
 
     syntax = rdf_format(fmt, output)
+    if output is not None:
+        from kg.output import check_target
+
+        check_target(output)
     opened = _open(store)
     if output is None:
         run_export(opened, sys.stdout.buffer, syntax)
         return
-    temporary = f"{output}.part-{os.getpid()}"
-    try:
-        with open(temporary, "wb") as handle:
-            run_export(opened, handle, syntax)
-        os.replace(temporary, output)
-    finally:
-        if os.path.exists(temporary):
-            os.unlink(temporary)
+    from kg.output import atomic_output
+
+    with atomic_output(output) as handle:
+        run_export(opened, handle, syntax)
     _note(f"wrote {output}")
 
 
@@ -281,6 +281,9 @@ def viz(output: str | None, fmt: str | None, focus: str | None, depth: int, orgs
         suffix = os.path.splitext(output or "")[1].lower().lstrip(".")
         fmt = suffix if suffix in ("png", "svg") else "html"
     output = output or f"alignments.{fmt}"
+    from kg.output import check_target
+
+    check_target(output)  # before the work: a link or a FIFO is refused at once
     graph = alignment_network(_open(store), at=at)
     if orgs:
         graph = restrict_to_orgs(graph, list(orgs))
@@ -313,7 +316,9 @@ def _write_table(table: Any, fmt: str | None, output: str | None = None) -> None
     if output is None:
         write_rows(sys.stdout, table.columns, table.rows, fmt or _default_table_format())
         return
-    with open(output, "w", encoding="utf-8", newline="") as handle:
+    from kg.output import atomic_output
+
+    with atomic_output(output, text=True, newline="") as handle:
         write_rows(handle, table.columns, table.rows, fmt or "csv")
     _note(f"wrote {output}: {len(table.rows)} rows")
 
@@ -384,11 +389,15 @@ def network(projection: str, at: str | None, fmt: str | None, output: str | None
     if fmt is None:
         suffix = os.path.splitext(output or "")[1].lower().lstrip(".")
         fmt = suffix if suffix in ("graphml", "gexf", "json") else "graphml"
+    from kg.output import atomic_output, check_target
+
+    if output is not None:
+        check_target(output)
     graph = project(_open(store), projection, at=at)
     if output is None:
         write_graph(graph, sys.stdout.buffer, fmt)
         return
-    with open(output, "wb") as handle:
+    with atomic_output(output) as handle:
         write_graph(graph, handle, fmt)
     _note(f"wrote {output}: {graph.number_of_nodes()} nodes, {graph.number_of_edges()} edges "
           f"({projection}, {graph.graph['at']})")
@@ -431,6 +440,10 @@ def align(states: tuple[str, ...], every: bool, at: str | None, first: int | Non
 
     if every == bool(states) or (not every and len(states) != 2):
         raise click.UsageError("give two states A B, or --all")
+    from kg.output import atomic_output, check_target
+
+    if output is not None:
+        check_target(output)
     opened = _open(store)
     if not every:
         _write_table(align_pair(opened, states[0], states[1], at=at, start=first, end=last,
@@ -440,7 +453,7 @@ def align(states: tuple[str, ...], every: bool, at: str | None, first: int | Non
     if output is None:
         _write_chunks(sys.stdout, columns, chunks, fmt or _default_table_format())
         return
-    with open(output, "w", encoding="utf-8", newline="") as handle:
+    with atomic_output(output, text=True, newline="") as handle:
         count = _write_chunks(handle, columns, chunks, fmt or "csv")
     _note(f"wrote {output}: {count} rows")
 
@@ -638,7 +651,9 @@ def reference(output: str | None) -> None:
     if output is None:
         click.echo(text, nl=False)
     else:
-        with open(output, "w", encoding="utf-8") as handle:
+        from kg.output import atomic_output
+
+        with atomic_output(output, text=True) as handle:
             handle.write(text)
         _note(f"wrote {output}")
 
