@@ -254,18 +254,18 @@ def export(fmt: str | None, output: str | None, store: str | None) -> None:
     from kg.rdfio import rdf_format
 
     syntax = rdf_format(fmt, output)
+    if output is not None:
+        from kg.output import check_target
+
+        check_target(output)
     opened = _open(store)
     if output is None:
         run_export(opened, sys.stdout.buffer, syntax)
         return
-    temporary = f"{output}.part-{os.getpid()}"
-    try:
-        with open(temporary, "wb") as handle:
-            run_export(opened, handle, syntax)
-        os.replace(temporary, output)
-    finally:
-        if os.path.exists(temporary):
-            os.unlink(temporary)
+    from kg.output import atomic_output
+
+    with atomic_output(output) as handle:
+        run_export(opened, handle, syntax)
     _note(f"wrote {output}")
 
 
@@ -302,6 +302,9 @@ def viz(output: str | None, fmt: str | None, focus: str | None, depth: int, orgs
         suffix = os.path.splitext(output or "")[1].lower().lstrip(".")
         fmt = suffix if suffix in ("png", "svg") else "html"
     output = output or f"alignments.{fmt}"
+    from kg.output import check_target
+
+    check_target(output)  # before the work: a link or a FIFO is refused at once
     graph = alignment_network(_open(store), at=at)
     if orgs:
         graph = restrict_to_orgs(graph, list(orgs))
@@ -334,7 +337,9 @@ def _write_table(table: Any, fmt: str | None, output: str | None = None) -> None
     if output is None:
         write_rows(sys.stdout, table.columns, table.rows, fmt or _default_table_format())
         return
-    with open(output, "w", encoding="utf-8", newline="") as handle:
+    from kg.output import atomic_output
+
+    with atomic_output(output, text=True, newline="") as handle:
         write_rows(handle, table.columns, table.rows, fmt or "csv")
     _note(f"wrote {output}: {len(table.rows)} rows")
 
@@ -405,11 +410,15 @@ def network(projection: str, at: str | None, fmt: str | None, output: str | None
     if fmt is None:
         suffix = os.path.splitext(output or "")[1].lower().lstrip(".")
         fmt = suffix if suffix in ("graphml", "gexf", "json") else "graphml"
+    from kg.output import atomic_output, check_target
+
+    if output is not None:
+        check_target(output)
     graph = project(_say_day(_open(store), at), projection, at=at)
     if output is None:
         write_graph(graph, sys.stdout.buffer, fmt)
         return
-    with open(output, "wb") as handle:
+    with atomic_output(output) as handle:
         write_graph(graph, handle, fmt)
     _note(f"wrote {output}: {graph.number_of_nodes()} nodes, {graph.number_of_edges()} edges "
           f"({projection}, {graph.graph['at']})")
@@ -452,6 +461,10 @@ def align(states: tuple[str, ...], every: bool, at: str | None, first: int | Non
 
     if every == bool(states) or (not every and len(states) != 2):
         raise click.UsageError("give two states A B, or --all")
+    from kg.output import atomic_output, check_target
+
+    if output is not None:
+        check_target(output)
     opened = _open(store)
     if first is None and last is None:
         _say_day(opened, at)
@@ -465,7 +478,7 @@ def align(states: tuple[str, ...], every: bool, at: str | None, first: int | Non
     if output is None:
         _write_chunks(sys.stdout, columns, chunks, fmt or _default_table_format())
         return
-    with open(output, "w", encoding="utf-8", newline="") as handle:
+    with atomic_output(output, text=True, newline="") as handle:
         count = _write_chunks(handle, columns, chunks, fmt or "csv")
     _note(f"wrote {output}: {count} rows")
 
@@ -669,7 +682,9 @@ def reference(output: str | None) -> None:
     if output is None:
         click.echo(text, nl=False)
     else:
-        with open(output, "w", encoding="utf-8") as handle:
+        from kg.output import atomic_output
+
+        with atomic_output(output, text=True) as handle:
             handle.write(text)
         _note(f"wrote {output}")
 
@@ -865,6 +880,11 @@ def serve(host: str, port: int, timeout: float, max_rows: int, max_bytes: int, s
                          options=ServeOptions(timeout=timeout, max_rows=max_rows, max_bytes=max_bytes))
     bound_host, bound_port = server.server_address[:2]
     _note(f"kg: serving {location} read-only at http://{bound_host}:{bound_port}/query (Ctrl-C stops)")
+    from kg.sandbox import guard_available
+
+    if location.kind != "remote" and not guard_available():
+        _note("kg: warning: the query worker cannot be denied network access on this system "
+              "(no seccomp filter); only the text check refuses SERVICE, LOAD and FROM <url>")
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
     try:
         server.serve_forever()

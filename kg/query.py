@@ -26,7 +26,7 @@ from kg.catalogue import PARAM_TYPES, VALUES_MARKER, CatalogueEntry, Parameter, 
 from kg.coverage import CoverageNote, coverage_statements, date_notes, partial_coverage
 from kg.dates import parse_date
 from kg.errors import QueryError, UsageError
-from kg.sparqltext import tokens
+from kg.sparqltext import bare_part, tokens
 from kg.store import Store
 from kg.vocab import AL, mint
 
@@ -275,6 +275,8 @@ def run_query(
     timeout
         Seconds the query may run (``None``: no limit); then :class:`QueryError`
         ("query stopped after N s (--timeout)"). See :meth:`kg.store.Store.query`.
+        Text that is not a catalogue entry is always evaluated in a child process, with no
+        network access unless ``allow_network`` (:mod:`kg.sandbox`).
 
     Raises
     ------
@@ -319,7 +321,13 @@ def run_query(
         store.update(text)
         return QueryResult(kind="ask", boolean=True)
     try:
-        result = store.query(text, timeout=timeout)
+        if trusted:
+            result = store.query(text, timeout=timeout)
+        else:
+            # User text is always evaluated in the worker (kg.worker): it cannot reach the
+            # network unless allowed (kg.sandbox), and an engine crash is an error, not the end
+            # of this process.
+            result = store.evaluate(text, timeout=timeout, network=allow_network).parse()
     except SyntaxError as exc:
         raise QueryError(f"SPARQL syntax error: {exc}") from None
     except OSError as exc:
@@ -379,9 +387,14 @@ def _is_update(text: str) -> bool:
 def check_user_query(store: Store, text: str, *, allow_update: bool, allow_network: bool) -> None:
     """Refuse updates and outbound network access in user-supplied SPARQL before evaluation.
 
-    The check is lexical (comments, strings and IRIs are skipped): ``SERVICE``, ``LOAD``, and
-    ``FROM [NAMED] <iri>`` naming anything but a graph of this store are refused unless
-    ``allow_network``; update operations unless ``allow_update``.
+    The check is lexical, on tokens that follow the SPARQL grammar (:mod:`kg.sparqltext`:
+    comments, strings and IRIs are skipped exactly where the engine skips them). ``SERVICE``,
+    ``LOAD``, and ``FROM [NAMED] <iri>`` naming anything but a graph of this store are refused
+    unless ``allow_network``; update operations unless ``allow_update``. As the engine reads a
+    keyword without a word boundary (``SERVICESILENT``, ``SERVICE:x``), ``SERVICE``, ``LOAD`` and
+    ``FROM`` are looked for anywhere in a bare word or a prefix, not only as whole words.
+    Below this check, the query worker of an embedded store cannot open network connections at
+    all (:mod:`kg.sandbox`).
     """
     tokens = _tokens(text)
     graphs: set[str] | None = None
@@ -389,10 +402,13 @@ def check_user_query(store: Store, text: str, *, allow_update: bool, allow_netwo
         if kind != "word":
             continue
         word = value.upper()
-        if word in ("SERVICE", "LOAD") and not allow_network:
-            raise QueryError(f"refused: {word} would open a network connection "
-                             "(use --allow-network to allow it)")
-        if word == "FROM" and not allow_network:
+        bare = bare_part(word)
+        if not allow_network:
+            for keyword in ("SERVICE", "LOAD"):
+                if keyword in bare:
+                    raise QueryError(f"refused: {keyword} would open a network connection "
+                                     "(use --allow-network to allow it)")
+        if "FROM" in bare and not allow_network:
             following = tokens[index + 1 : index + 3]
             iri = next((v[1:-1] for k, v in following if k == "iri"), None)
             if graphs is None:

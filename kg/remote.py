@@ -40,7 +40,7 @@ import pyoxigraph as ox
 
 from kg.derived import derivation_update
 from kg.errors import KgError, QueryError, StoreError
-from kg.sparqltext import tokens
+from kg.sparqltext import bare_part, tokens
 from kg.store import (
     STAGING,
     QueryOutcome,
@@ -77,7 +77,7 @@ _COUNTS = "SELECT ?g (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } } GROUP BY ?
 def _has_dataset_clause(sparql: str) -> bool:
     """True when the query has FROM / FROM NAMED (a keyword: not in comments, strings, IRIs,
     variables or prefixed names)."""
-    return any(kind == "word" and value.upper() == "FROM" for kind, value, _ in tokens(sparql))
+    return any(kind == "word" and "FROM" in bare_part(value.upper()) for kind, value, _ in tokens(sparql))
 
 
 def skolemise(term: ox.NamedNode | ox.BlankNode | ox.Literal | ox.Triple) -> str:
@@ -211,7 +211,7 @@ class RemoteStore(Store):
     # -- the Store interface ---------------------------------------------------------------
 
     def evaluate(self, sparql: str, *, timeout: float | None = None,
-                 max_bytes: int | None = None) -> RawResults:
+                 max_bytes: int | None = None, network: bool = False) -> RawResults:
         return self._raw_query(sparql, timeout=timeout, max_bytes=max_bytes)
 
     def query(self, sparql: str, *, timeout: float | None = None) -> QueryOutcome:

@@ -185,10 +185,13 @@ class Store(ABC):
 
     @abstractmethod
     def evaluate(self, sparql: str, *, timeout: float | None = None,
-                 max_bytes: int | None = None) -> RawResults:
+                 max_bytes: int | None = None, network: bool = False) -> RawResults:
         """Like :meth:`query`, but give the results as bytes (:class:`RawResults`).
 
         ``max_bytes`` bounds the size of the serialised results (:class:`QueryError` beyond).
+        On an embedded store the query is evaluated in a child process that cannot open network
+        connections (:mod:`kg.sandbox`) unless ``network`` is true; a remote store's server
+        evaluates it (``network`` does not apply: only the text check protects it).
         """
 
     @abstractmethod
@@ -242,10 +245,11 @@ class OxigraphStore(Store):
         return self.evaluate(sparql, timeout=timeout).parse()
 
     def evaluate(self, sparql: str, *, timeout: float | None = None,
-                 max_bytes: int | None = None) -> RawResults:
+                 max_bytes: int | None = None, network: bool = False) -> RawResults:
         from kg.worker import evaluate_in_child
 
-        return evaluate_in_child(self._engine, sparql, timeout=timeout, max_bytes=max_bytes)
+        return evaluate_in_child(self._engine, sparql, timeout=timeout, max_bytes=max_bytes,
+                                 network=network)
 
     def update(self, sparql: str) -> None:
         def edit(engine: ox.Store) -> None:

@@ -168,7 +168,8 @@ def write_html(
     graph : networkx.MultiDiGraph
         The graph, as described in :func:`render_html`.
     path : str or os.PathLike
-        The file to create or overwrite.
+        The file to create or overwrite, atomically (:func:`kg.output.atomic_output`: a kill or
+        a full disk leaves the previous file; a symbolic link or special file is refused).
     title : str
         Shown as the page title and heading.
 
@@ -187,7 +188,11 @@ def write_html(
     >>> out.read_text(encoding="utf-8").count('id="kg-data"')
     1
     """
-    Path(path).write_text(render_html(graph, title=title), encoding="utf-8", newline="\n")
+    from kg.output import atomic_output
+
+    page = render_html(graph, title=title)
+    with atomic_output(path, text=True, newline="\n") as handle:
+        handle.write(page)
 
 
 def layout(graph: nx.Graph, *, seed: int = _LAYOUT_SEED) -> dict[str, tuple[float, float]]:
@@ -385,7 +390,10 @@ def write_picture(
         axes.autoscale_view()
         axes.margins(0.04)
         metadata = {"Date": None} if fmt == "svg" else {}
-        figure.savefig(str(path), format=fmt, metadata=metadata)
+        from kg.output import atomic_output
+
+        with atomic_output(path) as handle:
+            figure.savefig(handle, format=fmt, metadata=metadata)
 
 
 # --- data -------------------------------------------------------------------------------------

@@ -8,7 +8,11 @@ reads them until the deadline. At the deadline, or when the results grow beyond 
 the parent kills the child (SIGKILL) and raises :class:`~kg.errors.QueryError`. The child
 only evaluates and writes: it never touches Python locks, files or the terminal, and leaves
 with ``os._exit``. If the parent is killed, the child ends at its own alarm (the deadline
-plus two seconds) or, in ``kg serve``, at once (``PR_SET_PDEATHSIG``).
+plus two seconds) or at once (``PR_SET_PDEATHSIG``).
+
+Unless the caller allows network access, the child first installs a seccomp filter on itself
+(:mod:`kg.sandbox`) under which it cannot open an Internet socket: a ``SERVICE`` that slipped
+past the text check fails inside the engine instead of calling out.
 """
 
 from __future__ import annotations
@@ -22,6 +26,7 @@ import warnings
 
 import pyoxigraph as ox
 
+from kg import sandbox
 from kg.errors import QueryError
 from kg.store import RawResults, timeout_message
 
@@ -32,9 +37,9 @@ _CHUNK = 1 << 16
 
 def _bound_lifetime(parent: int, timeout: float | None) -> None:
     """Make sure this child does not outlive its purpose when the parent is killed: an alarm
-    (default action: terminate) two seconds after the deadline, and, where the parent has
-    already loaded ``ctypes`` (``kg serve`` does; a one-shot ``kg query`` does not pay for it),
-    ``PR_SET_PDEATHSIG`` (Linux) so that the child dies with its parent."""
+    (default action: terminate) two seconds after the deadline, and ``PR_SET_PDEATHSIG``
+    (Linux; ``ctypes`` is loaded by :mod:`kg.sandbox` in the parent) so that the child dies with
+    its parent."""
     if timeout is not None:
         signal.signal(signal.SIGALRM, signal.SIG_DFL)
         signal.alarm(int(timeout) + 2)
@@ -48,11 +53,16 @@ def _bound_lifetime(parent: int, timeout: float | None) -> None:
         os._exit(1)
 
 
-def _child(engine: ox.Store, sparql: str, fd: int, parent: int, timeout: float | None) -> None:
-    """Evaluate and write ``tag + data`` to ``fd``; never returns."""
+def _child(engine: ox.Store, sparql: str, fd: int, error_fd: int, parent: int,
+           timeout: float | None, network: bool) -> None:
+    """Evaluate and write ``tag + data`` to ``fd``; never returns. An engine error met while
+    the results are written goes to ``error_fd`` (exit status 2): the results pipe may already
+    hold part of them."""
     code = 0
     try:
         _bound_lifetime(parent, timeout)
+        if not network:
+            sandbox.install_network_guard()
         with os.fdopen(fd, "wb", buffering=_CHUNK) as out:
             try:
                 result = engine.query(sparql, use_default_graph_as_union=True)
@@ -61,19 +71,34 @@ def _child(engine: ox.Store, sparql: str, fd: int, parent: int, timeout: float |
             except Exception as exc:  # noqa: BLE001 - reported to the parent, which raises
                 out.write(b"E" + str(exc).encode())
             else:
-                if isinstance(result, ox.QueryTriples):
-                    out.write(b"G")
-                    result.serialize(out, ox.RdfFormat.N_TRIPLES)
-                elif isinstance(result, ox.QueryBoolean):
-                    out.write(b"B")
-                    result.serialize(out, ox.QueryResultsFormat.JSON)
-                else:
-                    out.write(b"S")
-                    result.serialize(out, ox.QueryResultsFormat.JSON)
+                try:
+                    if isinstance(result, ox.QueryTriples):
+                        out.write(b"G")
+                        result.serialize(out, ox.RdfFormat.N_TRIPLES)
+                    elif isinstance(result, ox.QueryBoolean):
+                        out.write(b"B")
+                        result.serialize(out, ox.QueryResultsFormat.JSON)
+                    else:
+                        out.write(b"S")
+                        result.serialize(out, ox.QueryResultsFormat.JSON)
+                except (OSError, ValueError, RuntimeError) as exc:
+                    if isinstance(exc, BrokenPipeError):
+                        raise
+                    os.write(error_fd, str(exc).encode(errors="replace")[:4000])
+                    code = 2
     except BaseException:  # noqa: BLE001 - a broken pipe (the parent gave up) or a failure
-        code = 1
+        code = code or 1
     finally:
         os._exit(code)
+
+
+def _explain(message: str, network: bool) -> str:
+    """The engine's message on one line, with the reason when the network guard refused a
+    connection."""
+    message = " ".join(message.split()).rstrip(":")
+    if not network and "os error 13" in message:
+        return f"{message} (this query may not open network connections)"
+    return message
 
 
 def _stop(pid: int) -> None:
@@ -90,8 +115,11 @@ def evaluate_in_child(
     *,
     timeout: float | None,
     max_bytes: int | None = None,
+    network: bool = False,
 ) -> RawResults:
     """Evaluate ``sparql`` on ``engine`` (union default graph) in a forked child.
+
+    The child cannot open network connections (:mod:`kg.sandbox`) unless ``network`` is true.
 
     Raises
     ------
@@ -104,6 +132,7 @@ def evaluate_in_child(
         The engine failed while evaluating.
     """
     read_fd, write_fd = os.pipe()
+    error_read, error_write = os.pipe()
     parent = os.getpid()
     with warnings.catch_warnings():
         # Python 3.12+ warns about fork() in a process with threads (RocksDB keeps idle
@@ -112,8 +141,10 @@ def evaluate_in_child(
         pid = os.fork()
     if pid == 0:  # pragma: no cover - the child leaves through os._exit
         os.close(read_fd)
-        _child(engine, sparql, write_fd, parent, timeout)
+        os.close(error_read)
+        _child(engine, sparql, write_fd, error_write, parent, timeout, network)
     os.close(write_fd)
+    os.close(error_write)
     deadline = None if timeout is None else time.monotonic() + timeout
     chunks: list[bytes] = []
     size = 0
@@ -139,12 +170,16 @@ def evaluate_in_child(
         os.close(read_fd)
         if not finished:
             _stop(pid)
+        try:
+            failure = os.read(error_read, 4096) if finished else b""
+        finally:
+            os.close(error_read)
     data = b"".join(chunks)
     tag, body = data[:1], data[1:]
     if tag == b"X":
         raise SyntaxError(body.decode(errors="replace"))
-    if tag == b"E":
-        raise OSError(body.decode(errors="replace"))
+    if tag == b"E" or failure:
+        raise OSError(_explain((body if tag == b"E" else failure).decode(errors="replace"), network))
     if os.waitstatus_to_exitcode(status) != 0 or tag not in (b"S", b"B", b"G"):
         raise QueryError("the query worker failed before it finished its results")
     if tag == b"G":

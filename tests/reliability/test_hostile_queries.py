@@ -47,6 +47,14 @@ NETWORK = [
     "SELECT * FROM <{url}data.ttl> WHERE { ?s ?p ?o }",
     "SELECT * FROM NAMED <{url}data.ttl> WHERE { GRAPH ?g { ?s ?p ?o } }",
     "PREFIX r: <{url}> SELECT * FROM r:data WHERE { ?s ?p ?o }",
+    # Lexical details where a careless check and the engine disagree (issue 16): a comment
+    # ended by a bare carriage return, an IRI holding a Unicode space and '#', keywords glued.
+    "SELECT * WHERE { # a comment\rSERVICE <{url}x> { ?s ?p ?o } }",
+    "SELECT * WHERE { VALUES ?d { <http://a/\u00a0#> } SERVICE <{url}x> { ?s ?p ?o } }",
+    "SELECT * WHERE { VALUES ?d { <http://a/\\u0041#> } SERVICE <{url}x> { ?s ?p ?o } }",
+    "PREFIX e: <http://e/> SELECT * WHERE { VALUES ?d { e:a\\#b } SERVICE <{url}x> { ?s ?p ?o } }",
+    "PREFIX : <{url}> SELECT * WHERE { VALUES ?d { 1 } SERVICE:x { ?s ?p ?o } }",
+    "SELECT * WHERE { VALUES ?d { 1 } SERVICESILENT<{url}x>{ ?s ?p ?o } }",
     "LOAD <{url}data.ttl>",
     "LOAD SILENT <{url}data.ttl> INTO GRAPH <http://example.org/g>",
 ]
