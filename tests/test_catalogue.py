@@ -134,6 +134,10 @@ MARKED_SAMPLES = {
     "organizations-left": [{"state": "FRA"}, {"state": "USA"}, {"state": "GBR"}],
     "partners": [{"org": "NATO"}, {"org": "NATO", "at": "2010"}, {"org": "NATO", "at": "1995"}],
     "non-member-partners": [{"org": "NATO"}, {"org": "NATO", "at": "2000"}, {"org": "EU"}],
+    "partnerships": [{"state": "NZL"}, {"state": "NZL", "at": "2010"}, {"state": "UKR"}],
+    "timeline": [{"state": "NZL"}, {"state": "FRA"}],
+    "shared-memberships": [{"a": "NZL", "b": "AUS"}, {"a": "FRA", "b": "DEU", "at": "1980"}],
+    "members-of-both": [{"a": "NATO", "b": "EU"}, {"a": "NATO", "b": "EU", "at": "1990"}],
 }
 # Entries whose markers bind a parameter in a group outside the scope of the first `WHERE {`
 # (`top-shared-memberships` binds ?at in the two subqueries that find the spells in force): without
