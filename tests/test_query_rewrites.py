@@ -65,6 +65,8 @@ def _param_sets(name: str, states: list[str], orgs: list[str]) -> list[dict[str,
             sets += [{"org": o, **extra} for o in orgs]
         elif "subject" in names:
             sets += [{"subject": s, **extra} for s in states + orgs]
+        else:
+            sets.append(extra)
     return sets
 
 
