@@ -47,10 +47,12 @@ from kg.errors import UsageError
 from kg.network import (
     alignment_graph,
     commitments,
+    commitments_of,
     membership_graph,
     partnership_graph,
     resolve_day,
     state_periods,
+    state_spans,
     tie_level,
 )
 from kg.store import Store
@@ -196,18 +198,29 @@ class AlignmentSystem:
     needs no further query.
     """
 
-    def __init__(self, store: Store) -> None:
+    def __init__(self, store: Store, *, around: Sequence[str] | None = None) -> None:
+        """Read every state and every spell; with ``around`` (state codes or IRIs), every state
+        but only the spells that can tie one of those states to another
+        (:func:`kg.network.commitments_of`): enough for their rows of :meth:`ties`, read at the
+        cost of their portfolios rather than of the store. Names are then the codes."""
         np = _numpy()
 
-        periods = state_periods(store)
+        if around is None:
+            periods = state_periods(store)
+            spells_read = commitments(store)
+        else:
+            spans = state_spans(store)
+            periods = {code: (code, start, end) for code, (start, end) in spans.items()}
+            spells_read = commitments_of(store, [_plain_code(code) for code in around])
         self.codes: list[str] = sorted(periods)
         self.names: dict[str, str] = {code: periods[code][0] for code in self.codes}
         index = {code: i for i, code in enumerate(self.codes)}
+        self._index = index
         self._start = np.array([p[1].toordinal() if p[1] else _ALWAYS for p in
                                 (periods[c] for c in self.codes)], dtype=np.int64)
         self._end = np.array([p[2].toordinal() if p[2] else _NEVER for p in
                               (periods[c] for c in self.codes)], dtype=np.int64)
-        spells = [s for s in commitments(store) if s.level > 0 and s.state in index]
+        spells = [s for s in spells_read if s.level > 0 and s.state in index]
         groups = sorted({s.commitment for s in spells})
         group_index = {g: i for i, g in enumerate(groups)}
         self._groups = len(groups)
@@ -220,8 +233,7 @@ class AlignmentSystem:
 
     def code(self, text: str, option: str = "state") -> str:
         """A state code from a code or an IRI; :class:`UsageError` for an unknown state."""
-        code = (code_of(text) or text) if text.startswith(("http://", "https://")) else text
-        code = code.strip().upper()
+        code = _plain_code(text)
         if code not in self.names:
             close = difflib.get_close_matches(code, self.codes, n=3, cutoff=0.6)
             hint = f" Did you mean: {', '.join(close)}?" if close else ""
@@ -257,6 +269,48 @@ class AlignmentSystem:
             ties += (incidence @ incidence.T > 0).astype(np.int8)
         np.fill_diagonal(ties, MAX_LEVEL)
         return [self.codes[i] for i in members], ties
+
+
+    def rows(self, day: dt.date, wanted: Sequence[str]) -> np.ndarray | None:
+        """The rows of :meth:`ties` for the states ``wanted`` (codes) on ``day``, or ``None``
+        when one of them does not exist that day: ``len(wanted) x n`` over the states in
+        existence, computed from their own spells (``wanted`` x commitments against states x
+        commitments, not the ``n x n`` product).
+        """
+        np = _numpy()
+
+        when = day.toordinal()
+        alive = (self._start <= when) & (when < self._end)
+        chosen_states = [self._index[code] for code in wanted]
+        if not all(alive[i] for i in chosen_states):
+            return None
+        members = np.flatnonzero(alive)
+        n = len(members)
+        position = np.full(len(self.codes), -1, dtype=np.int64)
+        position[members] = np.arange(n)
+        active = ((self._spell_start <= when) & (when < self._spell_end)
+                  & alive[self._spell_state]) if len(self._spell_state) else np.zeros(0, bool)
+        rows = np.zeros((len(wanted), n), dtype=np.int8)
+        wanted_rows = position[chosen_states]
+        for level in range(1, MAX_LEVEL + 1):
+            chosen = active & (self._spell_level >= level)
+            if not chosen.any():
+                continue
+            incidence = np.zeros((n, self._groups), dtype=np.float32)
+            incidence[position[self._spell_state[chosen]], self._spell_group[chosen]] = 1.0
+            rows += (incidence[wanted_rows] @ incidence.T > 0).astype(np.int8)
+        rows[np.arange(len(wanted)), wanted_rows] = MAX_LEVEL
+        return rows
+
+
+def _plain_code(text: str) -> str:
+    """The code a state is given by: an IRI's code, or the text in upper case.
+
+    >>> _plain_code(" nzl ")
+    'NZL'
+    """
+    code = (code_of(text) or text) if text.startswith(("http://", "https://")) else text
+    return code.strip().upper()
 
 
 def _days(store: Store, at: str | None, start: int | None, end: int | None,
@@ -334,17 +388,19 @@ def align(
     >>> align(open_store("memory"), "NOR", "USA", start=1990, end=1990).rows  # doctest: +SKIP
     [[1990, 'NOR', 'USA', 0.9..., 0.9...]]
     """
-    system = system or AlignmentSystem(store)
+    # Only the spells that can tie a or b to anyone: their scores need no other row of the
+    # tie matrix, and n, the states in existence, comes from every state's period.
+    system = system or AlignmentSystem(store, around=(a, b))
     a, b = system.code(a, "a"), system.code(b, "b")
     column, days = _days(store, at, start, end)
     table = Table([column, "a", "b", "s_score", "kappa"])
     missing = []
     for label, day in days:
-        codes, ties = system.ties(day)
-        if a not in codes or b not in codes:
+        pair = system.rows(day, (a, b))
+        if pair is None:
             missing.append(str(label))
             continue
-        s_score, kappa = _pair(ties, codes.index(a), codes.index(b), metric)
+        s_score, kappa = _pair(pair, 0, 1, metric)
         table.rows.append([label, a, b, _score(s_score, digits), _score(kappa, digits)])
     if missing:
         table.notes.append(f"{a} and {b} do not both exist on {_span(missing)}: left out")
@@ -355,7 +411,7 @@ def _pair(ties: np.ndarray, i: int, j: int, metric: str) -> tuple[float, float]:
     """The scores of rows ``i`` and ``j`` only (the same formulas as :func:`similarity`)."""
     np = _numpy()
 
-    n = ties.shape[0]
+    n = ties.shape[1]
     pair = ties[[i, j]].astype(np.int64)
     levels = np.arange(MAX_LEVEL + 1)
     power = 1 if metric == "absolute" else 2

@@ -1,7 +1,8 @@
 """The catalogue queries rewritten so that their cost follows their answer (issue 18) give the
 same answers, row by row and in order, as the texts they replaced (kept in
 ``tests/fixtures/queries-before/``): on the shipped data, on the shipped data with the real ATOP
-import, and on a generated world.
+import, and on a generated world. So do the projections' queries (``kg/sparql/``) and `align A B`
+read from the pair's portfolios.
 
 Each rewritten entry runs, for many parameter sets, once as it is and once with its old text put
 in its place in the catalogue; the answers must be equal, and enough of them must have rows for
@@ -140,3 +141,85 @@ def world(tmp_path_factory) -> tuple[Path, list[str], list[str]]:
 def test_same_answers_on_a_generated_world(name, world, monkeypatch):
     path, states, orgs = world
     _compare(open_store(str(path)), name, states, orgs, monkeypatch)
+
+
+# ---------------------------------------------------------------------------------------------
+# The projections' queries (kg/sparql/) and the alignment of one pair from its portfolios
+# ---------------------------------------------------------------------------------------------
+
+SPARQL_REWRITTEN = sorted(p.name for p in (BEFORE / "sparql").glob("*.rq"))
+PAIRS = [("NZL", "AUS"), ("USA", "RUS"), ("FRA", "DEU"), ("GBR", "IRL"), ("UKR", "RUS"),
+         ("DEU", "DDR"), ("TUR", "GRC"), ("IND", "PAK")]
+
+
+def _solutions(store, text: str) -> list[tuple]:
+    result = store.query(text)
+    columns = [v.value for v in result.variables]
+    return [tuple(None if s[c] is None else str(s[c]) for c in columns) for s in result]
+
+
+def _stores(store_dir, atop_store, world):
+    return [("shipped", store_dir, PAIRS), ("atop", atop_store, PAIRS),
+            ("world", world[0], list(zip(world[1][:6], world[1][1:7])) + PAIRS[:2])]
+
+
+@pytest.mark.parametrize("name", SPARQL_REWRITTEN)
+def test_projection_queries_give_the_same_rows(name, store_dir, atop_store, world):
+    new_text = (Path(__file__).resolve().parents[1] / "kg" / "sparql" / name).read_text(encoding="utf-8")
+    old_text = (BEFORE / "sparql" / name).read_text(encoding="utf-8")
+    assert new_text != old_text
+    for label, path, _ in _stores(store_dir, atop_store, world):
+        store = open_store(str(path))
+        old, new = _solutions(store, old_text), _solutions(store, new_text)
+        assert new == old, label
+        assert len(new) > 100, label
+
+
+def test_the_atop_store_has_treaty_obligations(atop_store):
+    """The ATOP import is what exercises the obligations branch of the commitments."""
+    from kg.network import commitments
+
+    kinds = {c.kind for c in commitments(open_store(str(atop_store)))}
+    assert {"defence", "consultation"} <= kinds
+
+
+def test_commitments_of_states_are_those_of_every_state_in_their_commitments(store_dir, atop_store, world):
+    from kg.network import commitments, commitments_of
+
+    for label, path, pairs in _stores(store_dir, atop_store, world):
+        store = open_store(str(path))
+        every = commitments(store)
+        for pair in pairs:
+            held = {c.commitment for c in every if c.state in pair}
+            expected = sorted(repr(c) for c in every if c.commitment in held)
+            got = sorted(repr(c) for c in commitments_of(store, pair) if c.commitment in held)
+            assert got == expected and expected, (label, pair)
+
+
+def test_one_pair_is_aligned_as_in_the_whole_system(store_dir, atop_store, world):
+    """`align A B` reads only the pair's portfolios; its scores are those computed from every
+    state's spells (the whole tie matrix), exactly, for every year and on one day."""
+    from kg.analysis import AlignmentSystem, align
+
+    for label, path, pairs in _stores(store_dir, atop_store, world):
+        store = open_store(str(path))
+        whole = AlignmentSystem(store)
+        for a, b in pairs:
+            for kwargs in ({"start": 1946, "end": 2024}, {"at": "1990-06-30"}):
+                mine = align(store, a, b, **kwargs)
+                reference = _align_from_matrix(whole, store, a, b, **kwargs)
+                assert mine.rows == reference, (label, a, b, kwargs)
+            assert any(row[3] not in (None, 1.0) for row in align(store, a, b, start=1946, end=2024).rows)
+
+
+def _align_from_matrix(system, store, a, b, **kwargs):
+    """The scores as `align` computed them before issue 18: rows i and j of the whole tie matrix."""
+    from kg.analysis import _days, _pair
+
+    rows = []
+    for label, day in _days(store, kwargs.get("at"), kwargs.get("start"), kwargs.get("end"))[1]:
+        codes, ties = system.ties(day)
+        if a in codes and b in codes:
+            s_score, kappa = _pair(ties, codes.index(a), codes.index(b), "absolute")
+            rows.append([label, a, b, s_score, None if kappa != kappa else kappa])
+    return rows
