@@ -289,6 +289,8 @@ def viz(output: str | None, fmt: str | None, focus: str | None, depth: int, orgs
     The page has a legend, a search box, filters by link kind and by node kind, and a year
     slider; above a few hundred nodes the positions are computed beforehand (seeded), so that
     the whole world opens within seconds. --format png/svg draws the same graph with matplotlib.
+    A store too large for a readable picture of all of it (more than 20,000 links) is refused
+    without --focus or --org.
 
     \b
     Examples:
@@ -305,7 +307,12 @@ def viz(output: str | None, fmt: str | None, focus: str | None, depth: int, orgs
     from kg.output import check_target
 
     check_target(output)  # before the work: a link or a FIFO is refused at once
-    graph = alignment_network(_open(store), at=at)
+    opened = _open(store)
+    if not focus and not orgs:
+        from kg.vizsize import check_drawable
+
+        check_drawable(opened)  # a page too large to read: refused before reading it
+    graph = alignment_network(opened, at=at)
     if orgs:
         graph = restrict_to_orgs(graph, list(orgs))
     title = "International alignments"
