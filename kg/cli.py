@@ -298,7 +298,7 @@ def viz(output: str | None, fmt: str | None, focus: str | None, depth: int, orgs
       kg viz --focus NZL --depth 2 -o nz.html
       kg viz --focus NZL --depth 2 --format png -o docs/nz.png
     """
-    from kg.network import alignment_network, ego_network, restrict_to_orgs
+    from kg.network import alignment_network, network_around
 
     if fmt is None:
         suffix = os.path.splitext(output or "")[1].lower().lstrip(".")
@@ -312,12 +312,13 @@ def viz(output: str | None, fmt: str | None, focus: str | None, depth: int, orgs
         from kg.vizsize import check_drawable
 
         check_drawable(opened)  # a page too large to read: refused before reading it
-    graph = alignment_network(opened, at=at)
-    if orgs:
-        graph = restrict_to_orgs(graph, list(orgs))
+    if focus or orgs:
+        # Read from the nodes asked for, not the whole store (the same graph).
+        graph = network_around(opened, focus=focus, depth=depth, orgs=orgs, at=at)
+    else:
+        graph = alignment_network(opened, at=at)
     title = "International alignments"
     if focus:
-        graph = ego_network(graph, focus, depth)
         title += f": {focus} (depth {depth})"
     if at:
         title += f", as of {at}"

@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import re
 from collections import defaultdict
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, replace
@@ -56,6 +57,7 @@ __all__ = [
     "ego_network",
     "in_force",
     "membership_graph",
+    "network_around",
     "partnership_graph",
     "projection",
     "resolve_day",
@@ -190,12 +192,23 @@ def in_force(start: str | None, end: str | None, day: PartialDate) -> bool:
 # --- nodes ------------------------------------------------------------------------------------
 
 
-def _node_rows(store: Store) -> dict[str, dict[str, Any]]:
+def _node_rows(store: Store, codes: Iterable[str] | None = None) -> dict[str, dict[str, Any]]:
     """Nodes by IRI, each with its ``key`` in the projections: its code, unless another kind of
     resource has the same code (a state ``NAM`` and an organisation ``NAM``): then the state keeps
-    the code and the other is keyed ``CODE@org`` (``CODE@territory``)."""
+    the code and the other is keyed ``CODE@org`` (``CODE@territory``). With ``codes``, only the
+    nodes with those codes (every kind of each: their keys are the same)."""
     rows: dict[str, dict[str, Any]] = {}
-    for row in _rows(store, "network_nodes"):
+    if codes is None:
+        found = _rows(store, "network_nodes")
+    else:
+        import pyoxigraph as ox
+
+        values = " ".join(str(ox.Literal(code)) for code in sorted(set(codes)))
+        text = _sparql("network_nodes").replace("# @values", f"VALUES ?code {{ {values} }}")
+        result = cast("QuerySolutions", store.query(text)) if values else None
+        columns = [v.value for v in result.variables] if result is not None else []
+        found = [{c: value_of(s[c]) for c in columns} for s in result] if result is not None else []
+    for row in found:
         rows.setdefault(row["iri"], row)
     kinds: dict[str, set[str]] = defaultdict(set)
     for row in rows.values():
@@ -278,9 +291,13 @@ def alignment_network(store: Store, *, at: str | None = None) -> nx.MultiDiGraph
     ``at=None`` means the whole history (every spell, with its dates).
     """
     day = _parse_at(at).last_day() if at is not None else None
+    return _network(_node_rows(store), edge_rows(store), day)
+
+
+def _network(nodes: Mapping[str, Mapping[str, Any]], rows: Iterable[Mapping[str, Any]],
+             day: dt.date | None) -> nx.MultiDiGraph:
     graph = nx.MultiDiGraph()
-    nodes = _node_rows(store)
-    for row in edge_rows(store):
+    for row in rows:
         if day is not None and not _holds(row["start"], row["end"], day):
             continue
         if row["sourceIri"] not in nodes or row["targetIri"] not in nodes:
@@ -298,6 +315,103 @@ def alignment_network(store: Store, *, at: str | None = None) -> nx.MultiDiGraph
                        start=row["start"] or "", end=row["end"] or "",
                        sources=row["sources"] or "", tooltip=tooltip)
     return graph
+
+
+def _edges_touching(store: Store, codes: Iterable[str],
+                    among: Iterable[str] | None = None) -> list[dict[str, Any]]:
+    """The rows of :func:`edge_rows` whose source or target has one of ``codes`` (and, with
+    ``among``, whose other end has one of those), read from those nodes (``network_edges.rq``
+    with its ``# @values`` lines bound), in the same order."""
+    import pyoxigraph as ox
+
+    wanted = sorted(set(codes))
+    if not wanted:
+        return []
+    values = " ".join(str(ox.Literal(code)) for code in wanted)
+    others = None if among is None else set(among)
+    rows: dict[tuple[Any, ...], dict[str, Any]] = {}
+    for variable, counterpart in (("source", "target"), ("target", "source")):
+        block = f"VALUES ?{variable} {{ {values} }}"
+        text = re.sub(r"# @values(.*)$", lambda m: f"{block}{m.group(1)}",
+                      _sparql("network_edges"), flags=re.MULTILINE)
+        result = cast("QuerySolutions", store.query(text))
+        columns = [v.value for v in result.variables]
+        for s in result:
+            row = {c: value_of(s[c]) for c in columns}
+            if others is None or row[counterpart] in others:
+                rows.setdefault(tuple(row[c] for c in columns), row)
+    facts = sorted({row["fact"] for row in rows.values()})
+    sources: dict[str, list[str]] = defaultdict(list)
+    for chunk in range(0, len(facts), 2000):
+        block = " ".join(f"<{fact}>" for fact in facts[chunk:chunk + 2000])
+        text = _sparql("fact_sources").replace("# @values", f"VALUES ?fact {{ {block} }}")
+        for s in cast("QuerySolutions", store.query(text)):
+            sources[s["fact"].value].append(s["id"].value)
+    ordered = _sorted_rows(list(rows.values()))
+    for row in ordered:
+        row["sources"] = "; ".join(sorted(set(sources.get(row["fact"], []))))
+    return ordered
+
+
+def network_around(store: Store, *, focus: str | None = None, depth: int = 1,
+                   orgs: Iterable[str] = (), at: str | None = None) -> nx.MultiDiGraph:
+    """What ``restrict_to_orgs`` and :func:`ego_network` keep of :func:`alignment_network`,
+    read from the nodes asked for rather than from the whole store: the edges of ``orgs``
+    (keys, as ``--org`` takes them), then (or else) the neighbourhood of ``focus`` to ``depth``,
+    one query per step, and last the links among the nodes reached. The same graph as narrowing
+    the whole network, at the cost of the part shown.
+
+    >>> from kg.store import open_store                                     # doctest: +SKIP
+    >>> sorted(network_around(open_store("memory"), orgs=["ANZUS"]))          # doctest: +SKIP
+    ['ANZUS', 'AUS', 'NZL', 'USA']
+    """
+    day = _parse_at(at).last_day() if at is not None else None
+    orgs = list(orgs)
+
+    def code(key: str) -> str:
+        return key.split("@", 1)[0]
+
+    def graph_of(rows: list[dict[str, Any]]) -> nx.MultiDiGraph:
+        codes = {r["source"] for r in rows} | {r["target"] for r in rows}
+        return _network(_node_rows(store, codes), _sorted_rows(rows), day)
+
+    if orgs:
+        graph = restrict_to_orgs(graph_of(_edges_touching(store, [code(o) for o in orgs])), orgs)
+        return ego_network(graph, focus, depth) if focus else graph
+    if focus is None:
+        return alignment_network(store, at=at)
+    rows: dict[tuple[Any, ...], dict[str, Any]] = {}
+
+    def add(found: list[dict[str, Any]]) -> None:
+        for row in found:
+            rows.setdefault(tuple(sorted((k, str(v)) for k, v in row.items())), row)
+
+    reached = {focus}
+    frontier = [focus]
+    if depth == 0:
+        add(_edges_touching(store, [code(focus)]))  # the focus is in the graph if it has a link
+    for _ in range(depth):
+        add(_edges_touching(store, [code(key) for key in frontier]))
+        graph = graph_of(list(rows.values()))
+        following: list[str] = []
+        for key in frontier:
+            if key not in graph or (key != focus and _is_universal(graph.nodes[key])):
+                continue
+            for other in sorted((set(graph.successors(key)) | set(graph.predecessors(key))) - reached):
+                reached.add(other)
+                following.append(other)
+        frontier = following
+    # The links among the nodes reached that no step has read: those of the last frontier.
+    add(_edges_touching(store, [code(key) for key in frontier], among=[code(k) for k in reached]))
+    graph = graph_of(list(rows.values()))
+    if focus not in graph:
+        raise UsageError(f"--focus: {focus!r} is not in the graph")
+    return ego_network(graph, focus, depth)
+
+
+def _sorted_rows(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    return sorted(rows, key=lambda r: tuple(
+        (r[c] is not None, r[c] or "") for c in ("kind", "source", "target", "label", "start")))
 
 
 def _is_universal(attrs: Mapping[str, Any]) -> bool:

@@ -42,3 +42,29 @@ def test_kg_viz_refuses_without_focus_and_draws_with_it(kg, tmp_path, monkeypatc
     assert focused.stat().st_size > 10_000
     result = kg("viz", "--org", "ANZUS", "-o", str(tmp_path / "anzus.html"))
     assert result.exit_code == 0, result.output
+
+
+def _shape(graph):
+    return (sorted((n, sorted(d.items())) for n, d in graph.nodes(data=True)),
+            sorted((u, v, sorted(d.items())) for u, v, d in graph.edges(data=True)))
+
+
+@pytest.mark.parametrize(("focus", "depth", "orgs", "at"), [
+    ("NZL", 1, (), None), ("NZL", 2, (), None), ("NZL", 0, (), None), ("NATO", 1, (), None),
+    ("UN", 1, (), None), ("USA", 2, (), "1990"), (None, 1, ("ANZUS",), None),
+    ("NZL", 1, ("ANZUS", "NATO"), None), ("FRA", 3, (), None), ("NAM@org", 1, (), None),
+])
+def test_a_narrowed_picture_is_read_from_its_nodes_with_the_same_graph(store_dir, focus, depth, orgs, at):
+    """`kg viz --focus/--org` reads the part shown (kg.network.network_around): the same nodes
+    and edges, with the same attributes, as narrowing the whole network."""
+    from kg.network import ego_network, network_around, restrict_to_orgs
+
+    store = open_store(str(store_dir))
+    whole = alignment_network(store, at=at)
+    if orgs:
+        whole = restrict_to_orgs(whole, list(orgs))
+    if focus:
+        whole = ego_network(whole, focus, depth)
+    mine = network_around(store, focus=focus, depth=depth, orgs=orgs, at=at)
+    assert _shape(mine) == _shape(whole)
+    assert mine.number_of_edges() > 0 or depth == 0
