@@ -535,19 +535,31 @@ def _project_suite(w: Worker, store: Any, *, baseline: Callable[[str], int] | No
         both("align all", step("align all", align_all), sent("align all"), repeats=3)
     html = w.work / f"{project_system}.html"
 
+    from kg.network import network_around
+    from kg.vizsize import edge_count, too_many
+
+    # As `kg viz` does: the whole store when it makes a readable picture; else it refuses, and the
+    # picture measured is that of the busiest state (--focus, depth 1).
+    focus = None if not too_many(edge_count(store)) else (busy or {"state": "NZL"})["state"]
+
     def viz() -> dict[str, Any]:
-        graph = alignment_network(store)
+        if focus is None:
+            graph = alignment_network(store)
+        else:
+            graph = network_around(store, focus=focus, depth=1)
         write_html(graph, html)
-        return {"bytes": html.stat().st_size, "nodes": graph.number_of_nodes()}
+        return {"bytes": html.stat().st_size, "nodes": graph.number_of_nodes(),
+                **({"focus": focus} if focus else {})}
     key = f"{project_system}:projection"
-    if key in w.spec.get("failed", []) or (got is None and not w.skipped("projection", project_system)):
+    if focus is None and (key in w.spec.get("failed", [])
+                          or (got is None and not w.skipped("projection", project_system))):
         # the projection alone did not finish: nor would the projection and the page
         if not w.skipped("viz", project_system):
             w.emit(event="result", name="viz", status="over budget", budget=w.budget, system=project_system,
                    note="not run: the projection alone is over budget")
         return recorded
     w.measure("viz", viz, repeats=3, system=project_system)
-    if project_system == "project" and not w.skipped("viz page only", project_system):
+    if focus is None and project_system == "project" and not w.skipped("viz page only", project_system):
         graph = got["_graph"] if got is not None else alignment_network(store)
         w.measure("viz page only", lambda: (write_html(graph, html), {"bytes": html.stat().st_size})[1],
                   repeats=3, system=project_system)

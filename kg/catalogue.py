@@ -45,6 +45,7 @@ template block, or in an entry without parameters.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator, MutableMapping
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
@@ -244,17 +245,49 @@ def _check_markers(text: str, where: str, *, has_parameters: bool) -> None:
                          "IRI (only a comment line is a marker)")
 
 
+class _Catalogue(MutableMapping[str, CatalogueEntry]):
+    """The entries of a directory by name, each read and parsed when first asked for (a command
+    that runs one entry parses that one), then kept: the same object on every look-up."""
+
+    def __init__(self, paths: dict[str, Path]) -> None:
+        self._paths = paths
+        self._entries: dict[str, CatalogueEntry] = {}
+
+    def __getitem__(self, name: str) -> CatalogueEntry:
+        entry = self._entries.get(name)
+        if entry is None:
+            path = self._paths[name]  # KeyError for an unknown name, as a dict
+            entry = self._entries[name] = parse_entry(path.read_text(encoding="utf-8"),
+                                                      name=name, path=path)
+        return entry
+
+    def __setitem__(self, name: str, entry: CatalogueEntry) -> None:
+        self._paths.setdefault(name, entry.path or Path(name))
+        self._entries[name] = entry
+
+    def __delitem__(self, name: str) -> None:
+        del self._paths[name]
+        self._entries.pop(name, None)
+
+    def __contains__(self, name: object) -> bool:
+        return name in self._paths
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(sorted(self._paths))
+
+    def __len__(self) -> int:
+        return len(self._paths)
+
+
 @cache
-def catalogue(directory: Path | None = None) -> dict[str, CatalogueEntry]:
-    """The catalogue entries of a directory (default: the packaged ``queries/``), by name."""
+def catalogue(directory: Path | None = None) -> MutableMapping[str, CatalogueEntry]:
+    """The catalogue entries of a directory (default: the packaged ``queries/``), by name, in
+    name order. Each is parsed when first looked up (a malformed entry raises then)."""
     if directory is None:
         from kg.resources import queries_dir
 
         directory = queries_dir()
-    entries = {}
-    for path in sorted(directory.glob("*.rq")):
-        entries[path.stem] = parse_entry(path.read_text(encoding="utf-8"), name=path.stem, path=path)
-    return entries
+    return _Catalogue({path.stem: path for path in sorted(directory.glob("*.rq"))})
 
 
 def find_entry(name: str) -> CatalogueEntry | None:

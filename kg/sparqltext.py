@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
+from functools import cache
 
 __all__ = ["bare_part", "tokens"]
 
@@ -40,7 +41,7 @@ _LOCAL = (rf"(?:[{_PN_CHARS_U}:0-9]|{_PLX})"
 # reads as one token (it never ends in a dot, which the engine would not take either).
 _BARE = rf"[{_PN_CHARS}](?:[{_PN_CHARS}.]*[{_PN_CHARS}])?"
 
-_TOKEN = re.compile(
+_TOKEN_PATTERN = (
     rf"""(?P<comment>\#[^\r\n]*)
       | (?P<string>'''(?:(?:'|'')?(?:[^'\\]|{_ECHAR}|{_UCHAR}))*'''
                   |\"\"\"(?:(?:"|"")?(?:[^"\\]|{_ECHAR}|{_UCHAR}))*\"\"\"
@@ -53,16 +54,21 @@ _TOKEN = re.compile(
                 |{_BARE})
       | (?P<open>\{{) | (?P<close>\}})
       | (?P<space>[ \t\r\n]+)
-      | (?P<other>.)""",
-    re.VERBOSE | re.DOTALL,
-)
+      | (?P<other>.)""")
+
+
+@cache
+def _token_regex() -> re.Pattern[str]:
+    """The tokenizer, compiled on first use: its Unicode classes take tens of milliseconds to
+    compile, which a command that never tokenises (most of them) should not pay at start-up."""
+    return re.compile(_TOKEN_PATTERN, re.VERBOSE | re.DOTALL)
 
 
 def tokens(text: str, *, comments: bool = False) -> Iterator[tuple[str, str, int]]:
     """``(kind, text, offset)`` of each token: ``comment`` (only with ``comments``),
     ``string``, ``iri``, ``var``, ``word`` (a keyword, a prefixed name or a blank node label),
     ``open``, ``close`` or ``other`` (any other character but white space)."""
-    for match in _TOKEN.finditer(text):
+    for match in _token_regex().finditer(text):
         kind = match.lastgroup or "other"
         if kind == "space" or (kind == "comment" and not comments):
             continue
