@@ -42,18 +42,32 @@ def derivation_query() -> str:
     return _QUERY.read_text(encoding="utf-8")
 
 
+#: Derived quads written at once: the derivation is streamed in chunks of this many, so that a
+#: store of ten million triples never holds all its derived triples in Python at once.
+CHUNK = 500_000
+
+
 def derive(engine: ox.Store) -> int:
     """Recompute the derived graph of an embedded store from its other graphs (their union);
-    returns the number of derived triples."""
+    returns the number of derived triples.
+
+    The result is read and written in chunks (:data:`CHUNK`): the derivation reads none of the
+    properties it writes (``al:summary``, ``al:involves``, ``al:otherSpell``), so writing a chunk
+    while the query goes on cannot change what it gives."""
+    from itertools import islice
+
     graph = ox.NamedNode(DERIVED)
     engine.remove_graph(graph)
     triples = engine.query(derivation_query(), use_default_graph_as_union=True)
     assert isinstance(triples, ox.QueryTriples)
-    quads = [ox.Quad(t.subject, t.predicate, t.object, graph) for t in triples]
-    # Within a write that is atomic as a whole (a new generation, or the in-memory build), as the
-    # data before it: three times faster than a transaction.
-    engine.bulk_extend(quads)
-    return len(quads)
+    quads = (ox.Quad(t.subject, t.predicate, t.object, graph) for t in triples)
+    count = 0
+    while chunk := list(islice(quads, CHUNK)):
+        # Within a write that is atomic as a whole (a new generation, or the in-memory build), as
+        # the data before it: three times faster than a transaction.
+        engine.bulk_extend(chunk)
+        count += len(chunk)
+    return count
 
 
 def derivation_update(graphs: list[str], *, before: list[str] | None = None) -> str:
