@@ -189,7 +189,8 @@ def test_nam_post_cold_war_accessions(store):
 def test_nam_2006_accessions(store):
     # Granma / Xinhua: Dominica and Antigua and Barbuda accepted at Putrajaya (May 2006); NotiCen:
     # Haiti and Saint Kitts and Nevis became members during the Havana summit (September 2006),
-    # bringing the total to 118.
+    # bringing the total to 118. St Kitts and Nevis Information Service (press release, 17 September
+    # 2016): the four became members in 2006.
     assert not {"ATG", "DMA", "HTI", "KNA"} & full_members(store, "NAM", "2006-01-01")
     assert {"ATG", "DMA", "HTI", "KNA"} <= full_members(store, "NAM", "2006-10-01")
 
