@@ -74,7 +74,7 @@ _STANCES = {
 _PRONOUN = re.compile(r"(?i)^(?:\W*)(they|it|the (?:nation|country|government|state|island nation))\b")
 _POSSESSIVE = re.compile(r"(?i)\b(the (?:nation|country|government|island nation)'s|their|its)\b")
 _OPPOSED = re.compile(r"(?i)\b(against|war (?:with|on)|invasion (?:of|by)|attack(?:s|ed)? (?:on|by)|aggression (?:of|by))\s+(?:the\s+)?$")
-_COORDINATED = re.compile(r"(?i)\b(?:and|but)\s+(?:(?:was|were|is|are|has|have|had|been|later|then|"
+_COORDINATED = re.compile(r"(?i)\b(?:and|but|although|though|while)\s+(?:the\s+)?(?:(?:was|were|is|are|has|have|had|been|later|then|"
                           r"finally|eventually)\s+)*$")
 _TITLE = re.compile(r"(?:(?:Prime|Foreign|Defen[cs]e|Deputy Prime) Minister|President|Chancellor|King|Queen|"
                     r"Emir|Premier|Foreign Secretary|Secretary of State)\s+(?:[A-Z][\w'-]+\s+){1,3}")
@@ -91,16 +91,18 @@ _ALL_SPEECH = re.compile(r"(?i)\b(member (?:countries|states|nations)|all member
 _TRIGGERS = (
     ("readmission", re.compile(r"(?i)\b(readmit\w*|re-admit\w*|reinstat\w*|lift(?:ed|s|ing)? the suspension of|"
                                r"lift(?:ed|s|ing)? (?:\w+ ){0,2}suspension|restor(?:ed|es|ing) (?:\w+ ){0,2}membership|"
+                               r"suspension (?:\w+ ){0,3}(?:was|were|is|has been) lifted|"
                                r"rejoin\w*)\b"), "either"),
     ("suspension", re.compile(r"(?i)\b((?:was|were|is|are|been|remains?|remained|be) suspended|suspended|"
-                              r"suspension of|suspend(?:s|ing)?)\b"), "either"),
+                              r"suspension of|suspend(?:s|ing)?|excluded from)\b"), "either"),
     ("withdrawal", re.compile(r"(?i)\b(withdr[ae]w(?:n)? from|withdrawal (?:of|from)|left|leave|leaving|quit|quits|"
                               r"exit(?:ed|s)?(?: from)?|pulled out of|ceased? to be (?:a )?members?(?: of)?|"
                               r"expelled|expulsion of)\b"), "either"),
-    ("membership", re.compile(r"(?i)\b(joined|joins|join|joining|became (?:a|an|the \w+) (?:full |new )?(?:member|partner|observer)|"
+    ("membership", re.compile(r"(?i)\b(joined|joins|join|joining|"
+                              r"became (?:a|an|the|its|the \w+'s)(?: \w+){0,2} (?:member|partner|observer)|"
                               r"becom(?:e|es|ing) (?:a|an|the \w+) (?:full |new )?(?:member|partner|observer)|"
                               r"acceded to|accession (?:of|to)|admitted|admission of|added|to include|including|"
-                              r"welcomed|formed|founded by|founding members?|granted (?:\w+ ){0,2}status|"
+                              r"welcomed|formed|founded (?:in \d{4} )?by|founding members?|granted (?:\w+ ){0,2}status|"
                               r"(?:has|have|had) been an? (?:full )?(?:member|observer|partner|associate)|"
                               r"(?:is|are|was|were|remains?) an? (?:full )?(?:observer|associate)|an? observer (?:of|to|in))\b"),
      "either"),
@@ -132,6 +134,7 @@ def _triggers(text: str) -> list[tuple[str, re.Match[str], str]]:
 def _adjacent(text: str, states: list[Mention], match: re.Match[str], direction: str) -> list[str]:
     """The codes of the list of states next to a trigger: after it for "admitted X", else the
     list that ends just before it ("Mali, Burkina Faso and Niger left")."""
+    states = [m for m in states if not m.demonym]  # "two former French colonies": not an actor
     after = [m for m in states if m.start >= match.end()]
     before = [m for m in states if m.end <= match.start()]
 
@@ -349,7 +352,8 @@ class _Reader:
         for index, (kind, match, direction) in enumerate(triggers):
             following = triggers[index + 1][1].start() if index + 1 < len(triggers) else len(text)
             subjects = _adjacent(text, states, match, direction)
-            if not subjects and shared and _COORDINATED.search(text[:match.start()]):
+            nominal = re.match(r"(?i)the suspension|suspension", match.group(0))
+            if not subjects and shared and (_COORDINATED.search(text[:match.start()]) or nominal):
                 subjects = shared  # "X was suspended in 2009 ... and was readmitted in 2014"
             shared = subjects or shared
             if not subjects:
