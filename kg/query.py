@@ -23,7 +23,7 @@ from typing import Any
 import pyoxigraph as ox
 
 from kg.catalogue import PARAM_TYPES, VALUES_MARKER, CatalogueEntry, Parameter, catalogue, parse_entry
-from kg.coverage import CoverageNote, coverage_statements, date_notes, partial_coverage
+from kg.coverage import CoverageNote, coverage_line, coverage_statements, date_notes, partial_coverage
 from kg.dates import parse_date
 from kg.errors import QueryError, UsageError
 from kg.sparqltext import bare_part, tokens
@@ -364,9 +364,7 @@ def _explain(store: Store, entry: CatalogueEntry, bindings: dict[str, ox.NamedNo
             orgs = (orgs or set()) | {term.value[len(org_prefix):]}
     answer.coverage = partial_coverage(coverage_statements(store), entry.coverage, orgs, day)
     if answer.coverage:
-        reasons = "; ".join(note.reason for note in answer.coverage[:6])
-        more = f"; and {len(answer.coverage) - 6} more (kg stats)" if len(answer.coverage) > 6 else ""
-        answer.notes.append(f"partial coverage: {reasons}{more}")
+        answer.notes.append(coverage_line(answer.coverage))
 
 
 # ---------------------------------------------------------------------------------------------
