@@ -7,6 +7,8 @@ from __future__ import annotations
 
 import pytest
 
+import facts
+
 from kg.build import build
 from kg.query import run_query
 
@@ -14,21 +16,16 @@ AT = "2026-11-30"
 
 
 @pytest.fixture(scope="module")
-def store():
-    return build("memory")
+def store(memory_store):
+    return memory_store
 
 
 def members(store, org: str, at: str | None = AT) -> list[dict[str, str]]:
-    params = {"org": org}
-    if at is not None:
-        params["at"] = at
-    result = run_query(store, "members", params)
-    return [dict(zip(result.columns, row)) for row in result.rows]
+    return facts.members(store, org, at)
 
 
 def full_members(store, org: str, at: str = AT) -> set[str]:
-    """Members in force on ``at`` that are not observers (suspended members still count)."""
-    return {r["member"] for r in members(store, org, at) if r["role"] in ("member", "founding member", "suspended")}
+    return facts.full_members(store, org, at)
 
 
 def roles(store, org: str, at: str = AT) -> dict[str, str]:
