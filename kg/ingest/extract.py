@@ -50,15 +50,6 @@ _HEDGE = re.compile(r"(?i)\b(will|would|could|may|might|expected|likely|plans?|i
                     r"coming (?:weeks|months)|soon|hopes?|hopefully|future|to be finali[sz]ed|seeks?|"
                     r"applied|application|bid|candidate)\b")
 _NEGATION = re.compile(r"(?i)\b(not|never|no longer|nor|rejected|denied|refused)\b")
-_JOIN = re.compile(r"(?i)\b(joined|joins|join|joining|became (?:a|an|the \w+) (?:full |new )?member|"
-                   r"become (?:a|an|the \w+) (?:full |new )?member|accession|acceded|accede|admitted|"
-                   r"admission|welcomed? (?:\w+ ){0,3}as (?:a|an|its) (?:\w+ )?member)\b")
-_LEAVE = re.compile(r"(?i)\b(withdr[ae]w|withdrawn|withdrawal|withdrawing|left|leave|leaving|quit|quits|"
-                    r"exit|exited|exits|pulled out|pull out|ceased? to be (?:a )?members?|departure)\b")
-_SUSPEND = re.compile(r"(?i)\b(suspend(?:ed|s|ing)?|suspension)\b")
-_READMIT = re.compile(r"(?i)\b(readmit\w*|re-admit\w*|reinstat\w*|lift(?:ed|s|ing)? (?:\w+ ){0,3}suspension|"
-                      r"suspension (?:\w+ ){0,3}(?:was |were |is )?lifted|restored? (?:\w+ ){0,2}membership|"
-                      r"rejoin\w*|return(?:ed|s)? to)\b")
 _PARTNER = re.compile(r"(?i)\b(partner(?:ship)?s?|programme|program|cooperation agreement|dialogue)\b")
 _NEGOTIATING = re.compile(r"(?i)\b(negotiat\w*|talks|finali[sz]\w*|conclude|concluding|coming months|"
                           r"will (?:be )?(?:sign|agree)\w*)\b")
@@ -83,7 +74,6 @@ _PREPOSITION_BEFORE = re.compile(r"(?i)\b(to|for|on|against|with|of|in|from|at|b
 _CLAUSES = re.compile(r"(?i),\s*(?:but|although|though|while|whereas)\s+|;\s*|,\s+and\s+(?=(?:they|it|he|she|we)\b)")
 _GENERIC = re.compile(r"(?i)\bthe (" + "|".join(GENERIC) + r")\b")
 _TOPIC_STOP = {"and", "of", "the", "in", "on", "for", "a", "an", "to", "security", "international"}
-_ALL_SPEECH = re.compile(r"(?i)\b(member (?:countries|states|nations)|all members|its members)\b")
 
 
 #: Trigger words of membership changes, with where their states stand: "before" ("X joined"),
