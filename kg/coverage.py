@@ -4,9 +4,10 @@ The curated tables declare their coverage (``data/coverage*.csv``): for one orga
 the whole dataset) and one kind of fact (``memberships``, ``observers``, ``partners``,
 ``partnerships``, ``events``, ``participations``, ``stances``), whether every such fact is in
 the data, since and until which day. A catalogue entry names the kinds of fact it draws on
-(``#+ coverage: memberships, observers``); :func:`answer_notes` turns both, with the day an
-answer is for, into the lines a reader needs: the day answered for, a warning past the data's
-"current as of" day, and the partial coverage the answer draws on.
+(``#+ coverage: memberships, observers``). :func:`partial_coverage` turns both, with the day an
+answer is for, into the coverage the answer draws on that is not complete (one line of it for
+stderr: :func:`coverage_line`), and :func:`date_notes` says which day the answer is for and warns
+past the data's "current as of" day. :mod:`kg.query` attaches both to every catalogue answer.
 
 >>> statements = [CoverageStatement("NAM", "memberships", False, "1961-09-01", "2026-11-30",
 ...                                 "25 of 120 members"),
