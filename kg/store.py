@@ -45,6 +45,7 @@ __all__ = [
     "default_store_path",
     "drop_graphs",
     "open_store",
+    "redact_url",
     "resolve_location",
     "solutions",
     "timeout_message",
@@ -79,7 +80,22 @@ class StoreLocation:
     gsp_url: str | None = None
 
     def __str__(self) -> str:
-        return self.url or (str(self.path) if self.path else MEMORY)
+        """The location as it may be shown: a URL without its user information."""
+        return redact_url(self.url) if self.url else (str(self.path) if self.path else MEMORY)
+
+
+def redact_url(url: str) -> str:
+    """``url`` without user information (``http://user:secret@host/`` -> ``http://host/``).
+
+    >>> redact_url("http://kg:s3cret@example.org:8890/sparql?x=1")
+    'http://example.org:8890/sparql?x=1'
+    """
+    import urllib.parse
+
+    parts = urllib.parse.urlsplit(url)
+    if "@" not in parts.netloc:
+        return url
+    return urllib.parse.urlunsplit(parts._replace(netloc=parts.netloc.rsplit("@", 1)[1]))
 
 
 @dataclass(frozen=True)
