@@ -104,9 +104,11 @@ def main(ctx: click.Context, debug: bool) -> None:
 @click.option("--data", "data_dirs", multiple=True, type=click.Path(file_okay=False),
               help="An extra directory of tables in the curated format (repeatable).")
 @click.option("--no-validate", is_flag=True, help="Skip the SHACL validation (not recommended).")
+@click.option("--fresh", is_flag=True,
+              help="Start from an empty store (drops loaded and imported graphs; recovers a broken store).")
 @store_option
 @remote_write_options
-def build(data_dirs: tuple[str, ...], no_validate: bool, store: str | None,
+def build(data_dirs: tuple[str, ...], no_validate: bool, fresh: bool, store: str | None,
           update_url: str | None = None, gsp_url: str | None = None) -> None:
     """Build the ontology and the curated data into the store, validated and atomically.
 
@@ -125,7 +127,8 @@ def build(data_dirs: tuple[str, ...], no_validate: bool, store: str | None,
     from kg.store import open_store, resolve_location
 
     location = resolve_location(store, update_url=update_url, gsp_url=gsp_url)
-    result = run_build(location, data_dirs=[Path(d) for d in data_dirs], validate=not no_validate)
+    result = run_build(location, data_dirs=[Path(d) for d in data_dirs], validate=not no_validate,
+                       fresh=fresh)
     opened = result if result is not None else open_store(location, note=_note)
     stats = store_stats(opened)
     _note(f"built {location}: {stats.triples} triples in {len(stats.graphs)} graphs "
@@ -824,8 +827,18 @@ def drop(graph: str, store: str | None, update_url: str | None = None, gsp_url: 
               help="Refuse answers with more rows or triples (HTTP 500 with a message).")
 @click.option("--max-bytes", default=100_000_000, show_default=True, type=click.IntRange(min=1),
               help="Refuse answers larger than this (HTTP 500 with a message).")
+@click.option("--max-connections", default=256, show_default=True, type=click.IntRange(min=1),
+              help="Connections served at once; more are refused (HTTP 503).")
+@click.option("--queue", default=256, show_default=True, type=click.IntRange(min=0),
+              help="Queries that may wait for a free worker; more are refused (HTTP 503).")
+@click.option("--allow-host", "allow_hosts", multiple=True, metavar="NAME",
+              help="Also answer requests whose Host header is NAME (repeatable; IP addresses and "
+                   "localhost always are).")
+@click.option("--allow-origin", "allow_origins", multiple=True, metavar="ORIGIN",
+              help="Also answer browser requests from ORIGIN, e.g. http://localhost:3000 (repeatable).")
 @store_option
-def serve(host: str, port: int, timeout: float, max_rows: int, max_bytes: int, store: str | None) -> None:
+def serve(host: str, port: int, timeout: float, max_rows: int, max_bytes: int,
+          max_connections: int, queue: int, allow_hosts: tuple[str, ...], allow_origins: tuple[str, ...], store: str | None) -> None:
     """Serve the store read-only over the SPARQL 1.1 Protocol at /query and /sparql.
 
     GET or POST (application/sparql-query, or a form); results in JSON, XML, CSV or TSV,
@@ -846,9 +859,20 @@ def serve(host: str, port: int, timeout: float, max_rows: int, max_bytes: int, s
     if location.is_default:
         _open(store)  # the per-user store is built on first use
     server = make_server(location, host=host, port=port, log=_note,
-                         options=ServeOptions(timeout=timeout, max_rows=max_rows, max_bytes=max_bytes))
+                         options=ServeOptions(timeout=timeout, max_rows=max_rows, max_bytes=max_bytes,
+                                              max_connections=max_connections, queue=queue,
+                                              allowed_hosts=allow_hosts, allowed_origins=allow_origins))
     bound_host, bound_port = server.server_address[:2]
     _note(f"kg: serving {location} read-only at http://{bound_host}:{bound_port}/query (Ctrl-C stops)")
+    import ipaddress
+
+    try:
+        loopback = ipaddress.ip_address(str(bound_host)).is_loopback
+    except ValueError:
+        loopback = False
+    if not loopback:
+        _note(f"kg: warning: listening on {bound_host}, not on loopback: every machine that can "
+              "reach it can query the store")
     from kg.sandbox import guard_available
 
     if location.kind != "remote" and not guard_available():
