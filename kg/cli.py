@@ -6,6 +6,7 @@ Modules are imported inside the commands, so that a command pays only for what i
 
 from __future__ import annotations
 
+import math
 import os
 import sys
 from collections.abc import Callable
@@ -58,6 +59,24 @@ def _dataset_info() -> str:
     except (OSError, tomllib.TOMLDecodeError):
         return "dataset: unknown"
     return f"dataset {info.get('version', '?')}, current as of {info.get('current_as_of', '?')}"
+
+
+class _Seconds(click.ParamType):
+    """A finite number of seconds, more than 0 and at most a year (``inf`` and ``nan`` refused)."""
+
+    name = "seconds"
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> float:
+        try:
+            number = float(value)
+        except (TypeError, ValueError):
+            self.fail(f"{value!r} is not a number of seconds", param, ctx)
+        if not math.isfinite(number) or not 0 < number <= 31_536_000:
+            self.fail(f"{value!r} is not a number of seconds between 0 and 31536000", param, ctx)
+        return number
+
+
+_SECONDS = _Seconds()
 
 
 class KgGroup(click.Group):
@@ -155,7 +174,7 @@ def _parse_params(params: tuple[tuple[str, str], ...]) -> dict[str, str]:
               help="Output format (default: table on a terminal, csv otherwise; Turtle for CONSTRUCT).")
 @click.option("--allow-update", is_flag=True, help="Allow SPARQL updates.")
 @click.option("--allow-network", is_flag=True, help="Allow SERVICE, LOAD and FROM <url> (network access).")
-@click.option("--timeout", default=60.0, show_default=True, type=click.FloatRange(min=0, min_open=True),
+@click.option("--timeout", default=60.0, show_default=True, type=_SECONDS,
               metavar="SECONDS", help="Stop the query after this many seconds.")
 @store_option
 def query(query_text: str, params: tuple[tuple[str, str], ...], at: str | None, fmt: str | None,
@@ -821,7 +840,7 @@ def drop(graph: str, store: str | None, update_url: str | None = None, gsp_url: 
 @click.option("--host", default="127.0.0.1", show_default=True, help="The address to listen on.")
 @click.option("--port", default=7878, show_default=True, type=click.IntRange(0, 65535),
               help="The port (0: any free port).")
-@click.option("--timeout", default=60.0, show_default=True, type=click.FloatRange(min=0, min_open=True),
+@click.option("--timeout", default=60.0, show_default=True, type=_SECONDS,
               metavar="SECONDS", help="Stop a query after this many seconds (HTTP 503).")
 @click.option("--max-rows", default=100_000, show_default=True, type=click.IntRange(min=1),
               help="Refuse answers with more rows or triples (HTTP 500 with a message).")
