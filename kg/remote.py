@@ -232,15 +232,19 @@ class RemoteStore(Store):
                     manager.add_password(None, url, user, password or "")
             handlers.append(urllib.request.HTTPDigestAuthHandler(manager))
         self._password = password or ""
+        self._secret = secret if user else ""
         handlers += [_NoRedirects(), _WatchedHTTPHandler(), _WatchedHTTPSHandler()]
         self._opener = urllib.request.build_opener(*handlers)
         #: Bytes an answer may have (:data:`MAX_ANSWER`); a smaller ``max_bytes`` wins.
         self.max_answer = MAX_ANSWER
 
     def _clean(self, text: str) -> str:
-        """``text`` with the password blanked out (a server may echo what it was sent)."""
+        """``text`` with the password and the basic credentials blanked out (a server may echo
+        what it was sent)."""
         if self._password and len(self._password) >= 3:
             text = text.replace(self._password, "***")
+        if self._secret:
+            text = text.replace(self._secret, "***")
         return text
 
     # -- HTTP ------------------------------------------------------------------------------

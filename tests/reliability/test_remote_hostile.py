@@ -5,6 +5,7 @@ credentials nowhere in the output."""
 
 from __future__ import annotations
 
+import base64
 import json
 import socket
 import subprocess
@@ -169,7 +170,9 @@ def test_credentials_are_never_printed(hostile: Hostile):
     # The credentials in the URL were used (as basic authentication), not sent in the URL.
     assert any(b"Authorization: Basic " in request for request in hostile.requests)
     done, _ = kg_query(hostile.url, KG_USER="kg", KG_PASSWORD=PASSWORD)
-    assert PASSWORD not in done.stderr, done.stderr
+    secret = base64.b64encode(f"kg:{PASSWORD}".encode()).decode()
+    assert any(secret.encode() in request for request in hostile.requests)  # echoed back
+    assert PASSWORD not in done.stderr and secret not in done.stderr, done.stderr
     one_error_line(done.stderr)
 
 
