@@ -162,3 +162,21 @@ def test_markdown_cells_hold_no_markup_and_read_back(label: str):
     expected = label.replace("\r", " ").replace("\n", " ").replace("\t", " ")
     assert cells[0][1] == expected
     assert markdown_cell(label) == cells[0][0]
+
+
+# -- analysis arguments ---------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(("args", "message"), [
+    (["blocs", "--resolution", "-1"], "give a number above 0"),
+    (["blocs", "--resolution", "0"], "give a number above 0"),
+    (["blocs", "--resolution", "nan"], "give a number above 0"),
+    (["blocs", "--resolution", "inf"], "give a number above 0"),
+    (["path", "NZL", "nzl"], "give two different states or organisations"),
+    (["changes", "--from", "2000", "--state", "XXX"], "no membership or partnership of that code"),
+    (["changes", "--from", "2000", "--org", "QQQ"], "no membership or partnership of that code"),
+])
+def test_bad_analysis_arguments_are_one_line(args: list[str], message: str, store_dir: Path):
+    done = kg("analyse", *args, "--store", str(store_dir))
+    assert done.returncode == 2, done.stderr
+    assert message in one_error_line(done.stderr)
