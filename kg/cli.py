@@ -9,7 +9,8 @@ from __future__ import annotations
 import math
 import os
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager, nullcontext
 from typing import Any
 
 import click
@@ -24,9 +25,11 @@ def _note(message: str) -> None:
     click.echo(message, err=True)
 
 
-def _say_day(store: Any, at: str | None, *, last_year: int | None = None) -> Any:
-    """Say on stderr which day an answer is for when it was defaulted, and warn when the day
-    (or ``last_year``'s end) is after the data's "current as of" day; return ``store``."""
+@contextmanager
+def _saying_day(store: Any, at: str | None, *, last_year: int | None = None) -> Iterator[None]:
+    """Once the answer is out, say on stderr which day it is for when it was defaulted, and warn
+    when the day (or ``last_year``'s end) is after the data's "current as of" day. Nothing is
+    said when the command fails: its error stays the one line it prints."""
     from kg.coverage import date_notes
     from kg.network import resolve_day
     from kg.query import current_as_of
@@ -36,9 +39,9 @@ def _say_day(store: Any, at: str | None, *, last_year: int | None = None) -> Any
         notes = date_notes(f"{last_year:04d}-12-31", defaulted=False, current=current)
     else:
         notes = date_notes(resolve_day(store, at).isoformat(), defaulted=at is None, current=current)
+    yield
     for note in notes:
         _note(note)
-    return store
 
 
 def store_option(function: Callable[..., Any]) -> Callable[..., Any]:
@@ -436,14 +439,16 @@ def network(projection: str, at: str | None, fmt: str | None, output: str | None
 
     if output is not None:
         check_target(output)
-    graph = project(_say_day(_open(store), at), projection, at=at)
-    if output is None:
-        write_graph(graph, sys.stdout.buffer, fmt)
-        return
-    with atomic_output(output) as handle:
-        write_graph(graph, handle, fmt)
-    _note(f"wrote {output}: {graph.number_of_nodes()} nodes, {graph.number_of_edges()} edges "
-          f"({projection}, {graph.graph['at']})")
+    opened = _open(store)
+    with _saying_day(opened, at):
+        graph = project(opened, projection, at=at)
+        if output is None:
+            write_graph(graph, sys.stdout.buffer, fmt)
+            return
+        with atomic_output(output) as handle:
+            write_graph(graph, handle, fmt)
+        _note(f"wrote {output}: {graph.number_of_nodes()} nodes, {graph.number_of_edges()} edges "
+              f"({projection}, {graph.graph['at']})")
 
 
 @main.command()
@@ -488,21 +493,20 @@ def align(states: tuple[str, ...], every: bool, at: str | None, first: int | Non
     if output is not None:
         check_target(output)
     opened = _open(store)
-    if first is None and last is None:
-        _say_day(opened, at)
-    elif last is not None:
-        _say_day(opened, None, last_year=last)
-    if not every:
-        _write_table(align_pair(opened, states[0], states[1], at=at, start=first, end=last,
-                                metric=metric, digits=4), fmt, output)
-        return
-    columns, chunks = align_all(opened, at=at, start=first, end=last, metric=metric, digits=4)
-    if output is None:
-        _write_chunks(sys.stdout, columns, chunks, fmt or _default_table_format())
-        return
-    with atomic_output(output, text=True, newline="") as handle:
-        count = _write_chunks(handle, columns, chunks, fmt or "csv")
-    _note(f"wrote {output}: {count} rows")
+    saying = _saying_day(opened, at) if first is None and last is None else (
+        _saying_day(opened, None, last_year=last) if last is not None else nullcontext())
+    with saying:
+        if not every:
+            _write_table(align_pair(opened, states[0], states[1], at=at, start=first, end=last,
+                                    metric=metric, digits=4), fmt, output)
+            return
+        columns, chunks = align_all(opened, at=at, start=first, end=last, metric=metric, digits=4)
+        if output is None:
+            _write_chunks(sys.stdout, columns, chunks, fmt or _default_table_format())
+            return
+        with atomic_output(output, text=True, newline="") as handle:
+            count = _write_chunks(handle, columns, chunks, fmt or "csv")
+        _note(f"wrote {output}: {count} rows")
 
 
 @main.group()
@@ -547,7 +551,9 @@ def blocs(at: str | None, seed: int, resolution: float, fmt: str | None, store: 
     """
     from kg.analysis import blocs as find_blocs
 
-    _write_table(find_blocs(_say_day(_open(store), at), at=at, seed=seed, resolution=resolution), fmt)
+    opened = _open(store)
+    with _saying_day(opened, at):
+        _write_table(find_blocs(opened, at=at, seed=seed, resolution=resolution), fmt)
 
 
 @analyse.command()
@@ -564,7 +570,9 @@ def centrality(at: str | None, include_universal: bool, fmt: str | None, store: 
     """
     from kg.analysis import centrality as measure
 
-    _write_table(_rounded(measure(_say_day(_open(store), at), at=at, include_universal=include_universal)), fmt)
+    opened = _open(store)
+    with _saying_day(opened, at):
+        _write_table(_rounded(measure(opened, at=at, include_universal=include_universal)), fmt)
 
 
 @analyse.command()
@@ -584,7 +592,9 @@ def path(a: str, b: str, at: str | None, include_universal: bool, fmt: str | Non
     """
     from kg.analysis import alignment_path
 
-    _write_table(alignment_path(_say_day(_open(store), at), a, b, at=at, include_universal=include_universal), fmt)
+    opened = _open(store)
+    with _saying_day(opened, at):
+        _write_table(alignment_path(opened, a, b, at=at, include_universal=include_universal), fmt)
 
 
 @analyse.command()
