@@ -192,3 +192,14 @@ def test_precision_and_recall_on_the_evaluation_set(store_module):
 def test_the_help_has_an_example(runner_module):
     result = runner_module.invoke(main, ["ingest", "--help"])
     assert "Examples:" in result.output and "kg ingest" in result.output
+
+
+def test_standard_input_and_output_file(tmp_path, runner_module, store_module):
+    out = tmp_path / "candidates.csv"
+    result = runner_module.invoke(main, ["ingest", "-", "--published", "2024-03-08", "--format", "csv", "-o",
+                                         str(out), "--store", str(store_module)],
+                                  input="Sweden joined NATO on Thursday.")
+    assert result.exit_code == 0, result.output
+    rows = list(csv.DictReader(io.StringIO(out.read_text(encoding="utf-8"))))
+    assert [(r["subject"], r["object"], r["date"], r["against_graph"]) for r in rows] == [
+        ("SWE", "NATO", "2024-03-07", "confirms")]
