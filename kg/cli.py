@@ -61,6 +61,16 @@ def _open(location: str | None):
     return open_store(location, note=_note)
 
 
+def _named(store: Any, text: str | None, kinds: tuple[str, ...], option: str) -> str | None:
+    """The code of the resource ``text`` names (a code in any case, a name, an ISO alpha-2
+    code, a QID or an IRI; see :mod:`kg.names`), or ``None`` for ``None``."""
+    if text is None:
+        return None
+    from kg.names import resolve_code
+
+    return resolve_code(store, text, kinds, option=option)
+
+
 def _default_table_format() -> str:
     return "table" if sys.stdout.isatty() else "csv"
 
@@ -471,6 +481,7 @@ def align(states: tuple[str, ...], every: bool, at: str | None, first: int | Non
     elif last is not None:
         _say_day(opened, None, last_year=last)
     if not every:
+        states = tuple(_named(opened, s, ("state",), option) for s, option in zip(states, "ab"))
         _write_table(align_pair(opened, states[0], states[1], at=at, start=first, end=last,
                                 metric=metric, digits=4), fmt, output)
         return
@@ -562,7 +573,9 @@ def path(a: str, b: str, at: str | None, include_universal: bool, fmt: str | Non
     """
     from kg.analysis import alignment_path
 
-    _write_table(alignment_path(_say_day(_open(store), at), a, b, at=at, include_universal=include_universal), fmt)
+    opened = _say_day(_open(store), at)
+    a, b = (_named(opened, text, ("actor",), option) for text, option in ((a, "a"), (b, "b")))
+    _write_table(alignment_path(opened, a, b, at=at, include_universal=include_universal), fmt)
 
 
 @analyse.command()
@@ -583,7 +596,111 @@ def changes(since: str, until: str | None, state: str | None, org: str | None, f
     """
     from kg.analysis import changes as list_changes
 
-    _write_table(list_changes(_open(store), since, until, state=state, org=org), fmt)
+    opened = _open(store)
+    state = _named(opened, state, ("member",), "--state")
+    org = _named(opened, org, ("org",), "--org")
+    _write_table(list_changes(opened, since, until, state=state, org=org), fmt)
+
+
+@main.group()
+def plot() -> None:
+    """Pictures (PNG, SVG or PDF, from -o's extension): alignment of pairs of states over time,
+    member counts of organisations over time, a state's or a partnership's timeline.
+
+    \b
+    Examples:
+      kg plot align NZL AUS IND RUS --from 1990 -o align.png
+      kg plot members NATO EU -o members.svg
+      kg plot timeline "New Zealand" -o nz-timeline.pdf
+    """
+
+
+def _plot_options(function: Callable[..., Any]) -> Callable[..., Any]:
+    function = store_option(function)
+    function = click.option("--format", "fmt", default=None, type=click.Choice(["png", "svg", "pdf"]),
+                            help="Picture format (default: from the -o extension).")(function)
+    function = click.option("--to", "last", default=None, type=click.IntRange(1, 9999), metavar="YEAR",
+                            help="Last year (default: the data's 'current as of' day).")(function)
+    function = click.option("--from", "first", default=None, type=click.IntRange(1, 9999), metavar="YEAR",
+                            help="First year.")(function)
+    return click.option("-o", "--output", required=True, type=click.Path(dir_okay=False),
+                        help="The picture to write: .png, .svg or .pdf.")(function)
+
+
+def _save_plot(make: Callable[[Any], Any], output: str, fmt: str | None, store: str | None) -> None:
+    from kg.output import check_target
+    from kg.plot import PLOT_FORMATS, save_figure
+
+    check_target(output)
+    chosen = (fmt or os.path.splitext(output)[1].lstrip(".")).lower()
+    if chosen not in PLOT_FORMATS:
+        raise click.UsageError(f"-o {output}: give a .png, .svg or .pdf file (or --format)")
+    figure = make(_open(store))
+    for message in getattr(figure, "kg_notes", []):
+        _note(message)
+    save_figure(figure, output, fmt=chosen)
+    _note(f"wrote {output}")
+
+
+@plot.command("align")
+@click.argument("states", nargs=-1, required=True, metavar="A B [C D]...")
+@click.option("--kappa", is_flag=True, help="Also draw Cohen's kappa (dashed).")
+@_plot_options
+def plot_align(states: tuple[str, ...], kappa: bool, output: str, first: int | None,
+               last: int | None, fmt: str | None, store: str | None) -> None:
+    """The alignment (S-score) of pairs of states year by year: A with B, C with D, ...
+
+    States by code, name, ISO alpha-2 code or QID. Default years: 1946 to the data's year.
+
+    \b
+    Examples:
+      kg plot align NZL AUS IND RUS --from 1990 -o align.png
+      kg plot align "New Zealand" "United States" --from 1950 --kappa -o nz-us.svg
+    """
+    from kg.plot import align_figure
+
+    if len(states) % 2:
+        raise click.UsageError("give states in pairs: A B [C D]...")
+    pairs = list(zip(states[::2], states[1::2], strict=True))
+    _save_plot(lambda opened: align_figure(opened, pairs, start=first, end=last, kappa=kappa),
+               output, fmt, store)
+
+
+@plot.command("members")
+@click.argument("orgs", nargs=-1, required=True, metavar="ORG...")
+@_plot_options
+def plot_members(orgs: tuple[str, ...], output: str, first: int | None, last: int | None,
+                 fmt: str | None, store: str | None) -> None:
+    """How many full members (suspended included) organisations had, day by day.
+
+    \b
+    Examples:
+      kg plot members NATO EU -o members.svg
+      kg plot members ASEAN "African Union" --from 1990 -o members.png
+    """
+    from kg.plot import members_figure
+
+    _save_plot(lambda opened: members_figure(opened, list(orgs), start=first, end=last),
+               output, fmt, store)
+
+
+@plot.command("timeline")
+@click.argument("subject", metavar="STATE")
+@_plot_options
+def plot_timeline(subject: str, output: str, first: int | None, last: int | None,
+                  fmt: str | None, store: str | None) -> None:
+    """A state's story (memberships by role, partnerships by status, stances, events), or one
+    partnership's steps (its code, e.g. NZL-NATO-ITPP). Undated facts are listed, not drawn.
+
+    \b
+    Examples:
+      kg plot timeline NZL -o nz-timeline.png
+      kg plot timeline NZL-NATO-ITPP -o itpp.svg
+    """
+    from kg.plot import timeline_figure
+
+    _save_plot(lambda opened: timeline_figure(opened, subject, start=first, end=last),
+               output, fmt, store)
 
 
 @main.command()
