@@ -112,6 +112,12 @@ class Table:
         """The rows as dictionaries keyed by column."""
         return [dict(zip(self.columns, row, strict=True)) for row in self.rows]
 
+    def to_dataframe(self) -> Any:
+        """The rows as a :class:`pandas.DataFrame` (needs pandas; see :mod:`kg.frames`)."""
+        from kg.frames import to_dataframe
+
+        return to_dataframe(self.columns, self.rows)
+
 
 # --- portfolios and scores ---------------------------------------------------------------------
 
@@ -334,8 +340,11 @@ def align(
     >>> align(open_store("memory"), "NOR", "USA", start=1990, end=1990).rows  # doctest: +SKIP
     [[1990, 'NOR', 'USA', 0.9..., 0.9...]]
     """
+    from kg.names import resolve_code  # names, ISO alpha-2 codes and QIDs too
+
     system = system or AlignmentSystem(store)
-    a, b = system.code(a, "a"), system.code(b, "b")
+    a = system.code(resolve_code(store, a, ("state",), option="a"), "a")
+    b = system.code(resolve_code(store, b, ("state",), option="b"), "b")
     column, days = _days(store, at, start, end)
     table = Table([column, "a", "b", "s_score", "kappa"])
     missing = []
@@ -585,10 +594,15 @@ def alignment_path(
 
     links = _link_graph(store, at, include_universal)
     codes = []
+    from kg.names import node_key, resolve
+
     for option, text in (("a", a), ("b", b)):
-        code = (code_of(text) or text) if text.startswith(("http://", "https://")) else text.strip()
+        code = text.strip()
         if code not in links and code.upper() in links:
             code = code.upper()
+        if code not in links or text.startswith(("http://", "https://")):
+            # a name, an ISO alpha-2 code, a QID or an IRI (kg.names)
+            code = node_key(resolve(store, text, ("actor",), option=option), links.nodes)
         codes.append(code)
     table = Table(["step", "from", "to", "link", "detail", "start", "end", "sources"])
     known = set(state_periods(store))

@@ -46,6 +46,22 @@ def store_option(function: Callable[..., Any]) -> Callable[..., Any]:
                         help=STORE_HELP)(function)
 
 
+def excel_option(function: Callable[..., Any]) -> Callable[..., Any]:
+    """``--excel``: CSV (or TSV) with a UTF-8 byte-order mark, for spreadsheet programs."""
+    return click.option("--excel", is_flag=True,
+                        help="Start the CSV with a UTF-8 byte-order mark, so that Excel reads "
+                             "accented names right (implies --format csv).")(function)
+
+
+def output_options(function: Callable[..., Any]) -> Callable[..., Any]:
+    """``-o FILE`` (written atomically; the format from its extension) and ``--excel``."""
+    function = excel_option(function)
+    return click.option("-o", "--output", default=None, type=click.Path(dir_okay=False),
+                        help="Write to this file (atomically) instead of standard output; "
+                             "the format from its extension (.csv, .tsv, .json, .jsonl, .md) "
+                             "unless --format.")(function)
+
+
 def remote_write_options(function: Callable[..., Any]) -> Callable[..., Any]:
     """``--update-url`` and ``--gsp-url``: where a command that writes sends a remote store's
     updates and uploads (defaults: the query URL with /query replaced by /update, /store)."""
@@ -69,6 +85,19 @@ def _named(store: Any, text: str | None, kinds: tuple[str, ...], option: str) ->
     from kg.names import resolve_code
 
     return resolve_code(store, text, kinds, option=option)
+
+
+def _complete(*what: str) -> Callable[..., Any]:
+    """A ``shell_complete`` callback (kg.completion, imported only when completing): codes of
+    the kinds ``what``, or the function of that name (``query_names``)."""
+    def complete(ctx: click.Context, param: click.Parameter, incomplete: str) -> list[Any]:
+        from kg import completion
+
+        if len(what) == 1 and hasattr(completion, what[0]):
+            return getattr(completion, what[0])(ctx, param, incomplete)
+        return completion.complete_codes(what, incomplete)
+
+    return complete
 
 
 def _default_table_format() -> str:
@@ -169,8 +198,9 @@ def _parse_params(params: tuple[tuple[str, str], ...]) -> dict[str, str]:
 
 
 @main.command()
-@click.argument("query_text", metavar="QUERY")
+@click.argument("query_text", metavar="QUERY", shell_complete=_complete("query_names"))
 @click.option("-p", "--param", "params", multiple=True, nargs=2, metavar="NAME VALUE",
+              shell_complete=_complete("query_parameters"),
               help="A query parameter (repeatable), e.g. -p org NATO.")
 @click.option("--at", default=None, metavar="DATE", help="Shortcut for -p at DATE (YYYY-MM-DD, YYYY-MM or YYYY).")
 @click.option("--format", "fmt", default=None,
@@ -181,18 +211,21 @@ def _parse_params(params: tuple[tuple[str, str], ...]) -> dict[str, str]:
 @click.option("--allow-network", is_flag=True, help="Allow SERVICE, LOAD and FROM <url> (network access).")
 @click.option("--timeout", default=60.0, show_default=True, type=click.FloatRange(min=0, min_open=True),
               metavar="SECONDS", help="Stop the query after this many seconds.")
+@output_options
 @store_option
 def query(query_text: str, params: tuple[tuple[str, str], ...], at: str | None, fmt: str | None,
-          allow_update: bool, allow_network: bool, store: str | None, timeout: float = 60.0) -> None:
+          allow_update: bool, allow_network: bool, store: str | None, timeout: float = 60.0,
+          output: str | None = None, excel: bool = False) -> None:
     """Run a catalogue query by name, a .rq file, '-' (stdin) or SPARQL text.
 
     \b
     Examples:
       kg query members -p org NATO -p at 2024-04-05 --format csv
-      kg query partnerships -p state NZL
+      kg query partnerships -p state "New Zealand"
+      kg query memberships -p state TUR --excel -o memberships.csv
       kg query 'SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }'
     """
-    from kg.formats import TABULAR_FORMATS, write_rows
+    from kg.formats import TABULAR_FORMATS
     from kg.query import run_query
 
     if query_text == "-":
@@ -200,11 +233,21 @@ def query(query_text: str, params: tuple[tuple[str, str], ...], at: str | None, 
     values = _parse_params(params)
     if at is not None and "at" in values:
         raise click.UsageError("give the date once: --at or -p at")
+    if output is not None:
+        from kg.output import check_target
+
+        check_target(output)
     opened = _open(store)
     result = run_query(opened, query_text, values, at=at, allow_update=allow_update,
                        allow_network=allow_network, timeout=timeout)
     if result.kind == "ask":
-        click.echo("true" if result.boolean else "false")
+        if output is not None:
+            from kg.output import atomic_output
+
+            with atomic_output(output, text=True) as handle:
+                handle.write("true\n" if result.boolean else "false\n")
+        else:
+            click.echo("true" if result.boolean else "false")
     elif result.kind == "graph":
         import pyoxigraph as ox
 
@@ -214,13 +257,19 @@ def query(query_text: str, params: tuple[tuple[str, str], ...], at: str | None, 
         syntax = rdf_format(fmt if fmt and fmt not in TABULAR_FORMATS else "turtle")
         if syntax.supports_datasets:
             raise click.UsageError("CONSTRUCT and DESCRIBE give triples: choose a triple syntax")
-        sys.stdout.buffer.write(ox.serialize(result.triples, format=syntax, prefixes=PREFIXES))
+        data = ox.serialize(result.triples, format=syntax, prefixes=PREFIXES)
+        if output is not None:
+            from kg.output import atomic_output
+
+            with atomic_output(output) as handle:
+                handle.write(data)
+        else:
+            sys.stdout.buffer.write(data)
     else:
         if fmt is not None and fmt not in TABULAR_FORMATS:
             raise click.UsageError(f"--format {fmt} is for CONSTRUCT and DESCRIBE results")
         annotations = {"coverage": [n.as_dict() for n in result.coverage]} if result.coverage else None
-        write_rows(sys.stdout, result.columns, result.rows, fmt or _default_table_format(),
-                   annotations=annotations)
+        _write_rows(result.columns, result.rows, fmt, output, excel, annotations)
     for note in result.notes:
         click.echo(note, err=True)
 
@@ -229,7 +278,8 @@ def query(query_text: str, params: tuple[tuple[str, str], ...], at: str | None, 
 @click.option("--format", "fmt", default=None,
               type=click.Choice(["table", "csv", "tsv", "json", "jsonl", "markdown"]),
               help="Output format (default: table on a terminal, csv otherwise).")
-def queries(fmt: str | None) -> None:
+@output_options
+def queries(fmt: str | None, output: str | None = None, excel: bool = False) -> None:
     """List the query catalogue: name, summary and parameters.
 
     \b
@@ -241,7 +291,7 @@ def queries(fmt: str | None) -> None:
 
     rows = [[entry.name, entry.summary, ", ".join(p.describe() for p in entry.parameters)]
             for entry in catalogue().values()]
-    write_rows(sys.stdout, ["name", "summary", "parameters"], rows, fmt or _default_table_format())
+    _write_rows(["name", "summary", "parameters"], rows, fmt, output, excel)
 
 
 @main.command()
@@ -289,7 +339,8 @@ def export(fmt: str | None, output: str | None, store: str | None) -> None:
 @click.option("--depth", default=1, show_default=True, type=click.IntRange(0, 10),
               help="How many edges away from --focus to go (not through universal "
                    "organisations such as the UN).")
-@click.option("--org", "orgs", multiple=True, metavar="CODE", help="Keep only edges touching this organisation (repeatable).")
+@click.option("--org", "orgs", multiple=True, metavar="CODE", shell_complete=_complete("org"),
+              help="Keep only edges touching this organisation (repeatable; a code or a name).")
 @click.option("--at", default=None, metavar="DATE", help="Show the graph as of this date (default: the whole history).")
 @store_option
 def viz(output: str | None, fmt: str | None, focus: str | None, depth: int, orgs: tuple[str, ...],
@@ -338,20 +389,47 @@ def viz(output: str | None, fmt: str | None, focus: str | None, depth: int, orgs
 _TABLE_FORMATS = ["table", "csv", "tsv", "json", "jsonl", "markdown"]
 
 
-def _write_table(table: Any, fmt: str | None, output: str | None = None) -> None:
-    """Write a :class:`kg.analysis.Table` (its notes to stderr) to stdout or ``output``."""
+_SUFFIX_FORMATS = {".csv": "csv", ".tsv": "tsv", ".json": "json", ".jsonl": "jsonl",
+                   ".ndjson": "jsonl", ".md": "markdown", ".markdown": "markdown", ".txt": "table"}
+
+
+def _table_format(fmt: str | None, output: str | None, excel: bool) -> str:
+    """The tabular format: ``--format``, else from the -o extension (csv when unknown), else
+    table on a terminal and csv otherwise; ``--excel`` is for csv and tsv only."""
+    if fmt is None:
+        if output is not None:
+            fmt = _SUFFIX_FORMATS.get(os.path.splitext(output)[1].lower(), "csv")
+        else:
+            fmt = "csv" if excel else _default_table_format()
+    if excel and fmt not in ("csv", "tsv"):
+        raise click.UsageError(f"--excel adds a byte-order mark to csv or tsv, not to {fmt}")
+    return fmt
+
+
+def _write_rows(columns: Any, rows: Any, fmt: str | None, output: str | None = None,
+                excel: bool = False, annotations: dict[str, Any] | None = None) -> None:
+    """Write rows to stdout or, atomically, to ``output``; ``excel``: a UTF-8 byte-order mark
+    first, so that spreadsheet programs read the text as UTF-8 ("Türkiye", not "TÃ¼rkiye")."""
     from kg.formats import write_rows
 
-    for message in table.notes:
-        _note(message)
+    chosen = _table_format(fmt, output, excel)
     if output is None:
-        write_rows(sys.stdout, table.columns, table.rows, fmt or _default_table_format())
+        if excel:
+            sys.stdout.write("\ufeff")
+        write_rows(sys.stdout, columns, rows, chosen, annotations=annotations)
         return
     from kg.output import atomic_output
 
-    with atomic_output(output, text=True, newline="") as handle:
-        write_rows(handle, table.columns, table.rows, fmt or "csv")
-    _note(f"wrote {output}: {len(table.rows)} rows")
+    with atomic_output(output, text=True, newline="", encoding="utf-8-sig" if excel else "utf-8") as handle:
+        write_rows(handle, columns, rows, chosen, annotations=annotations)
+    _note(f"wrote {output}: {len(rows)} rows")
+
+
+def _write_table(table: Any, fmt: str | None, output: str | None = None, excel: bool = False) -> None:
+    """Write a :class:`kg.analysis.Table` (its notes to stderr) to stdout or ``output``."""
+    for message in table.notes:
+        _note(message)
+    _write_rows(table.columns, table.rows, fmt, output, excel)
 
 
 def _write_chunks(out: Any, columns: list[str], chunks: Any, fmt: str) -> int:
@@ -435,7 +513,7 @@ def network(projection: str, at: str | None, fmt: str | None, output: str | None
 
 
 @main.command()
-@click.argument("states", nargs=-1, metavar="[A B]")
+@click.argument("states", nargs=-1, metavar="[A B]", shell_complete=_complete("state"))
 @click.option("--all", "every", is_flag=True, help="Every pair of states in existence (instead of A B).")
 @click.option("--at", default=None, metavar="DATE", help="One day (default: the dataset's 'current as of' day).")
 @click.option("--from", "first", default=None, type=click.IntRange(1, 9999), metavar="YEAR",
@@ -444,6 +522,7 @@ def network(projection: str, at: str | None, fmt: str | None, output: str | None
               help="Last year (inclusive).")
 @click.option("--metric", default="absolute", show_default=True, type=click.Choice(["absolute", "squared"]),
               help="Distance between tie levels, for both scores.")
+@excel_option
 @click.option("--format", "fmt", default=None, type=click.Choice(_TABLE_FORMATS),
               help="Output format (default: table on a terminal, csv otherwise or with -o).")
 @click.option("-o", "--output", default=None, type=click.Path(dir_okay=False),
@@ -451,7 +530,7 @@ def network(projection: str, at: str | None, fmt: str | None, output: str | None
 @store_option
 def align(states: tuple[str, ...], every: bool, at: str | None, first: int | None,
           last: int | None, metric: str, fmt: str | None, output: str | None,
-          store: str | None) -> None:
+          store: str | None, excel: bool = False) -> None:
     """Alignment of states: S-score and Cohen's kappa of their alliance portfolios.
 
     A state's portfolio is its tie level to every state in existence (3 defence pact, 2
@@ -481,16 +560,18 @@ def align(states: tuple[str, ...], every: bool, at: str | None, first: int | Non
     elif last is not None:
         _say_day(opened, None, last_year=last)
     if not every:
-        states = tuple(_named(opened, s, ("state",), option) for s, option in zip(states, "ab"))
         _write_table(align_pair(opened, states[0], states[1], at=at, start=first, end=last,
-                                metric=metric, digits=4), fmt, output)
+                                metric=metric, digits=4), fmt, output, excel)
         return
     columns, chunks = align_all(opened, at=at, start=first, end=last, metric=metric, digits=4)
+    chosen = _table_format(fmt, output, excel)
     if output is None:
-        _write_chunks(sys.stdout, columns, chunks, fmt or _default_table_format())
+        if excel:
+            sys.stdout.write("\ufeff")
+        _write_chunks(sys.stdout, columns, chunks, chosen)
         return
-    with atomic_output(output, text=True, newline="") as handle:
-        count = _write_chunks(handle, columns, chunks, fmt or "csv")
+    with atomic_output(output, text=True, newline="", encoding="utf-8-sig" if excel else "utf-8") as handle:
+        count = _write_chunks(handle, columns, chunks, chosen)
     _note(f"wrote {output}: {count} rows")
 
 
@@ -526,8 +607,10 @@ _universal_option = click.option("--include-universal", is_flag=True,
 @click.option("--resolution", default=1.0, show_default=True, type=float,
               help="Louvain resolution: above 1 gives more, smaller blocs.")
 @_format_option
+@output_options
 @store_option
-def blocs(at: str | None, seed: int, resolution: float, fmt: str | None, store: str | None) -> None:
+def blocs(at: str | None, seed: int, resolution: float, fmt: str | None, store: str | None,
+          output: str | None = None, excel: bool = False) -> None:
     """Blocs of states: Louvain communities of the weighted alignment graph (reproducible).
 
     \b
@@ -536,15 +619,17 @@ def blocs(at: str | None, seed: int, resolution: float, fmt: str | None, store: 
     """
     from kg.analysis import blocs as find_blocs
 
-    _write_table(find_blocs(_say_day(_open(store), at), at=at, seed=seed, resolution=resolution), fmt)
+    _write_table(find_blocs(_say_day(_open(store), at), at=at, seed=seed, resolution=resolution), fmt, output, excel)
 
 
 @analyse.command()
 @_at_option
 @_universal_option
 @_format_option
+@output_options
 @store_option
-def centrality(at: str | None, include_universal: bool, fmt: str | None, store: str | None) -> None:
+def centrality(at: str | None, include_universal: bool, fmt: str | None, store: str | None,
+               output: str | None = None, excel: bool = False) -> None:
     """Degree, betweenness and eigenvector centrality of states and organisations.
 
     \b
@@ -553,18 +638,19 @@ def centrality(at: str | None, include_universal: bool, fmt: str | None, store: 
     """
     from kg.analysis import centrality as measure
 
-    _write_table(_rounded(measure(_say_day(_open(store), at), at=at, include_universal=include_universal)), fmt)
+    _write_table(_rounded(measure(_say_day(_open(store), at), at=at, include_universal=include_universal)), fmt, output, excel)
 
 
 @analyse.command()
-@click.argument("a")
-@click.argument("b")
+@click.argument("a", shell_complete=_complete("state", "org"))
+@click.argument("b", shell_complete=_complete("state", "org"))
 @_at_option
 @_universal_option
 @_format_option
+@output_options
 @store_option
 def path(a: str, b: str, at: str | None, include_universal: bool, fmt: str | None,
-         store: str | None) -> None:
+         store: str | None, output: str | None = None, excel: bool = False) -> None:
     """The shortest chain of alignment from A to B through memberships and partnerships.
 
     \b
@@ -574,20 +660,22 @@ def path(a: str, b: str, at: str | None, include_universal: bool, fmt: str | Non
     from kg.analysis import alignment_path
 
     opened = _say_day(_open(store), at)
-    a, b = (_named(opened, text, ("actor",), option) for text, option in ((a, "a"), (b, "b")))
-    _write_table(alignment_path(opened, a, b, at=at, include_universal=include_universal), fmt)
+    _write_table(alignment_path(opened, a, b, at=at, include_universal=include_universal), fmt, output, excel)
 
 
 @analyse.command()
 @click.option("--from", "since", required=True, metavar="DATE", help="Changes after this day (a year means its end).")
 @click.option("--to", "until", default=None, metavar="DATE",
               help="Up to this day (default: the dataset's 'current as of' day).")
-@click.option("--state", default=None, metavar="CODE", help="Only this actor's changes.")
-@click.option("--org", default=None, metavar="CODE", help="Only changes with this organisation.")
+@click.option("--state", default=None, metavar="CODE", shell_complete=_complete("state"),
+              help="Only this actor's changes.")
+@click.option("--org", default=None, metavar="CODE", shell_complete=_complete("org"),
+              help="Only changes with this organisation.")
 @_format_option
+@output_options
 @store_option
 def changes(since: str, until: str | None, state: str | None, org: str | None, fmt: str | None,
-            store: str | None) -> None:
+            store: str | None, output: str | None = None, excel: bool = False) -> None:
     """What changed between two days: joined, left, partnership steps, with sources.
 
     \b
@@ -599,7 +687,7 @@ def changes(since: str, until: str | None, state: str | None, org: str | None, f
     opened = _open(store)
     state = _named(opened, state, ("member",), "--state")
     org = _named(opened, org, ("org",), "--org")
-    _write_table(list_changes(opened, since, until, state=state, org=org), fmt)
+    _write_table(list_changes(opened, since, until, state=state, org=org), fmt, output, excel)
 
 
 @main.group()
@@ -643,7 +731,7 @@ def _save_plot(make: Callable[[Any], Any], output: str, fmt: str | None, store: 
 
 
 @plot.command("align")
-@click.argument("states", nargs=-1, required=True, metavar="A B [C D]...")
+@click.argument("states", nargs=-1, required=True, metavar="A B [C D]...", shell_complete=_complete("state"))
 @click.option("--kappa", is_flag=True, help="Also draw Cohen's kappa (dashed).")
 @_plot_options
 def plot_align(states: tuple[str, ...], kappa: bool, output: str, first: int | None,
@@ -667,7 +755,7 @@ def plot_align(states: tuple[str, ...], kappa: bool, output: str, first: int | N
 
 
 @plot.command("members")
-@click.argument("orgs", nargs=-1, required=True, metavar="ORG...")
+@click.argument("orgs", nargs=-1, required=True, metavar="ORG...", shell_complete=_complete("org"))
 @_plot_options
 def plot_members(orgs: tuple[str, ...], output: str, first: int | None, last: int | None,
                  fmt: str | None, store: str | None) -> None:
@@ -685,7 +773,7 @@ def plot_members(orgs: tuple[str, ...], output: str, first: int | None, last: in
 
 
 @plot.command("timeline")
-@click.argument("subject", metavar="STATE")
+@click.argument("subject", metavar="STATE", shell_complete=_complete("state"))
 @_plot_options
 def plot_timeline(subject: str, output: str, first: int | None, last: int | None,
                   fmt: str | None, store: str | None) -> None:
@@ -707,8 +795,9 @@ def plot_timeline(subject: str, output: str, first: int | None, last: int | None
 @click.option("--format", "fmt", default=None,
               type=click.Choice(["table", "csv", "tsv", "json", "jsonl", "markdown"]),
               help="Output format (default: table on a terminal, csv otherwise).")
+@output_options
 @store_option
-def stats(fmt: str | None, store: str | None) -> None:
+def stats(fmt: str | None, store: str | None, output: str | None = None, excel: bool = False) -> None:
     """Counts per class and per named graph, sourced facts, the dataset version and date, and
     the coverage the data declares by organisation and kind of fact (complete or partial, since
     and until when).
@@ -736,7 +825,7 @@ def stats(fmt: str | None, store: str | None) -> None:
         period = f"{c.since or '...'} to {c.until or '...'}"
         rows.append(["coverage", f"{c.org or 'all'} {c.kind}",
                      f"complete, {period}" if c.complete else f"partial, {period}: {c.note or 'see the data'}"])
-    write_rows(sys.stdout, ["group", "name", "value"], rows, fmt or _default_table_format())
+    _write_rows(["group", "name", "value"], rows, fmt, output, excel)
 
 
 @main.command()
@@ -927,8 +1016,9 @@ def load(files: tuple[str, ...], graph: str | None, fmt: str | None, store: str 
 @click.option("--format", "fmt", default=None,
               type=click.Choice(["table", "csv", "tsv", "json", "jsonl", "markdown"]),
               help="Output format (default: table on a terminal, csv otherwise).")
+@output_options
 @store_option
-def graphs(fmt: str | None, store: str | None) -> None:
+def graphs(fmt: str | None, store: str | None, output: str | None = None, excel: bool = False) -> None:
     """List the named graphs: short name, source (build, load or import) and triples.
 
     \b
@@ -938,7 +1028,7 @@ def graphs(fmt: str | None, store: str | None) -> None:
     from kg.formats import write_rows
     from kg.graphs import GRAPH_COLUMNS, graph_rows
 
-    write_rows(sys.stdout, GRAPH_COLUMNS, graph_rows(_open(store)), fmt or _default_table_format())
+    _write_rows(GRAPH_COLUMNS, graph_rows(_open(store)), fmt, output, excel)
 
 
 @main.command()

@@ -132,6 +132,9 @@ class NameIndex:
         for found in (self._by_code.get(text, []), self._by_code_folded.get(text.casefold(), []),
                       self._by_name.get(normalise(text), [])):
             allowed = self._allowed(found, kinds)
+            states = [e for e in allowed if e.kind == "State"]
+            if len(allowed) > 1 and len(states) == 1 and found is not self._by_name.get(normalise(text)):
+                return states  # a code shared by a state and another resource is the state's
             if allowed:
                 return allowed
         return []

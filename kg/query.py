@@ -74,11 +74,16 @@ class QueryResult:
         """The rows as dictionaries keyed by column."""
         return [dict(zip(self.columns, row, strict=True)) for row in self.rows]
 
-    def to_dataframe(self):
-        """The rows as a pandas DataFrame (needs pandas)."""
-        import pandas
+    def to_dataframe(self) -> Any:
+        """The rows as a :class:`pandas.DataFrame`, one column per variable (numbers as numbers;
+        dates as the text of their precision, ``2001``, ``2023-06``, ``2012-06-04``).
 
-        return pandas.DataFrame(self.rows, columns=self.columns)
+        Needs pandas (``pip install 'alignment-kg[pandas]'``); without it, an ImportError that
+        says so. See :func:`kg.frames.to_dataframe`.
+        """
+        from kg.frames import to_dataframe
+
+        return to_dataframe(self.columns, self.rows)
 
 
 def value_of(term: ox.NamedNode | ox.BlankNode | ox.Literal | None) -> Any:
