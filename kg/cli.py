@@ -28,13 +28,15 @@ def _say_day(store: Any, at: str | None, *, last_year: int | None = None) -> Any
     (or ``last_year``'s end) is after the data's "current as of" day; return ``store``."""
     from kg.coverage import date_notes
     from kg.network import resolve_day
-    from kg.query import current_as_of
+    from kg.query import current_as_of, earliest_day
 
     current = current_as_of(store)
+    earliest = earliest_day(store)
     if last_year is not None:
-        notes = date_notes(f"{last_year:04d}-12-31", defaulted=False, current=current)
+        notes = date_notes(f"{last_year:04d}-12-31", defaulted=False, current=current, earliest=earliest)
     else:
-        notes = date_notes(resolve_day(store, at).isoformat(), defaulted=at is None, current=current)
+        notes = date_notes(resolve_day(store, at).isoformat(), defaulted=at is None, current=current,
+                           earliest=earliest)
     for note in notes:
         _note(note)
     return store
@@ -366,7 +368,10 @@ def viz(output: str | None, fmt: str | None, focus: str | None, depth: int, orgs
     from kg.output import check_target
 
     check_target(output)  # before the work: a link or a FIFO is refused at once
-    graph = alignment_network(_open(store), at=at)
+    opened = _open(store)
+    if at is not None:
+        _say_day(opened, at)
+    graph = alignment_network(opened, at=at)
     if orgs:
         graph = restrict_to_orgs(graph, list(orgs))
     title = "International alignments"

@@ -28,6 +28,7 @@ from kg.dates import parse_date
 from kg.errors import QueryError, UsageError
 from kg.sparqltext import bare_part, tokens
 from kg.store import Store
+from kg.userquery import add_default_prefixes, readable_syntax_error
 from kg.vocab import AL, mint
 
 __all__ = ["QueryResult", "resolve_query", "run_query", "current_as_of", "check_user_query"]
@@ -143,6 +144,15 @@ def current_as_of(store: Store) -> str | None:
     return None
 
 
+def earliest_day(store: Store) -> str | None:
+    """The earliest start of any fact in the store (a state's, a membership's, a step's...)."""
+    result = store.query(f"SELECT (MIN(?d) AS ?day) WHERE {{ ?x <{AL}start> ?d }}")
+    for solution in result:
+        day = solution["day"]
+        return day.value if day is not None else None
+    return None
+
+
 def _bind(store: Store, parameter: Parameter, value: str) -> ox.NamedNode | ox.Literal:
     kind = parameter.type
     text = value.strip()
@@ -195,22 +205,29 @@ def _check_exists(store: Store, parameter: Parameter, term: ox.NamedNode, given:
     resolve(store, given, (parameter.type,), option=f"parameter {parameter.name!r}")
 
 
-def _with_values(text: str, bindings: dict[str, ox.NamedNode | ox.Literal | None]) -> str:
+def _values_block(bindings: dict[str, ox.NamedNode | ox.Literal | None]) -> str:
+    names = " ".join(f"?{name}" for name in bindings)
+    terms = " ".join("UNDEF" if term is None else str(term) for term in bindings.values())
+    return f"VALUES ({names}) {{ ({terms}) }}"
+
+
+def _with_values(text: str, bindings: dict[str, ox.NamedNode | ox.Literal | None], *,
+                 inline: bool = False) -> str:
     """Insert ``VALUES (?a ?b) { (...) }`` right after the opening brace of the WHERE clause,
-    and in place of each ``# @values`` marker line (see :mod:`kg.catalogue`)."""
+    and in place of each ``# @values`` marker line (see :mod:`kg.catalogue`). ``inline``: the
+    first block between two spaces on the brace's line, so that the lines of the text keep
+    their numbers (for the positions of syntax errors in users' queries)."""
     if not bindings:
         return text
     cuts = _insertion_points(text)
     if cuts is None:
         raise QueryError("cannot bind parameters: the query has no 'WHERE {' clause")
-    names = " ".join(f"?{name}" for name in bindings)
-    terms = " ".join("UNDEF" if term is None else str(term) for term in bindings.values())
-    block = f"VALUES ({names}) {{ ({terms}) }}"
+    block = _values_block(bindings)
     parts = []
     previous = 0
     for start, end, first in cuts:
         parts.append(text[previous:start])
-        parts.append(f"\n  {block}\n" if first else block)
+        parts.append((f" {block} " if inline else f"\n  {block}\n") if first else block)
         previous = end
     parts.append(text[previous:])
     return "".join(parts)
@@ -286,8 +303,12 @@ def run_query(
     unknown = [name for name in params if entry.parameter(name) is None]
     if unknown:
         declared = ", ".join(p.describe() for p in entry.parameters) or "none"
+        hint = ""
+        if not (entry.path is not None and catalogue().get(entry.name) is entry):
+            hint = (f"; declare them in the query's header, e.g. '#+ param: {unknown[0]} "
+                    f"{'date' if unknown[0] == 'at' else 'state'} -- ...' (see docs/queries.md)")
         raise UsageError(f"unknown parameter(s) {', '.join(unknown)} for {entry.name} "
-                         f"(parameters: {declared})")
+                         f"(parameters: {declared}){hint}")
     bindings: dict[str, ox.NamedNode | ox.Literal | None] = {}
     current: str | None = None
     defaulted = False
@@ -307,8 +328,9 @@ def run_query(
         term = _bind(store, parameter, value)
         _check_exists(store, parameter, term, value)
         bindings[parameter.name] = term
-    text = _with_values(entry.text, bindings)
     trusted = entry.path is not None and entry.name in catalogue() and catalogue()[entry.name] is entry
+    source, added = (entry.text, []) if trusted else add_default_prefixes(entry.text)
+    text = _with_values(source, bindings, inline=not trusted)
     if not trusted:
         check_user_query(store, text, allow_update=allow_update, allow_network=allow_network)
     if not trusted and allow_update and _is_update(text):
@@ -323,16 +345,22 @@ def run_query(
             # of this process.
             result = store.evaluate(text, timeout=timeout, network=allow_network).parse()
     except SyntaxError as exc:
-        raise QueryError(f"SPARQL syntax error: {exc}") from None
+        if trusted:
+            raise QueryError(f"SPARQL syntax error: {exc}") from None
+        raise QueryError(readable_syntax_error(
+            str(exc), text, skip_lines=1 if added else 0,
+            inserted=f" {_values_block(bindings)} " if bindings else "")) from None
     except OSError as exc:
         raise QueryError(f"query failed: {exc}") from None
+    notes = [f"added the project's prefixes {', '.join(p + ':' for p in added)} "
+             "(see docs/queries.md; declare them to silence this note)"] if added else []
     if isinstance(result, ox.QueryBoolean):
-        return QueryResult(kind="ask", boolean=bool(result))
+        return QueryResult(kind="ask", boolean=bool(result), notes=notes)
     if isinstance(result, ox.QueryTriples):
-        return QueryResult(kind="graph", triples=list(result))
+        return QueryResult(kind="graph", triples=list(result), notes=notes)
     columns = [v.value for v in result.variables]
     rows = [[value_of(solution[i]) for i in range(len(columns))] for solution in result]
-    answer = QueryResult(kind="select", columns=columns, rows=rows)
+    answer = QueryResult(kind="select", columns=columns, rows=rows, notes=notes)
     _explain(store, entry, bindings, answer, defaulted=defaulted, current=current)
     return answer
 
@@ -346,7 +374,8 @@ def _explain(store: Store, entry: CatalogueEntry, bindings: dict[str, ox.NamedNo
     if day is not None:
         answer.as_of, answer.as_of_defaulted = day, defaulted
         answer.notes += date_notes(day, defaulted=defaulted,
-                                   current=current if defaulted else current_as_of(store))
+                                   current=current if defaulted else current_as_of(store),
+                                   earliest=None if defaulted else earliest_day(store))
     if not entry.coverage:
         return
     orgs = None
