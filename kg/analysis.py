@@ -550,9 +550,9 @@ def centrality(
     for node in nodes:
         attrs = graph.nodes[node]
         kind = attrs["org_kind"] or attrs["kind"]
-        table.rows.append([node, attrs["label"], kind, graph.degree(node),
+        table.rows.append([_code(node), attrs["label"], kind, graph.degree(node),
                            betweenness[node], eigen[node]])
-    table.rows.sort(key=lambda r: (-r[4], -r[3], r[0]))
+    table.rows.sort(key=lambda r: (-r[4], -r[3], r[0], r[2]))
     return table
 
 
@@ -566,8 +566,9 @@ def alignment_path(
 ) -> Table:
     """The shortest chain of alignment from one state (or organisation) to another on a day.
 
-    The chain goes through memberships and partnerships in force (the graph of
-    :func:`centrality`, universal organisations left out unless asked for). It has the fewest
+    The chain goes through memberships, partnerships and aligning stances (support, aid) in force
+    (the graph of :func:`centrality`, universal organisations left out unless asked for, with the
+    dated stances; NZL's support of UKR is a chain of one link). It has the fewest
     links; among chains equally short, the one through the strongest commitments (a full
     membership of an organisation of tie level L costs ``1 + (3 - L) / 100``; an observer's,
     associate's or suspended member's seat and a partnership count as level 1).
@@ -604,6 +605,10 @@ def alignment_path(
             # a name, an ISO alpha-2 code, a QID or an IRI (kg.names)
             code = node_key(resolve(store, text, ("actor",), option=option), links.nodes)
         codes.append(code)
+    if codes[0] == codes[1]:
+        raise UsageError(f"a and b are the same: {codes[0].split('@', 1)[0]} (give two different "
+                         "states or organisations)")
+    _add_stances(store, links)
     table = Table(["step", "from", "to", "link", "detail", "start", "end", "sources"])
     known = set(state_periods(store))
     for option, code in zip(("a", "b"), codes, strict=True):
@@ -627,9 +632,38 @@ def alignment_path(
         found = sorted(links.get_edge_data(u, v).values(),
                        key=lambda e: (e["link"], e["detail"], e["start"]))
         for attrs in found:
-            table.rows.append([step, u, v, attrs["link"], attrs["detail"], attrs["start"],
-                               attrs["end"], attrs["sources"]])
+            table.rows.append([step, _code(u), _code(v), attrs["link"], attrs["detail"],
+                               attrs["start"], attrs["end"], attrs["sources"]])
     return table
+
+
+def _code(key: str) -> str:
+    """The code of a projection's node key (``NAM@org`` is the organisation ``NAM``)."""
+    return key.split("@", 1)[0]
+
+
+#: The stances that make a chain of alignment (a sanction is a tie against, not with).
+ALIGNING_STANCES = ("support", "aid")
+
+
+def _add_stances(store: Store, links: nx.MultiGraph) -> None:
+    """Add to ``links`` the aligning stances (support, aid) in force on its day, between nodes
+    it has (``link`` ``stance``, level 1). Undated stances are left out: nothing says they held
+    that day."""
+    from kg.network import edge_rows, in_force
+    from kg.dates import parse_date
+
+    day = parse_date(links.graph["at"])
+    for row in edge_rows(store):
+        if row["kind"] != "stance" or row["label"] not in ALIGNING_STANCES or not row["start"]:
+            continue
+        if row["source"] not in links or row["target"] not in links:
+            continue
+        if not in_force(row["start"], row["end"], day):
+            continue
+        links.add_edge(row["source"], row["target"], link="stance", detail=row["label"], level=1,
+                       strength=1, start=row["start"], end=row["end"] or "",
+                       sources=row["sources"] or "")
 
 
 def changes(

@@ -606,25 +606,46 @@ _universal_option = click.option("--include-universal", is_flag=True,
                                  help="Keep organisations whose kind gives no tie (the UN, the OECD).")
 
 
+def _finite_positive(ctx: click.Context, param: click.Parameter, value: float) -> float:
+    import math
+
+    if not math.isfinite(value) or value <= 0:
+        raise click.BadParameter(f"{value} is not a positive number")
+    return value
+
+
 @analyse.command()
 @_at_option
 @click.option("--seed", default=7, show_default=True, type=int, help="Seed of the Louvain method.")
-@click.option("--resolution", default=1.0, show_default=True, type=float,
-              help="Louvain resolution: above 1 gives more, smaller blocs.")
+@click.option("--resolution", default=1.0, show_default=True, type=float, callback=_finite_positive,
+              help="Louvain resolution (a positive number): above 1 gives more, smaller blocs.")
+@click.option("--per-state", is_flag=True,
+              help="One row per state (bloc, size, state, name) instead of one per bloc.")
 @_format_option
 @output_options
 @store_option
-def blocs(at: str | None, seed: int, resolution: float, fmt: str | None, store: str | None,
-          output: str | None = None, excel: bool = False) -> None:
+def blocs(at: str | None, seed: int, resolution: float, per_state: bool, fmt: str | None,
+          store: str | None, output: str | None = None, excel: bool = False) -> None:
     """Blocs of states: Louvain communities of the weighted alignment graph (reproducible).
 
-    \b
-    Example:
-      kg analyse blocs --at 1990 --seed 7
-    """
-    from kg.analysis import blocs as find_blocs
+    One row per bloc: its size, the organisations most of its members share (ties: "NATO
+    30/32" is 30 of the bloc's 32 states full members of NATO) and its members; the states with
+    no tie to any other state come last, as "unaligned". --per-state lists the states instead.
 
-    _write_table(find_blocs(_say_day(_open(store), at), at=at, seed=seed, resolution=resolution), fmt, output, excel)
+    \b
+    Examples:
+      kg analyse blocs --at 1990 --seed 7
+      kg analyse blocs --at 1990 --per-state -o blocs-1990.csv
+    """
+    opened = _say_day(_open(store), at)
+    if per_state:
+        from kg.analysis import blocs as find_blocs
+
+        _write_table(find_blocs(opened, at=at, seed=seed, resolution=resolution), fmt, output, excel)
+        return
+    from kg.blocs import bloc_summary
+
+    _write_table(bloc_summary(opened, at=at, seed=seed, resolution=resolution), fmt, output, excel)
 
 
 @analyse.command()
