@@ -337,7 +337,9 @@ def export(fmt: str | None, output: str | None, store: str | None) -> None:
 @click.option("--format", "fmt", default=None, type=click.Choice(["html", "png", "svg"]),
               help="html: the interactive page (default); png, svg: a static picture "
                    "(default: from the -o extension).")
-@click.option("--focus", default=None, metavar="CODE", help="Show only the neighbourhood of this state or organisation.")
+@click.option("--focus", "foci", multiple=True, metavar="CODE", shell_complete=_complete("state", "org"),
+              help="Show only the neighbourhood of this state or organisation, highlighted "
+                   "(repeatable; a code or a name).")
 @click.option("--depth", default=1, show_default=True, type=click.IntRange(0, 10),
               help="How many edges away from --focus to go (not through universal "
                    "organisations such as the UN).")
@@ -345,7 +347,7 @@ def export(fmt: str | None, output: str | None, store: str | None) -> None:
               help="Keep only edges touching this organisation (repeatable; a code or a name).")
 @click.option("--at", default=None, metavar="DATE", help="Show the graph as of this date (default: the whole history).")
 @store_option
-def viz(output: str | None, fmt: str | None, focus: str | None, depth: int, orgs: tuple[str, ...],
+def viz(output: str | None, fmt: str | None, foci: tuple[str, ...], depth: int, orgs: tuple[str, ...],
         at: str | None, store: str | None) -> None:
     """Write a self-contained interactive HTML graph (works offline: no CDN), or a picture.
 
@@ -353,13 +355,19 @@ def viz(output: str | None, fmt: str | None, focus: str | None, depth: int, orgs
     slider; above a few hundred nodes the positions are computed beforehand (seeded), so that
     the whole world opens within seconds. --format png/svg draws the same graph with matplotlib.
 
+    The focused nodes are ringed in red and always labelled; other labels appear as you zoom
+    in (larger nodes first). Clicking a node or a link opens its details with dated roles and
+    linked sources. Links without a date are not drawn as if in force every year: a box shows
+    them, grey and dotted. The day or year shown is written over the drawing.
+
     \b
     Examples:
       kg viz -o alignments.html
-      kg viz --focus NZL --depth 2 -o nz.html
-      kg viz --focus NZL --depth 2 --format png -o docs/nz.png
+      kg viz --focus NZL --focus AUS --depth 1 -o nz-aus.html
+      kg viz --focus "New Zealand" --depth 2 --format png -o docs/nz.png
     """
-    from kg.network import alignment_network, ego_network, restrict_to_orgs
+    from kg.names import node_key, resolve
+    from kg.network import alignment_network, ego_networks, resolve_day, restrict_to_orgs
 
     if fmt is None:
         suffix = os.path.splitext(output or "")[1].lower().lstrip(".")
@@ -373,17 +381,25 @@ def viz(output: str | None, fmt: str | None, focus: str | None, depth: int, orgs
         _say_day(opened, at)
     graph = alignment_network(opened, at=at)
     if orgs:
-        graph = restrict_to_orgs(graph, list(orgs))
+        graph = restrict_to_orgs(graph, [node_key(resolve(opened, o, ("org",), option="--org"), graph.nodes)
+                                         for o in orgs])
+    focus = [node_key(resolve(opened, f, ("member",), option="--focus"), graph.nodes) for f in foci]
     title = "International alignments"
     if focus:
-        graph = ego_network(graph, focus, depth)
-        title += f": {focus} (depth {depth})"
+        graph = ego_networks(graph, focus, depth)
+        title += f": {', '.join(f.split('@', 1)[0] for f in focus)} (depth {depth})"
     if at:
         title += f", as of {at}"
     if fmt == "html":
+        from kg.citations import source_details
         from kg.viz import write_html
 
-        write_html(graph, output, title=title)
+        as_of = resolve_day(opened, at).isoformat() if at else None
+        from kg.query import current_as_of
+
+        current = current_as_of(opened)
+        write_html(graph, output, title=title, focus=focus, as_of=as_of,
+                   sources=source_details(opened), until=int(current[:4]) if current else None)
     else:
         from kg.viz import write_picture
 
