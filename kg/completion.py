@@ -73,4 +73,5 @@ def query_parameters(ctx: Any, param: Any, incomplete: str) -> list[CompletionIt
     if entry is not None:
         items = [CompletionItem(p.name, help=p.doc or p.type) for p in entry.parameters
                  if p.name.startswith(incomplete)]
-    return items + complete_codes(("state", "org", "event", "framework", "topic"), incomplete)
+    return items + complete_codes(("state", "org", "event", "framework", "topic", "partnership"),
+                                  incomplete)

@@ -305,13 +305,15 @@ def _exact_code(store: Store, text: str, classes: set[str]) -> Entry | None:
 @lru_cache(maxsize=1)
 def packaged_codes() -> dict[str, tuple[tuple[str, str], ...]]:
     """Codes and names of the packaged data by kind (``state``, ``org``, ``event``,
-    ``framework``, ``topic``), read from the tables without a store: for shell completion."""
+    ``framework``, ``topic``, ``partnership``), read from the tables without a store: for shell
+    completion."""
     import csv
 
     from kg.resources import data_dir
 
     tables = {"state": ("states.csv", "states-historical.csv"), "org": ("organizations*.csv",),
-              "event": ("events.csv",), "framework": ("frameworks.csv",), "topic": ("topics.csv",)}
+              "event": ("events.csv",), "framework": ("frameworks.csv",), "topic": ("topics.csv",),
+              "partnership": ("partnerships.csv",)}
     found: dict[str, tuple[tuple[str, str], ...]] = {}
     directory = Path(data_dir())
     for kind, patterns in tables.items():
@@ -320,7 +322,7 @@ def packaged_codes() -> dict[str, tuple[tuple[str, str], ...]]:
             for path in sorted(directory.glob(pattern)):
                 with path.open(encoding="utf-8", newline="") as handle:
                     for row in csv.DictReader(handle):
-                        code = (row.get("code") or "").strip()
+                        code = (row.get("code") or row.get("id") or "").strip()
                         if code:
                             rows.setdefault(code, (row.get("name") or row.get("label") or "").strip())
         found[kind] = tuple(sorted(rows.items()))
