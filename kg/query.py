@@ -326,7 +326,8 @@ def run_query(
             bindings[parameter.name] = None
             continue
         term = _bind(store, parameter, value)
-        _check_exists(store, parameter, term, value)
+        if value.strip().startswith(("http://", "https://")):  # codes and names were checked
+            _check_exists(store, parameter, term, value)
         bindings[parameter.name] = term
     trusted = entry.path is not None and entry.name in catalogue() and catalogue()[entry.name] is entry
     source, added = (entry.text, []) if trusted else add_default_prefixes(entry.text)

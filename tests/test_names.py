@@ -106,3 +106,15 @@ def test_align_and_analyse_take_names(kg):
     changes = kg("analyse", "changes", "--from", "2022", "--to", "2024", "--org", "nato",
                  "--state", "finland", "--format", "csv")
     assert changes.exit_code == 0 and "joined,FIN,NATO" in changes.stdout
+
+
+def test_viz_takes_names_for_focus_and_org(kg, tmp_path):
+    by_code = tmp_path / "code.html"
+    by_name = tmp_path / "name.html"
+    first = kg("viz", "--focus", "NZL", "--org", "NATO", "-o", str(by_code))
+    second = kg("viz", "--focus", "New Zealand", "--org", "North Atlantic Treaty Organization",
+                "-o", str(by_name))
+    assert first.exit_code == 0 and second.exit_code == 0, second.output
+    assert by_code.read_bytes() == by_name.read_bytes()
+    unknown = kg("viz", "--org", "NTO", "-o", str(tmp_path / "x.html"))
+    assert unknown.exit_code == 2 and "--org: unknown organisation 'NTO'; nearest: NATO" in unknown.stderr
