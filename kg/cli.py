@@ -762,6 +762,9 @@ def _save_plot(make: Callable[[Any], Any], output: str, fmt: str | None, store: 
     from kg.plot import PLOT_FORMATS, save_figure
 
     check_target(output)
+    params = click.get_current_context().params
+    if params.get("first") and params.get("last") and params["first"] > params["last"]:
+        raise click.UsageError(f"--from {params['first']} is after --to {params['last']}")
     chosen = (fmt or os.path.splitext(output)[1].lstrip(".")).lower()
     if chosen not in PLOT_FORMATS:
         raise click.UsageError(f"-o {output}: give a .png, .svg or .pdf file (or --format)")

@@ -246,8 +246,17 @@ def members_figure(store: Store, orgs: Sequence[str], *, start: int | None = Non
     axes.set_ylabel("full members (suspended included)")
     axes.yaxis.get_major_locator().set_params(integer=True)
     axes.legend(loc="upper left", frameon=False, fontsize=9)
-    _finish(figure, store, "Members over time: " + ", ".join(o.upper() for o in orgs),
-            "Observers, associates and partners are not counted")
+    from kg.coverage import coverage_statements, partial_coverage
+
+    codes = {resolve(store, org, ("org",), option="ORG").code for org in orgs}
+    partial = [n for n in partial_coverage(coverage_statements(store), ("memberships",), codes,
+                                           until.isoformat()) if not n.reason.startswith("the coverage of")]
+    note = "Observers, associates and partners are not counted"
+    if partial:
+        note += ". Partial coverage: " + "; ".join(
+            n.reason.split(" (", 1)[0] for n in partial)
+    _finish(figure, store, "Members over time: " + ", ".join(o.upper() for o in orgs), note)
+    figure.kg_notes = [f"partial coverage: {n.reason}" for n in partial]  # type: ignore[attr-defined]
     return figure
 
 

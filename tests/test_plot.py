@@ -120,3 +120,18 @@ def test_plot_bad_input_is_one_line(kg, tmp_path, monkeypatch, args, message):
     assert result.exit_code == 2
     assert message in result.stderr and "Traceback" not in result.output
     assert not (tmp_path / "x.png").exists()
+
+
+def test_partial_coverage_is_said_on_the_chart_and_on_stderr(kg, memory_store, tmp_path):
+    from kg.coverage import coverage_statements, partial_coverage
+
+    partial = partial_coverage(coverage_statements(memory_store), ("memberships",), {"NAM"}, "2026-01-01")
+    assert partial, "the data declares NAM's memberships incomplete"
+    out = tmp_path / "nam.svg"
+    result = kg("plot", "members", "Non-Aligned Movement", "-o", str(out))
+    assert result.exit_code == 0
+    assert "partial coverage: NAM memberships are incomplete" in result.stderr
+    assert "Partial coverage: NAM memberships are incomplete" in out.read_text(encoding="utf-8")
+    complete = tmp_path / "nato.svg"
+    kg("plot", "members", "NATO", "-o", str(complete))
+    assert "Partial coverage" not in complete.read_text(encoding="utf-8")
