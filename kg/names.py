@@ -93,6 +93,8 @@ class Entry:
     kind: str
     label: str
     aliases: tuple[str, ...] = ()
+    #: False for a state that no longer exists or a dissolved organisation
+    current: bool = True
 
     def describe(self) -> str:
         """``CODE (label)``, or the code alone when it has no other label."""
@@ -107,11 +109,13 @@ class NameIndex:
         self._by_code: dict[str, list[Entry]] = {}
         self._by_code_folded: dict[str, list[Entry]] = {}
         self._by_name: dict[str, list[Entry]] = {}
+        self._labelled: set[tuple[str, str]] = set()  # (normalised label, iri)
         self._by_iri: dict[str, Entry] = {}
         for entry in self.entries:
             self._by_iri[entry.iri] = entry
             self._by_code.setdefault(entry.code, []).append(entry)
             self._by_code_folded.setdefault(entry.code.casefold(), []).append(entry)
+            self._labelled.add((normalise(entry.label), entry.iri))
             for text in (entry.label, *entry.aliases):
                 key = normalise(text)
                 if key and entry not in self._by_name.get(key, []):
@@ -132,9 +136,20 @@ class NameIndex:
         for found in (self._by_code.get(text, []), self._by_code_folded.get(text.casefold(), []),
                       self._by_name.get(normalise(text), [])):
             allowed = self._allowed(found, kinds)
+            by_name = found is self._by_name.get(normalise(text))
             states = [e for e in allowed if e.kind == "State"]
-            if len(allowed) > 1 and len(states) == 1 and found is not self._by_name.get(normalise(text)):
+            if len(allowed) > 1 and len(states) == 1 and not by_name:
                 return states  # a code shared by a state and another resource is the state's
+            if len(allowed) > 1 and by_name:
+                # "Russia": the Russia of today before the Russian Empire; then the resource
+                # whose own name it is before those that have it as an alternative name.
+                for prefer in (lambda e: e.current,
+                               lambda e: (normalise(text), e.iri) in self._labelled):
+                    preferred = [e for e in allowed if prefer(e)]
+                    if preferred:
+                        allowed = preferred
+                    if len(allowed) == 1:
+                        break
             if allowed:
                 return allowed
         return []
@@ -195,8 +210,9 @@ _ENTRIES = f"""PREFIX al: <{AL}>
 PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
 PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
 PREFIX dcterms: <http://purl.org/dc/terms/>
-SELECT ?x ?code ?class ?label ?alias WHERE {{
+SELECT ?x ?code ?class ?label ?alias ?gone WHERE {{
   ?x al:code ?code .
+  OPTIONAL {{ ?x al:end|al:dissolved ?gone }}
   OPTIONAL {{ ?x a ?class . FILTER(STRSTARTS(STR(?class), STR(al:))) }}
   OPTIONAL {{ ?x rdfs:label|skos:prefLabel|dcterms:title ?label }}
   OPTIONAL {{ ?x skos:altLabel|al:iso2|al:wikidata|al:demonym ?alias }}
@@ -205,8 +221,11 @@ SELECT ?x ?code ?class ?label ?alias WHERE {{
 
 def _entries(store: Store) -> list[Entry]:
     found: dict[tuple[str, str], tuple[str, set[str], set[str]]] = {}
+    gone: set[str] = set()
     for row in store.query(_ENTRIES):
         iri, code = row["x"].value, row["code"].value
+        if row["gone"] is not None:
+            gone.add(iri)
         cls = row["class"].value.rsplit("#", 1)[-1] if row["class"] is not None else ""
         label, names, aliases = found.setdefault((iri, cls), (code, set(), set()))
         if row["label"] is not None:
@@ -217,7 +236,8 @@ def _entries(store: Store) -> list[Entry]:
     for (iri, cls), (code, names, aliases) in found.items():
         ordered = sorted(names)
         label = ordered[0] if ordered else code
-        entries.append(Entry(iri, code, cls, label, tuple(ordered[1:]) + tuple(sorted(aliases))))
+        entries.append(Entry(iri, code, cls, label, tuple(ordered[1:]) + tuple(sorted(aliases)),
+                             current=iri not in gone))
     return entries
 
 
