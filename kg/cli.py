@@ -242,6 +242,8 @@ def query(query_text: str, params: tuple[tuple[str, str], ...], at: str | None, 
     opened = _open(store)
     result = run_query(opened, query_text, values, at=at, allow_update=allow_update,
                        allow_network=allow_network, timeout=timeout)
+    if excel and result.kind != "select":
+        raise click.UsageError("--excel is for the rows of a SELECT query (CSV or TSV)")
     if result.kind == "ask":
         if output is not None:
             from kg.output import atomic_output

@@ -97,3 +97,9 @@ def test_a_link_as_target_is_refused_before_the_query(kg, tmp_path):
     result = kg("query", "members", "-p", "org", "NATO", "-o", str(link))
     assert result.exit_code == 2 and "symbolic link" in result.stderr
     assert target.read_text() == "keep\n"
+
+
+def test_excel_is_refused_for_ask_and_construct(kg):
+    for text in ("ASK { ?s ?p ?o }", "CONSTRUCT { ?s ?p ?o } WHERE { ?s ?p ?o } LIMIT 1"):
+        result = kg("query", text, "--excel")
+        assert result.exit_code == 2 and "--excel is for the rows of a SELECT query" in result.stderr
