@@ -112,6 +112,12 @@ class Table:
         """The rows as dictionaries keyed by column."""
         return [dict(zip(self.columns, row, strict=True)) for row in self.rows]
 
+    def to_dataframe(self) -> Any:
+        """The rows as a :class:`pandas.DataFrame` (needs pandas; see :mod:`kg.frames`)."""
+        from kg.frames import to_dataframe
+
+        return to_dataframe(self.columns, self.rows)
+
 
 # --- portfolios and scores ---------------------------------------------------------------------
 
@@ -334,8 +340,11 @@ def align(
     >>> align(open_store("memory"), "NOR", "USA", start=1990, end=1990).rows  # doctest: +SKIP
     [[1990, 'NOR', 'USA', 0.9..., 0.9...]]
     """
+    from kg.names import resolve_code  # names, ISO alpha-2 codes and QIDs too
+
     system = system or AlignmentSystem(store)
-    a, b = system.code(a, "a"), system.code(b, "b")
+    a = system.code(resolve_code(store, a, ("state",), option="a"), "a")
+    b = system.code(resolve_code(store, b, ("state",), option="b"), "b")
     column, days = _days(store, at, start, end)
     table = Table([column, "a", "b", "s_score", "kappa"])
     missing = []
@@ -544,9 +553,9 @@ def centrality(
     for node in nodes:
         attrs = graph.nodes[node]
         kind = attrs["org_kind"] or attrs["kind"]
-        table.rows.append([node, attrs["label"], kind, graph.degree(node),
+        table.rows.append([_code(node), attrs["label"], kind, graph.degree(node),
                            betweenness[node], eigen[node]])
-    table.rows.sort(key=lambda r: (-r[4], -r[3], r[0]))
+    table.rows.sort(key=lambda r: (-r[4], -r[3], r[0], r[2]))
     return table
 
 
@@ -560,8 +569,9 @@ def alignment_path(
 ) -> Table:
     """The shortest chain of alignment from one state (or organisation) to another on a day.
 
-    The chain goes through memberships and partnerships in force (the graph of
-    :func:`centrality`, universal organisations left out unless asked for). It has the fewest
+    The chain goes through memberships, partnerships and aligning stances (support, aid) in force
+    (the graph of :func:`centrality`, universal organisations left out unless asked for, with the
+    dated stances; NZL's support of UKR is a chain of one link). It has the fewest
     links; among chains equally short, the one through the strongest commitments (a full
     membership of an organisation of tie level L costs ``1 + (3 - L) / 100``; an observer's,
     associate's or suspended member's seat and a partnership count as level 1).
@@ -588,13 +598,20 @@ def alignment_path(
 
     links = _link_graph(store, at, include_universal)
     codes = []
+    from kg.names import node_key, resolve
+
     for option, text in (("a", a), ("b", b)):
-        code = (code_of(text) or text) if text.startswith(("http://", "https://")) else text.strip()
+        code = text.strip()
         if code not in links and code.upper() in links:
             code = code.upper()
+        if code not in links or text.startswith(("http://", "https://")):
+            # a name, an ISO alpha-2 code, a QID or an IRI (kg.names)
+            code = node_key(resolve(store, text, ("actor",), option=option), links.nodes)
         codes.append(code)
     if codes[0] == codes[1]:
-        raise UsageError(f"a and b are both {codes[0]!r}: give two different states or organisations")
+        raise UsageError(f"a and b are the same: {codes[0].split('@', 1)[0]} (give two different "
+                         "states or organisations)")
+    _add_stances(store, links)
     table = Table(["step", "from", "to", "link", "detail", "start", "end", "sources"])
     known = set(state_periods(store))
     for option, code in zip(("a", "b"), codes, strict=True):
@@ -618,9 +635,38 @@ def alignment_path(
         found = sorted(links.get_edge_data(u, v).values(),
                        key=lambda e: (e["link"], e["detail"], e["start"]))
         for attrs in found:
-            table.rows.append([step, u, v, attrs["link"], attrs["detail"], attrs["start"],
-                               attrs["end"], attrs["sources"]])
+            table.rows.append([step, _code(u), _code(v), attrs["link"], attrs["detail"],
+                               attrs["start"], attrs["end"], attrs["sources"]])
     return table
+
+
+def _code(key: str) -> str:
+    """The code of a projection's node key (``NAM@org`` is the organisation ``NAM``)."""
+    return key.split("@", 1)[0]
+
+
+#: The stances that make a chain of alignment (a sanction is a tie against, not with).
+ALIGNING_STANCES = ("support", "aid")
+
+
+def _add_stances(store: Store, links: nx.MultiGraph) -> None:
+    """Add to ``links`` the aligning stances (support, aid) in force on its day, between nodes
+    it has (``link`` ``stance``, level 1). Undated stances are left out: nothing says they held
+    that day."""
+    from kg.network import edge_rows, in_force
+    from kg.dates import parse_date
+
+    day = parse_date(links.graph["at"])
+    for row in edge_rows(store):
+        if row["kind"] != "stance" or row["label"] not in ALIGNING_STANCES or not row["start"]:
+            continue
+        if row["source"] not in links or row["target"] not in links:
+            continue
+        if not in_force(row["start"], row["end"], day):
+            continue
+        links.add_edge(row["source"], row["target"], link="stance", detail=row["label"], level=1,
+                       strength=1, start=row["start"], end=row["end"] or "",
+                       sources=row["sources"] or "")
 
 
 def changes(

@@ -32,13 +32,15 @@ def _saying_day(store: Any, at: str | None, *, last_year: int | None = None) -> 
     said when the command fails: its error stays the one line it prints."""
     from kg.coverage import date_notes
     from kg.network import resolve_day
-    from kg.query import current_as_of
+    from kg.query import current_as_of, earliest_day
 
     current = current_as_of(store)
+    earliest = earliest_day(store)
     if last_year is not None:
-        notes = date_notes(f"{last_year:04d}-12-31", defaulted=False, current=current)
+        notes = date_notes(f"{last_year:04d}-12-31", defaulted=False, current=current, earliest=earliest)
     else:
-        notes = date_notes(resolve_day(store, at).isoformat(), defaulted=at is None, current=current)
+        notes = date_notes(resolve_day(store, at).isoformat(), defaulted=at is None, current=current,
+                           earliest=earliest)
     yield
     for note in notes:
         _note(note)
@@ -48,6 +50,22 @@ def store_option(function: Callable[..., Any]) -> Callable[..., Any]:
     """The ``--store`` option every command that reads or writes the graph takes."""
     return click.option("--store", "store", envvar="KG_STORE", default=None, metavar="LOCATION",
                         help=STORE_HELP)(function)
+
+
+def excel_option(function: Callable[..., Any]) -> Callable[..., Any]:
+    """``--excel``: CSV (or TSV) with a UTF-8 byte-order mark, for spreadsheet programs."""
+    return click.option("--excel", is_flag=True,
+                        help="Start the CSV with a UTF-8 byte-order mark, so that Excel reads "
+                             "accented names right (implies --format csv).")(function)
+
+
+def output_options(function: Callable[..., Any]) -> Callable[..., Any]:
+    """``-o FILE`` (written atomically; the format from its extension) and ``--excel``."""
+    function = excel_option(function)
+    return click.option("-o", "--output", default=None, type=click.Path(dir_okay=False),
+                        help="Write to this file (atomically) instead of standard output; "
+                             "the format from its extension (.csv, .tsv, .json, .jsonl, .md) "
+                             "unless --format.")(function)
 
 
 def remote_write_options(function: Callable[..., Any]) -> Callable[..., Any]:
@@ -63,6 +81,29 @@ def _open(location: str | None):
     from kg.store import open_store
 
     return open_store(location, note=_note)
+
+
+def _named(store: Any, text: str | None, kinds: tuple[str, ...], option: str) -> str | None:
+    """The code of the resource ``text`` names (a code in any case, a name, an ISO alpha-2
+    code, a QID or an IRI; see :mod:`kg.names`), or ``None`` for ``None``."""
+    if text is None:
+        return None
+    from kg.names import resolve_code
+
+    return resolve_code(store, text, kinds, option=option)
+
+
+def _complete(*what: str) -> Callable[..., Any]:
+    """A ``shell_complete`` callback (kg.completion, imported only when completing): codes of
+    the kinds ``what``, or the function of that name (``query_names``)."""
+    def complete(ctx: click.Context, param: click.Parameter, incomplete: str) -> list[Any]:
+        from kg import completion
+
+        if len(what) == 1 and hasattr(completion, what[0]):
+            return getattr(completion, what[0])(ctx, param, incomplete)
+        return completion.complete_codes(what, incomplete)
+
+    return complete
 
 
 def _default_table_format() -> str:
@@ -184,8 +225,9 @@ def _parse_params(params: tuple[tuple[str, str], ...]) -> dict[str, str]:
 
 
 @main.command()
-@click.argument("query_text", metavar="QUERY")
+@click.argument("query_text", metavar="QUERY", shell_complete=_complete("query_names"))
 @click.option("-p", "--param", "params", multiple=True, nargs=2, metavar="NAME VALUE",
+              shell_complete=_complete("query_parameters"),
               help="A query parameter (repeatable), e.g. -p org NATO.")
 @click.option("--at", default=None, metavar="DATE", help="Shortcut for -p at DATE (YYYY-MM-DD, YYYY-MM or YYYY).")
 @click.option("--format", "fmt", default=None,
@@ -196,18 +238,21 @@ def _parse_params(params: tuple[tuple[str, str], ...]) -> dict[str, str]:
 @click.option("--allow-network", is_flag=True, help="Allow SERVICE, LOAD and FROM <url> (network access).")
 @click.option("--timeout", default=60.0, show_default=True, type=_SECONDS,
               metavar="SECONDS", help="Stop the query after this many seconds.")
+@output_options
 @store_option
 def query(query_text: str, params: tuple[tuple[str, str], ...], at: str | None, fmt: str | None,
-          allow_update: bool, allow_network: bool, store: str | None, timeout: float = 60.0) -> None:
+          allow_update: bool, allow_network: bool, store: str | None, timeout: float = 60.0,
+          output: str | None = None, excel: bool = False) -> None:
     """Run a catalogue query by name, a .rq file, '-' (stdin) or SPARQL text.
 
     \b
     Examples:
       kg query members -p org NATO -p at 2024-04-05 --format csv
-      kg query partnerships -p state NZL
+      kg query partnerships -p state "New Zealand"
+      kg query memberships -p state TUR --excel -o memberships.csv
       kg query 'SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }'
     """
-    from kg.formats import TABULAR_FORMATS, write_rows
+    from kg.formats import TABULAR_FORMATS
     from kg.query import run_query
 
     if query_text == "-":
@@ -215,11 +260,23 @@ def query(query_text: str, params: tuple[tuple[str, str], ...], at: str | None, 
     values = _parse_params(params)
     if at is not None and "at" in values:
         raise click.UsageError("give the date once: --at or -p at")
+    if output is not None:
+        from kg.output import check_target
+
+        check_target(output)
     opened = _open(store)
     result = run_query(opened, query_text, values, at=at, allow_update=allow_update,
                        allow_network=allow_network, timeout=timeout)
+    if excel and result.kind != "select":
+        raise click.UsageError("--excel is for the rows of a SELECT query (CSV or TSV)")
     if result.kind == "ask":
-        click.echo("true" if result.boolean else "false")
+        if output is not None:
+            from kg.output import atomic_output
+
+            with atomic_output(output, text=True) as handle:
+                handle.write("true\n" if result.boolean else "false\n")
+        else:
+            click.echo("true" if result.boolean else "false")
     elif result.kind == "graph":
         import pyoxigraph as ox
 
@@ -229,13 +286,19 @@ def query(query_text: str, params: tuple[tuple[str, str], ...], at: str | None, 
         syntax = rdf_format(fmt if fmt and fmt not in TABULAR_FORMATS else "turtle")
         if syntax.supports_datasets:
             raise click.UsageError("CONSTRUCT and DESCRIBE give triples: choose a triple syntax")
-        sys.stdout.buffer.write(ox.serialize(result.triples, format=syntax, prefixes=PREFIXES))
+        data = ox.serialize(result.triples, format=syntax, prefixes=PREFIXES)
+        if output is not None:
+            from kg.output import atomic_output
+
+            with atomic_output(output) as handle:
+                handle.write(data)
+        else:
+            sys.stdout.buffer.write(data)
     else:
         if fmt is not None and fmt not in TABULAR_FORMATS:
             raise click.UsageError(f"--format {fmt} is for CONSTRUCT and DESCRIBE results")
         annotations = {"coverage": [n.as_dict() for n in result.coverage]} if result.coverage else None
-        write_rows(sys.stdout, result.columns, result.rows, fmt or _default_table_format(),
-                   annotations=annotations)
+        _write_rows(result.columns, result.rows, fmt, output, excel, annotations)
     for note in result.notes:
         click.echo(note, err=True)
 
@@ -244,7 +307,8 @@ def query(query_text: str, params: tuple[tuple[str, str], ...], at: str | None, 
 @click.option("--format", "fmt", default=None,
               type=click.Choice(["table", "csv", "tsv", "json", "jsonl", "markdown"]),
               help="Output format (default: table on a terminal, csv otherwise).")
-def queries(fmt: str | None) -> None:
+@output_options
+def queries(fmt: str | None, output: str | None = None, excel: bool = False) -> None:
     """List the query catalogue: name, summary and parameters.
 
     \b
@@ -256,7 +320,7 @@ def queries(fmt: str | None) -> None:
 
     rows = [[entry.name, entry.summary, ", ".join(p.describe() for p in entry.parameters)]
             for entry in catalogue().values()]
-    write_rows(sys.stdout, ["name", "summary", "parameters"], rows, fmt or _default_table_format())
+    _write_rows(["name", "summary", "parameters"], rows, fmt, output, excel)
 
 
 @main.command()
@@ -300,14 +364,17 @@ def export(fmt: str | None, output: str | None, store: str | None) -> None:
 @click.option("--format", "fmt", default=None, type=click.Choice(["html", "png", "svg"]),
               help="html: the interactive page (default); png, svg: a static picture "
                    "(default: from the -o extension).")
-@click.option("--focus", default=None, metavar="CODE", help="Show only the neighbourhood of this state or organisation.")
+@click.option("--focus", "foci", multiple=True, metavar="CODE", shell_complete=_complete("state", "org"),
+              help="Show only the neighbourhood of this state or organisation, highlighted "
+                   "(repeatable; a code or a name).")
 @click.option("--depth", default=1, show_default=True, type=click.IntRange(0, 10),
               help="How many edges away from --focus to go (not through universal "
                    "organisations such as the UN).")
-@click.option("--org", "orgs", multiple=True, metavar="CODE", help="Keep only edges touching this organisation (repeatable).")
+@click.option("--org", "orgs", multiple=True, metavar="CODE", shell_complete=_complete("org"),
+              help="Keep only edges touching this organisation (repeatable; a code or a name).")
 @click.option("--at", default=None, metavar="DATE", help="Show the graph as of this date (default: the whole history).")
 @store_option
-def viz(output: str | None, fmt: str | None, focus: str | None, depth: int, orgs: tuple[str, ...],
+def viz(output: str | None, fmt: str | None, foci: tuple[str, ...], depth: int, orgs: tuple[str, ...],
         at: str | None, store: str | None) -> None:
     """Write a self-contained interactive HTML graph (works offline: no CDN), or a picture.
 
@@ -315,13 +382,19 @@ def viz(output: str | None, fmt: str | None, focus: str | None, depth: int, orgs
     slider; above a few hundred nodes the positions are computed beforehand (seeded), so that
     the whole world opens within seconds. --format png/svg draws the same graph with matplotlib.
 
+    The focused nodes are ringed in red and always labelled; other labels appear as you zoom
+    in (larger nodes first). Clicking a node or a link opens its details with dated roles and
+    linked sources. Links without a date are not drawn as if in force every year: a box shows
+    them, grey and dotted. The day or year shown is written over the drawing.
+
     \b
     Examples:
       kg viz -o alignments.html
-      kg viz --focus NZL --depth 2 -o nz.html
-      kg viz --focus NZL --depth 2 --format png -o docs/nz.png
+      kg viz --focus NZL --focus AUS --depth 1 -o nz-aus.html
+      kg viz --focus "New Zealand" --depth 2 --format png -o docs/nz.png
     """
-    from kg.network import alignment_network, ego_network, restrict_to_orgs
+    from kg.names import node_key, resolve
+    from kg.network import alignment_network, ego_networks, resolve_day, restrict_to_orgs
 
     if fmt is None:
         suffix = os.path.splitext(output or "")[1].lower().lstrip(".")
@@ -330,43 +403,80 @@ def viz(output: str | None, fmt: str | None, focus: str | None, depth: int, orgs
     from kg.output import check_target
 
     check_target(output)  # before the work: a link or a FIFO is refused at once
-    graph = alignment_network(_open(store), at=at)
-    if orgs:
-        graph = restrict_to_orgs(graph, list(orgs))
-    title = "International alignments"
-    if focus:
-        graph = ego_network(graph, focus, depth)
-        title += f": {focus} (depth {depth})"
-    if at:
-        title += f", as of {at}"
-    if fmt == "html":
-        from kg.viz import write_html
+    opened = _open(store)
+    with _saying_day(opened, at) if at is not None else nullcontext():
+        graph = alignment_network(opened, at=at)
+        if orgs:
+            graph = restrict_to_orgs(graph, [node_key(resolve(opened, o, ("org",), option="--org"), graph.nodes)
+                                             for o in orgs])
+        focus = [node_key(resolve(opened, f, ("member",), option="--focus"), graph.nodes) for f in foci]
+        title = "International alignments"
+        if focus:
+            graph = ego_networks(graph, focus, depth)
+            title += f": {', '.join(f.split('@', 1)[0] for f in focus)} (depth {depth})"
+        if at:
+            title += f", as of {at}"
+        if fmt == "html":
+            from kg.citations import source_details
+            from kg.viz import write_html
 
-        write_html(graph, output, title=title)
-    else:
-        from kg.viz import write_picture
+            as_of = resolve_day(opened, at).isoformat() if at else None
+            from kg.query import current_as_of
 
-        write_picture(graph, output, fmt=fmt, title=title, highlight=focus)
-    _note(f"wrote {output}: {graph.number_of_nodes()} nodes, {graph.number_of_edges()} edges")
+            current = current_as_of(opened)
+            write_html(graph, output, title=title, focus=focus, as_of=as_of,
+                       sources=source_details(opened), until=int(current[:4]) if current else None)
+        else:
+            from kg.viz import write_picture
+
+            write_picture(graph, output, fmt=fmt, title=title, highlight=focus)
+        _note(f"wrote {output}: {graph.number_of_nodes()} nodes, {graph.number_of_edges()} edges")
 
 
 _TABLE_FORMATS = ["table", "csv", "tsv", "json", "jsonl", "markdown"]
 
 
-def _write_table(table: Any, fmt: str | None, output: str | None = None) -> None:
-    """Write a :class:`kg.analysis.Table` (its notes to stderr) to stdout or ``output``."""
+_SUFFIX_FORMATS = {".csv": "csv", ".tsv": "tsv", ".json": "json", ".jsonl": "jsonl",
+                   ".ndjson": "jsonl", ".md": "markdown", ".markdown": "markdown", ".txt": "table"}
+
+
+def _table_format(fmt: str | None, output: str | None, excel: bool) -> str:
+    """The tabular format: ``--format``, else from the -o extension (csv when unknown), else
+    table on a terminal and csv otherwise; ``--excel`` is for csv and tsv only."""
+    if fmt is None:
+        if output is not None:
+            fmt = _SUFFIX_FORMATS.get(os.path.splitext(output)[1].lower(), "csv")
+        else:
+            fmt = "csv" if excel else _default_table_format()
+    if excel and fmt not in ("csv", "tsv"):
+        raise click.UsageError(f"--excel adds a byte-order mark to csv or tsv, not to {fmt}")
+    return fmt
+
+
+def _write_rows(columns: Any, rows: Any, fmt: str | None, output: str | None = None,
+                excel: bool = False, annotations: dict[str, Any] | None = None) -> None:
+    """Write rows to stdout or, atomically, to ``output``; ``excel``: a UTF-8 byte-order mark
+    first, so that spreadsheet programs read the text as UTF-8 ("Türkiye", not "TÃ¼rkiye")."""
     from kg.formats import write_rows
 
-    for message in table.notes:
-        _note(message)
+    chosen = _table_format(fmt, output, excel)
     if output is None:
-        write_rows(sys.stdout, table.columns, table.rows, fmt or _default_table_format())
+        if excel:
+            sys.stdout.write("\ufeff")
+        write_rows(sys.stdout, columns, rows, chosen, annotations=annotations)
         return
     from kg.output import atomic_output
 
-    with atomic_output(output, text=True, newline="") as handle:
-        write_rows(handle, table.columns, table.rows, fmt or "csv")
-    _note(f"wrote {output}: {len(table.rows)} rows")
+    with atomic_output(output, text=True, newline="", encoding="utf-8-sig" if excel else "utf-8") as handle:
+        write_rows(handle, columns, rows, chosen, annotations=annotations)
+    _note(f"wrote {output}: {len(rows)} rows")
+
+
+def _write_table(table: Any, fmt: str | None, output: str | None = None, excel: bool = False) -> None:
+    """Write a :class:`kg.analysis.Table` (its notes to stderr) to stdout or ``output``."""
+    for message in table.notes:
+        _note(message)
+    _write_rows(table.columns, table.rows, fmt, output, excel)
 
 
 def _write_chunks(out: Any, columns: list[str], chunks: Any, fmt: str) -> int:
@@ -452,7 +562,7 @@ def network(projection: str, at: str | None, fmt: str | None, output: str | None
 
 
 @main.command()
-@click.argument("states", nargs=-1, metavar="[A B]")
+@click.argument("states", nargs=-1, metavar="[A B]", shell_complete=_complete("state"))
 @click.option("--all", "every", is_flag=True, help="Every pair of states in existence (instead of A B).")
 @click.option("--at", default=None, metavar="DATE", help="One day (default: the dataset's 'current as of' day).")
 @click.option("--from", "first", default=None, type=click.IntRange(1, 9999), metavar="YEAR",
@@ -461,6 +571,7 @@ def network(projection: str, at: str | None, fmt: str | None, output: str | None
               help="Last year (inclusive).")
 @click.option("--metric", default="absolute", show_default=True, type=click.Choice(["absolute", "squared"]),
               help="Distance between tie levels, for both scores.")
+@excel_option
 @click.option("--format", "fmt", default=None, type=click.Choice(_TABLE_FORMATS),
               help="Output format (default: table on a terminal, csv otherwise or with -o).")
 @click.option("-o", "--output", default=None, type=click.Path(dir_okay=False),
@@ -468,7 +579,7 @@ def network(projection: str, at: str | None, fmt: str | None, output: str | None
 @store_option
 def align(states: tuple[str, ...], every: bool, at: str | None, first: int | None,
           last: int | None, metric: str, fmt: str | None, output: str | None,
-          store: str | None) -> None:
+          store: str | None, excel: bool = False) -> None:
     """Alignment of states: S-score and Cohen's kappa of their alliance portfolios.
 
     A state's portfolio is its tie level to every state in existence (3 defence pact, 2
@@ -498,14 +609,17 @@ def align(states: tuple[str, ...], every: bool, at: str | None, first: int | Non
     with saying:
         if not every:
             _write_table(align_pair(opened, states[0], states[1], at=at, start=first, end=last,
-                                    metric=metric, digits=4), fmt, output)
+                                    metric=metric, digits=4), fmt, output, excel)
             return
         columns, chunks = align_all(opened, at=at, start=first, end=last, metric=metric, digits=4)
+        chosen = _table_format(fmt, output, excel)
         if output is None:
-            _write_chunks(sys.stdout, columns, chunks, fmt or _default_table_format())
+            if excel:
+                sys.stdout.write("\ufeff")
+            _write_chunks(sys.stdout, columns, chunks, chosen)
             return
-        with atomic_output(output, text=True, newline="") as handle:
-            count = _write_chunks(handle, columns, chunks, fmt or "csv")
+        with atomic_output(output, text=True, newline="", encoding="utf-8-sig" if excel else "utf-8") as handle:
+            count = _write_chunks(handle, columns, chunks, chosen)
         _note(f"wrote {output}: {count} rows")
 
 
@@ -535,33 +649,57 @@ _universal_option = click.option("--include-universal", is_flag=True,
                                  help="Keep organisations whose kind gives no tie (the UN, the OECD).")
 
 
+def _finite_positive(ctx: click.Context, param: click.Parameter, value: float) -> float:
+    import math
+
+    if not math.isfinite(value) or value <= 0:
+        raise click.BadParameter(f"{value} is not a positive number")
+    return value
+
+
 @analyse.command()
 @_at_option
 @click.option("--seed", default=7, show_default=True, type=int, help="Seed of the Louvain method.")
-@click.option("--resolution", default=1.0, show_default=True, type=float,
-              help="Louvain resolution: above 1 gives more, smaller blocs.")
+@click.option("--resolution", default=1.0, show_default=True, type=float, callback=_finite_positive,
+              help="Louvain resolution (a positive number): above 1 gives more, smaller blocs.")
+@click.option("--per-state", is_flag=True,
+              help="One row per state (bloc, size, state, name) instead of one per bloc.")
 @_format_option
+@output_options
 @store_option
-def blocs(at: str | None, seed: int, resolution: float, fmt: str | None, store: str | None) -> None:
+def blocs(at: str | None, seed: int, resolution: float, per_state: bool, fmt: str | None,
+          store: str | None, output: str | None = None, excel: bool = False) -> None:
     """Blocs of states: Louvain communities of the weighted alignment graph (reproducible).
 
-    \b
-    Example:
-      kg analyse blocs --at 1990 --seed 7
-    """
-    from kg.analysis import blocs as find_blocs
+    One row per bloc: its size, the organisations most of its members share (ties: "NATO
+    30/32" is 30 of the bloc's 32 states full members of NATO) and its members; the states with
+    no tie to any other state come last, as "unaligned". --per-state lists the states instead.
 
+    \b
+    Examples:
+      kg analyse blocs --at 1990 --seed 7
+      kg analyse blocs --at 1990 --per-state -o blocs-1990.csv
+    """
     opened = _open(store)
     with _saying_day(opened, at):
-        _write_table(find_blocs(opened, at=at, seed=seed, resolution=resolution), fmt)
+        if per_state:
+            from kg.analysis import blocs as find_blocs
+
+            _write_table(find_blocs(opened, at=at, seed=seed, resolution=resolution), fmt, output, excel)
+            return
+        from kg.blocs import bloc_summary
+
+        _write_table(bloc_summary(opened, at=at, seed=seed, resolution=resolution), fmt, output, excel)
 
 
 @analyse.command()
 @_at_option
 @_universal_option
 @_format_option
+@output_options
 @store_option
-def centrality(at: str | None, include_universal: bool, fmt: str | None, store: str | None) -> None:
+def centrality(at: str | None, include_universal: bool, fmt: str | None, store: str | None,
+               output: str | None = None, excel: bool = False) -> None:
     """Degree, betweenness and eigenvector centrality of states and organisations.
 
     \b
@@ -572,18 +710,20 @@ def centrality(at: str | None, include_universal: bool, fmt: str | None, store: 
 
     opened = _open(store)
     with _saying_day(opened, at):
-        _write_table(_rounded(measure(opened, at=at, include_universal=include_universal)), fmt)
+        _write_table(_rounded(measure(opened, at=at, include_universal=include_universal)), fmt, output,
+                     excel)
 
 
 @analyse.command()
-@click.argument("a")
-@click.argument("b")
+@click.argument("a", shell_complete=_complete("state", "org"))
+@click.argument("b", shell_complete=_complete("state", "org"))
 @_at_option
 @_universal_option
 @_format_option
+@output_options
 @store_option
 def path(a: str, b: str, at: str | None, include_universal: bool, fmt: str | None,
-         store: str | None) -> None:
+         store: str | None, output: str | None = None, excel: bool = False) -> None:
     """The shortest chain of alignment from A to B through memberships and partnerships.
 
     \b
@@ -594,19 +734,23 @@ def path(a: str, b: str, at: str | None, include_universal: bool, fmt: str | Non
 
     opened = _open(store)
     with _saying_day(opened, at):
-        _write_table(alignment_path(opened, a, b, at=at, include_universal=include_universal), fmt)
+        _write_table(alignment_path(opened, a, b, at=at, include_universal=include_universal), fmt, output,
+                     excel)
 
 
 @analyse.command()
 @click.option("--from", "since", required=True, metavar="DATE", help="Changes after this day (a year means its end).")
 @click.option("--to", "until", default=None, metavar="DATE",
               help="Up to this day (default: the dataset's 'current as of' day).")
-@click.option("--state", default=None, metavar="CODE", help="Only this actor's changes.")
-@click.option("--org", default=None, metavar="CODE", help="Only changes with this organisation.")
+@click.option("--state", default=None, metavar="CODE", shell_complete=_complete("state"),
+              help="Only this actor's changes.")
+@click.option("--org", default=None, metavar="CODE", shell_complete=_complete("org"),
+              help="Only changes with this organisation.")
 @_format_option
+@output_options
 @store_option
 def changes(since: str, until: str | None, state: str | None, org: str | None, fmt: str | None,
-            store: str | None) -> None:
+            store: str | None, output: str | None = None, excel: bool = False) -> None:
     """What changed between two days: joined, left, partnership steps, with sources.
 
     \b
@@ -615,15 +759,123 @@ def changes(since: str, until: str | None, state: str | None, org: str | None, f
     """
     from kg.analysis import changes as list_changes
 
-    _write_table(list_changes(_open(store), since, until, state=state, org=org), fmt)
+    opened = _open(store)
+    state = _named(opened, state, ("member",), "--state")
+    org = _named(opened, org, ("org",), "--org")
+    _write_table(list_changes(opened, since, until, state=state, org=org), fmt, output, excel)
+
+
+@main.group()
+def plot() -> None:
+    """Pictures (PNG, SVG or PDF, from -o's extension): alignment of pairs of states over time,
+    member counts of organisations over time, a state's or a partnership's timeline.
+
+    \b
+    Examples:
+      kg plot align NZL AUS IND RUS --from 1990 -o align.png
+      kg plot members NATO EU -o members.svg
+      kg plot timeline "New Zealand" -o nz-timeline.pdf
+    """
+
+
+def _plot_options(function: Callable[..., Any]) -> Callable[..., Any]:
+    function = store_option(function)
+    function = click.option("--format", "fmt", default=None, type=click.Choice(["png", "svg", "pdf"]),
+                            help="Picture format (default: from the -o extension).")(function)
+    function = click.option("--to", "last", default=None, type=click.IntRange(1, 9999), metavar="YEAR",
+                            help="Last year (default: the data's 'current as of' day).")(function)
+    function = click.option("--from", "first", default=None, type=click.IntRange(1, 9999), metavar="YEAR",
+                            help="First year.")(function)
+    return click.option("-o", "--output", required=True, type=click.Path(dir_okay=False),
+                        help="The picture to write: .png, .svg or .pdf.")(function)
+
+
+def _save_plot(make: Callable[[Any], Any], output: str, fmt: str | None, store: str | None) -> None:
+    from kg.output import check_target
+    from kg.plot import PLOT_FORMATS, save_figure
+
+    check_target(output)
+    params = click.get_current_context().params
+    if params.get("first") and params.get("last") and params["first"] > params["last"]:
+        raise click.UsageError(f"--from {params['first']} is after --to {params['last']}")
+    chosen = (fmt or os.path.splitext(output)[1].lstrip(".")).lower()
+    if chosen not in PLOT_FORMATS:
+        raise click.UsageError(f"-o {output}: give a .png, .svg or .pdf file (or --format)")
+    figure = make(_open(store))
+    for message in getattr(figure, "kg_notes", []):
+        _note(message)
+    save_figure(figure, output, fmt=chosen)
+    _note(f"wrote {output}")
+
+
+@plot.command("align")
+@click.argument("states", nargs=-1, required=True, metavar="A B [C D]...", shell_complete=_complete("state"))
+@click.option("--kappa", is_flag=True, help="Also draw Cohen's kappa (dashed).")
+@_plot_options
+def plot_align(states: tuple[str, ...], kappa: bool, output: str, first: int | None,
+               last: int | None, fmt: str | None, store: str | None) -> None:
+    """The alignment (S-score) of pairs of states year by year: A with B, C with D, ...
+
+    States by code, name, ISO alpha-2 code or QID. Default years: 1946 to the data's year.
+
+    \b
+    Examples:
+      kg plot align NZL AUS IND RUS --from 1990 -o align.png
+      kg plot align "New Zealand" "United States" --from 1950 --kappa -o nz-us.svg
+    """
+    from kg.plot import align_figure
+
+    if len(states) % 2:
+        raise click.UsageError("give states in pairs: A B [C D]...")
+    pairs = list(zip(states[::2], states[1::2], strict=True))
+    _save_plot(lambda opened: align_figure(opened, pairs, start=first, end=last, kappa=kappa),
+               output, fmt, store)
+
+
+@plot.command("members")
+@click.argument("orgs", nargs=-1, required=True, metavar="ORG...", shell_complete=_complete("org"))
+@_plot_options
+def plot_members(orgs: tuple[str, ...], output: str, first: int | None, last: int | None,
+                 fmt: str | None, store: str | None) -> None:
+    """How many full members (suspended included) organisations had, day by day.
+
+    \b
+    Examples:
+      kg plot members NATO EU -o members.svg
+      kg plot members ASEAN "African Union" --from 1990 -o members.png
+    """
+    from kg.plot import members_figure
+
+    _save_plot(lambda opened: members_figure(opened, list(orgs), start=first, end=last),
+               output, fmt, store)
+
+
+@plot.command("timeline")
+@click.argument("subject", metavar="STATE", shell_complete=_complete("state"))
+@_plot_options
+def plot_timeline(subject: str, output: str, first: int | None, last: int | None,
+                  fmt: str | None, store: str | None) -> None:
+    """A state's story (memberships by role, partnerships by status, stances, events), or one
+    partnership's steps (its code, e.g. NZL-NATO-ITPP). Undated facts are listed, not drawn.
+
+    \b
+    Examples:
+      kg plot timeline NZL -o nz-timeline.png
+      kg plot timeline NZL-NATO-ITPP -o itpp.svg
+    """
+    from kg.plot import timeline_figure
+
+    _save_plot(lambda opened: timeline_figure(opened, subject, start=first, end=last),
+               output, fmt, store)
 
 
 @main.command()
 @click.option("--format", "fmt", default=None,
               type=click.Choice(["table", "csv", "tsv", "json", "jsonl", "markdown"]),
               help="Output format (default: table on a terminal, csv otherwise).")
+@output_options
 @store_option
-def stats(fmt: str | None, store: str | None) -> None:
+def stats(fmt: str | None, store: str | None, output: str | None = None, excel: bool = False) -> None:
     """Counts per class and per named graph, sourced facts, the dataset version and date, and
     the coverage the data declares by organisation and kind of fact (complete or partial, since
     and until when).
@@ -651,7 +903,7 @@ def stats(fmt: str | None, store: str | None) -> None:
         period = f"{c.since or '...'} to {c.until or '...'}"
         rows.append(["coverage", f"{c.org or 'all'} {c.kind}",
                      f"complete, {period}" if c.complete else f"partial, {period}: {c.note or 'see the data'}"])
-    write_rows(sys.stdout, ["group", "name", "value"], rows, fmt or _default_table_format())
+    _write_rows(["group", "name", "value"], rows, fmt, output, excel)
 
 
 @main.command()
@@ -842,8 +1094,9 @@ def load(files: tuple[str, ...], graph: str | None, fmt: str | None, store: str 
 @click.option("--format", "fmt", default=None,
               type=click.Choice(["table", "csv", "tsv", "json", "jsonl", "markdown"]),
               help="Output format (default: table on a terminal, csv otherwise).")
+@output_options
 @store_option
-def graphs(fmt: str | None, store: str | None) -> None:
+def graphs(fmt: str | None, store: str | None, output: str | None = None, excel: bool = False) -> None:
     """List the named graphs: short name, source (build, load or import) and triples.
 
     \b
@@ -853,7 +1106,7 @@ def graphs(fmt: str | None, store: str | None) -> None:
     from kg.formats import write_rows
     from kg.graphs import GRAPH_COLUMNS, graph_rows
 
-    write_rows(sys.stdout, GRAPH_COLUMNS, graph_rows(_open(store)), fmt or _default_table_format())
+    _write_rows(GRAPH_COLUMNS, graph_rows(_open(store)), fmt, output, excel)
 
 
 @main.command()

@@ -134,13 +134,17 @@ def coverage_line(notes: list[CoverageNote]) -> str:
     return f"partial coverage: {'; '.join(parts)} (the details: kg stats, or _coverage in JSON)"
 
 
-def date_notes(day: str, *, defaulted: bool, current: str | None) -> list[str]:
-    """The lines that say which day an answer is for.
+def date_notes(day: str, *, defaulted: bool, current: str | None,
+               earliest: str | None = None) -> list[str]:
+    """The lines that say which day an answer is for, and warn when it is outside the data:
+    after its "current as of" day, or before ``earliest`` (its earliest dated fact).
 
     >>> date_notes("2026-11-30", defaulted=True, current="2026-11-30")
     ["answering for 2026-11-30, the data's 'current as of' day (--at for another day)"]
     >>> date_notes("2030-12-31", defaulted=False, current="2026-11-30")[0][:40]
     'warning: 2030-12-31 is after 2026-11-30,'
+    >>> date_notes("1800-12-31", defaulted=False, current="2026-11-30", earliest="1816-07-01")[0][:40]
+    'warning: 1800-12-31 is before 1816-07-01'
     """
     notes = []
     if defaulted:
@@ -148,4 +152,7 @@ def date_notes(day: str, *, defaulted: bool, current: str | None) -> list[str]:
     elif current is not None and day > current:
         notes.append(f"warning: {day} is after {current}, the day the data is current as of: "
                      "changes since then are not in the data")
+    elif earliest is not None and day < earliest:
+        notes.append(f"warning: {day} is before {earliest}, the earliest dated fact in the data: "
+                     "the answer can only be empty or undated facts")
     return notes

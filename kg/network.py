@@ -306,6 +306,15 @@ def ego_network(graph: nx.Graph, focus: str, depth: int) -> nx.Graph:
     return graph.subgraph(reached).copy()
 
 
+def ego_networks(graph: nx.Graph, foci: list[str], depth: int) -> nx.Graph:
+    """The union of the :func:`ego_network` of each of ``foci`` (each refused if not in
+    ``graph``), as one subgraph: ``kg viz --focus NZL --focus AUS``."""
+    reached: set[str] = set()
+    for focus in foci:
+        reached |= set(ego_network(graph, focus, depth))
+    return graph.subgraph(reached).copy()
+
+
 def restrict_to_orgs(graph: nx.MultiDiGraph, orgs: list[str]) -> nx.MultiDiGraph:
     """The edges that touch one of ``orgs``, with their end nodes."""
     missing = [o for o in orgs if o not in graph]
