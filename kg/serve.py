@@ -17,7 +17,12 @@ Queries are accepted at ``/query`` and ``/sparql``: ``GET ?query=``, ``POST`` wi
 ``application/sparql-query`` or a form (``application/x-www-form-urlencoded``). Results are
 negotiated (``Accept``): SPARQL results in JSON (default), XML, CSV or TSV; graphs in Turtle
 (default), N-Triples, RDF/XML or JSON-LD. The default graph is the union of the store's named
-graphs; the protocol's ``default-graph-uri`` / ``named-graph-uri`` are refused (400).
+graphs; the protocol's ``default-graph-uri`` / ``named-graph-uri`` are honoured: given either,
+the dataset is the one they name (the default graph the merge of the ``default-graph-uri``
+graphs, the named graphs those of ``named-graph-uri``), replacing the query's ``FROM``.
+
+Every other path is the web application (:mod:`kg.web`): ``/`` and the pages under it. A
+browser that opens ``/query`` or ``/sparql`` without a query is sent to the SPARQL page.
 """
 
 from __future__ import annotations
@@ -36,7 +41,7 @@ from typing import TypeVar
 import pyoxigraph as ox
 
 from kg.errors import KgError, QueryError, StoreError
-from kg.store import RawResults, Store, StoreLocation, open_directory, open_store
+from kg.store import Dataset, RawResults, Store, StoreLocation, open_directory, open_store
 from kg.vocab import PREFIXES
 
 Format = TypeVar("Format", ox.QueryResultsFormat, ox.RdfFormat)
@@ -146,11 +151,29 @@ class _Stores:
 def _reject_dataset(params: dict[str, list[str]]) -> None:
     if "update" in params or "using-graph-uri" in params or "using-named-graph-uri" in params:
         raise HttpError(HTTPStatus.FORBIDDEN, "updates are refused: this endpoint is read-only")
+
+
+def protocol_dataset(params: dict[str, list[str]]) -> Dataset | None:
+    """The RDF dataset named by ``default-graph-uri`` / ``named-graph-uri`` (``None``: neither
+    given, the union default graph). Each IRI must be an absolute IRI (400 otherwise).
+
+    >>> protocol_dataset({"default-graph-uri": ["http://a/g"]})
+    (('http://a/g',), ())
+    >>> protocol_dataset({"query": ["ASK {}"]}) is None
+    True
+    """
+    if "default-graph-uri" not in params and "named-graph-uri" not in params:
+        return None
+    graphs: list[tuple[str, ...]] = []
     for name in ("default-graph-uri", "named-graph-uri"):
-        if name in params:
-            raise HttpError(HTTPStatus.BAD_REQUEST,
-                            f"{name} is not supported: the default graph is the union of the "
-                            "store's graphs (use GRAPH in the query)")
+        values = []
+        for value in params.get(name, []):
+            try:
+                values.append(ox.NamedNode(value.strip()).value)
+            except ValueError:
+                raise HttpError(HTTPStatus.BAD_REQUEST, f"{name}: not an IRI: {value[:200]!r}") from None
+        graphs.append(tuple(dict.fromkeys(values)))
+    return graphs[0], graphs[1]
 
 
 class _Handler(BaseHTTPRequestHandler):
@@ -180,16 +203,21 @@ class _Handler(BaseHTTPRequestHandler):
             body = self._body() if method in ("POST", "PUT") else b""
             if url.path == "/update":
                 raise HttpError(HTTPStatus.FORBIDDEN, "updates are refused: this endpoint is read-only")
-            if url.path == "/" and method == "GET":
-                self._send(HTTPStatus.OK, "text/plain; charset=utf-8",
-                           b"alignment-kg: a read-only SPARQL 1.1 endpoint at /query and /sparql\n")
-                return
-            if url.path not in _ENDPOINTS:
+            if url.path == "/store":  # the Graph Store Protocol's usual path: none here
                 raise HttpError(HTTPStatus.NOT_FOUND, f"no such endpoint {url.path}: use /query")
+            if url.path not in _ENDPOINTS:
+                self._web(method, url, body)
+                return
             if method not in ("GET", "POST"):
                 raise HttpError(HTTPStatus.METHOD_NOT_ALLOWED, "use GET or POST")
-            sparql = self._query_text(method, url.query, body)
-            status, content_type, payload, detail = self.server.answer(sparql, self.headers.get("Accept"))
+            if method == "GET" and "query" not in urllib.parse.parse_qs(url.query) \
+                    and "text/html" in (self.headers.get("Accept") or ""):
+                self._send(HTTPStatus.SEE_OTHER, "text/plain; charset=utf-8", b"see /editor\n",
+                           [("Location", "/editor")])
+                return
+            sparql, dataset = self._query_text(method, url.query, body)
+            status, content_type, payload, detail = self.server.answer(sparql, self.headers.get("Accept"),
+                                                                       dataset)
             self._send(status, content_type, payload)
         except HttpError as error:
             detail = error.message
@@ -199,19 +227,36 @@ class _Handler(BaseHTTPRequestHandler):
                             f"{getattr(self, '_status', 0)} {detail} "
                             f"({(time.monotonic() - started) * 1000:.0f} ms)".replace("  ", " "))
 
+    def _web(self, method: str, url: urllib.parse.SplitResult, body: bytes) -> None:
+        """Hand the request to the web application (:mod:`kg.web`), a WSGI application."""
+        import io
+
+        environ = {
+            "REQUEST_METHOD": method, "PATH_INFO": urllib.parse.unquote(url.path, errors="replace"),
+            "QUERY_STRING": url.query, "CONTENT_TYPE": self.headers.get("Content-Type") or "",
+            "CONTENT_LENGTH": str(len(body)), "wsgi.input": io.BytesIO(body), "SERVER_NAME": "kg",
+            "SERVER_PORT": str(self.server.server_address[1]), "wsgi.url_scheme": "http",
+            "HTTP_ACCEPT": self.headers.get("Accept") or "",
+        }
+        with self.server.slots:
+            status, headers, payload = self.server.web.respond(environ)
+        extra = [(k, v) for k, v in headers if k.lower() not in ("content-type", "content-length")]
+        content_type = next(v for k, v in headers if k.lower() == "content-type")
+        self._send(HTTPStatus(status), content_type, payload, extra)
+
     def _body(self) -> bytes:
         length = int(self.headers.get("Content-Length") or 0)
         if length > 10_000_000:
             raise HttpError(HTTPStatus.REQUEST_ENTITY_TOO_LARGE, "the request is too large")
         return self.rfile.read(length) if length else b""
 
-    def _query_text(self, method: str, query_string: str, body: bytes) -> str:
+    def _query_text(self, method: str, query_string: str, body: bytes) -> tuple[str, Dataset | None]:
         params = urllib.parse.parse_qs(query_string, keep_blank_values=True)
         if method == "POST":
             content_type = (self.headers.get("Content-Type") or "").split(";")[0].strip().lower()
             if content_type == "application/sparql-query":
                 _reject_dataset(params)
-                return body.decode("utf-8")
+                return body.decode("utf-8"), protocol_dataset(params)
             if content_type == "application/sparql-update":
                 raise HttpError(HTTPStatus.FORBIDDEN, "updates are refused: this endpoint is read-only")
             if content_type != "application/x-www-form-urlencoded":
@@ -223,14 +268,17 @@ class _Handler(BaseHTTPRequestHandler):
         queries = params.get("query", [])
         if len(queries) != 1 or not queries[0].strip():
             raise HttpError(HTTPStatus.BAD_REQUEST, "give exactly one query (the 'query' parameter)")
-        return queries[0]
+        return queries[0], protocol_dataset(params)
 
-    def _send(self, status: HTTPStatus, content_type: str, payload: bytes) -> None:
+    def _send(self, status: HTTPStatus, content_type: str, payload: bytes,
+              headers: list[tuple[str, str]] | None = None) -> None:
         self._status = int(status)
         self.send_response(status)
         self.send_header("Content-Type", content_type)
         self.send_header("Content-Length", str(len(payload)))
         self.send_header("Vary", "Accept")
+        for name, value in headers or ():
+            self.send_header(name, value)
         self.end_headers()
         if self.command != "HEAD":
             self.wfile.write(payload)
@@ -252,12 +300,17 @@ class _Server(ThreadingHTTPServer):
         self.options = options
         self.slots = threading.BoundedSemaphore(options.workers)
         self._log = log
+        from kg.web import WebApp, WebOptions
+
+        self.web = WebApp(stores.current, options=WebOptions(timeout=options.timeout,
+                                                             max_rows=options.max_rows), log=log)
 
     def log(self, line: str) -> None:
         if self._log:
             self._log(line)
 
-    def answer(self, sparql: str, accept: str | None) -> tuple[HTTPStatus, str, bytes, str]:
+    def answer(self, sparql: str, accept: str | None,
+               dataset: Dataset | None = None) -> tuple[HTTPStatus, str, bytes, str]:
         """Evaluate one query: status, content type, body and a note for the log."""
         from kg.query import check_user_query
 
@@ -276,7 +329,8 @@ class _Server(ThreadingHTTPServer):
         options = self.options
         with self.slots:
             try:
-                raw = store.evaluate(sparql, timeout=options.timeout, max_bytes=options.max_bytes)
+                raw = store.evaluate(sparql, timeout=options.timeout, max_bytes=options.max_bytes,
+                                     dataset=dataset)
             except SyntaxError as error:
                 raise HttpError(HTTPStatus.BAD_REQUEST, f"SPARQL syntax error: {error}") from None
             except QueryError as error:
