@@ -34,9 +34,11 @@ from __future__ import annotations
 import io
 import json
 import re
+import threading
 import time
 import urllib.parse
 import weakref
+from collections import OrderedDict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from importlib import resources as importlib_resources
@@ -102,6 +104,8 @@ class WebOptions:
     max_rows: int = 100_000
     rows_shown: int = 2_000
     max_body: int = 1_000_000
+    #: Entity pages (and their downloads) kept per store, most recently used first.
+    cached_pages: int = 512
 
 
 class _Answer(Exception):
@@ -134,6 +138,8 @@ class WebApp:
         self._store = store if callable(store) and not isinstance(store, Store) else (lambda: store)
         self.options = options or WebOptions()
         self._indexes: weakref.WeakKeyDictionary[Store, tuple[SearchIndex, str | None]] = weakref.WeakKeyDictionary()
+        self._pages: weakref.WeakKeyDictionary[Store, OrderedDict] = weakref.WeakKeyDictionary()
+        self._lock = threading.Lock()
         self.env = jinja2.Environment(
             loader=jinja2.FileSystemLoader(str(Path(__file__).with_name("templates"))),
             autoescape=True, trim_blocks=True, lstrip_blocks=True, undefined=jinja2.StrictUndefined)
@@ -297,7 +303,28 @@ class WebApp:
 
     def _entity(self, request: _Request, kind: str, code: str,
                 suffix: str | None) -> tuple[int, str, bytes, list[tuple[str, str]]]:
+        """An entity page, from the cache of answers when the same store answered it already:
+        a store's content never changes (a rebuild is a new store object), so neither does
+        the page."""
         store = self.store()
+        key = (kind, code, suffix, request.get("at"), request.get("table"))
+        with self._lock:
+            try:
+                cache = self._pages.setdefault(store, OrderedDict())
+            except TypeError:
+                cache = OrderedDict()
+            if key in cache:
+                cache.move_to_end(key)
+                return cache[key]
+        answer = self._entity_answer(store, request, kind, code, suffix)
+        with self._lock:
+            cache[key] = answer
+            while len(cache) > self.options.cached_pages:
+                cache.popitem(last=False)
+        return answer
+
+    def _entity_answer(self, store: Store, request: _Request, kind: str, code: str,
+                       suffix: str | None) -> tuple[int, str, bytes, list[tuple[str, str]]]:
         if kind not in PAGE_KINDS:
             raise _Answer(404, f"no pages for {kind}: one of {', '.join(PAGE_KINDS)}")
         if self.index(store).get(kind, code) is None:

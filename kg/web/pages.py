@@ -21,6 +21,7 @@ from typing import Any
 import pyoxigraph as ox
 
 from kg.catalogue import catalogue
+from kg.coverage import _QUERY as _COVERAGE_QUERY
 from kg.coverage import CoverageNote
 from kg.dates import parse_date
 from kg.errors import UsageError
@@ -126,15 +127,48 @@ def _until(rows: list[list[Any]], column: int, at: str) -> list[list[Any]]:
     return [row for row in rows if not row[column] or first_day(str(row[column])) <= at]
 
 
+#: Queries whose answers stay the same for the life of a store: the coverage statements and the
+#: "current as of" day, asked by every catalogue entry a page runs.
+_STABLE = {_COVERAGE_QUERY, f"SELECT (MAX(?d) AS ?day) WHERE {{ ?ds <{AL}currentAsOf> ?d }}"}
+_STABLE_ANSWERS: weakref.WeakKeyDictionary[Store, dict[str, list[Any]]] = weakref.WeakKeyDictionary()
+
+
+class _Remembering:
+    """The store as the catalogue runner sees it for a page: the answers of :data:`_STABLE`
+    queries are kept (per store: a rebuilt store is a new object), everything else passes."""
+
+    def __init__(self, store: Store) -> None:
+        self._store = store
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._store, name)
+
+    def query(self, sparql: str, *, timeout: float | None = None) -> Any:
+        if sparql not in _STABLE:
+            return self._store.query(sparql, timeout=timeout)
+        try:
+            answers = _STABLE_ANSWERS.setdefault(self._store, {})
+        except TypeError:  # a store that cannot be referenced weakly: nothing kept
+            return self._store.query(sparql, timeout=timeout)
+        if sparql not in answers:
+            answers[sparql] = list(self._store.query(sparql, timeout=timeout))
+        return answers[sparql]
+
+
 class _Collector:
     """Runs catalogue entries for one page, keeping their coverage notes."""
 
     def __init__(self, store: Store) -> None:
-        self.store = store
+        self.store = _Remembering(store)
         self.coverage: list[CoverageNote] = []
+        self.skipped: list[str] = []
 
     def run(self, name: str, params: dict[str, str]) -> QueryResult:
-        result = run_query(self.store, name, params)
+        try:
+            result = run_query(self.store, name, params)
+        except UsageError as error:  # e.g. a territory, which entries about states do not take
+            self.skipped.append(f"{name}: {error}")
+            return QueryResult(kind="select", columns=list(catalogue()[name].columns), rows=[])
         for note in result.coverage:
             if note not in self.coverage:
                 self.coverage.append(note)
@@ -211,6 +245,7 @@ def entity_page(store: Store, kind: str, code: str, at: str | None = None) -> Pa
                 index = table.columns.index(name)
                 shown |= {row[index] for row in table.rows if row[index]}
     page.coverage = [note for note in collect.coverage if note.org is None or note.org in shown]
+    page.notes += [f"not shown: {reason}" for reason in collect.skipped]
     return page
 
 
