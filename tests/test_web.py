@@ -206,3 +206,13 @@ def test_the_graph_page_is_the_kg_viz_page(base: str) -> None:
     data = json.loads(body.decode().split('id="kg-data">')[1].split("</script>")[0])
     codes = {node["code"] for node in data["nodes"]}
     assert {"NZL", "NATO", "ANZUS"} <= codes or {"NZL", "NATO"} <= codes
+
+
+@pytest.mark.parametrize("path", ["/id/event/NATO-SUMMIT-2022-MADRID", "/id/partnership/NZL-NATO-ITPP",
+                                  "/id/partnership/AUS-NATO-IPCP"])
+def test_the_sources_of_an_event_or_partnership_are_the_catalogue_answer(base: str, local, path: str) -> None:
+    data = json.loads(get(f"{base}{path}.json")[2])
+    result = run_query(local, "sources", {"subject": data["iri"]})
+    expected = sorted(tuple(row) for row in result.rows)
+    assert sorted(tuple(row.values()) for row in data["tables"]["sources"]) == expected
+    assert len(expected) >= 2
