@@ -127,3 +127,80 @@ def test_acceptance_walk(base: str, browser: Any, shots: Path, store_dir: Path) 
                          capture_output=True, check=True, timeout=120)
     assert downloaded == cli.stdout
     assert downloaded.count(b"\n") > 30
+
+
+def test_pages_read_and_forms_work_without_javascript(base: str, browser: Any) -> None:
+    context = browser.new_context(java_script_enabled=False)
+    seen: list[str] = []
+    context.on("request", lambda request: seen.append(request.url))
+    context.route("**/*", lambda route: route.continue_() if route.request.url.startswith(base + "/") else route.abort())
+    try:
+        page = context.new_page()
+        page.goto(base + "/id/state/NZL?at=2024-04-05")
+        assert [r[1] for r in rows(page, "t-partnerships")] == ["DIALOGUE", "PATG", "IPCP", "ITPP"]
+        assert page.locator("#spells-chart svg rect").count() > 5  # the memberships drawing, server-drawn
+        page.goto(base + "/queries/members")
+        page.fill("#p-org", "ANZUS")
+        page.fill("#p-at", "1990")
+        page.click("form.params button")
+        page.wait_for_selector("#results")
+        assert sorted(r[0] for r in rows(page, "results")) == ["AUS", "NZL", "USA"]
+        page.fill("#q", "Aotearoa")
+        page.press("#q", "Enter")
+        page.wait_for_url(base + "/id/state/NZL")
+    finally:
+        context.close()
+    assert [url for url in seen if not url.startswith(base + "/")] == []
+
+
+def test_accessible_basics(base: str, browser: Any) -> None:
+    with browser_page(browser, base) as (page, seen):
+        for path in ("/", "/id/state/NZL", "/id/org/NATO", "/queries/members?org=NATO", "/editor", "/align",
+                     "/search?q=zeal", "/id/source/reuters-2023-06-14"):
+            page.goto(base + path)
+            unlabelled = page.evaluate("""() => Array.from(document.querySelectorAll('input:not([type=hidden]), select, textarea'))
+                .filter(el => !(el.labels && el.labels.length) && !el.getAttribute('aria-label')).map(el => el.id || el.name)""")
+            assert unlabelled == [], (path, unlabelled)
+            levels = page.evaluate("() => Array.from(document.querySelectorAll('h1,h2,h3,h4')).map(h => Number(h.tagName[1]))")
+            assert levels[0] == 1 and levels.count(1) == 1, (path, levels)
+            assert all(b - a <= 1 for a, b in zip(levels, levels[1:])), (path, levels)
+            # Text contrast: every text element against the page background (white), at least 4.5:1.
+            worst = page.evaluate("""() => {
+                const lum = (rgb) => { const c = rgb.match(/\\d+(\\.\\d+)?/g).slice(0, 3).map(Number).map(v => v / 255)
+                    .map(v => v <= 0.03928 ? v / 12.92 : Math.pow((v + 0.055) / 1.055, 2.4));
+                    return 0.2126 * c[0] + 0.7152 * c[1] + 0.0722 * c[2]; };
+                const background = (el) => { for (; el; el = el.parentElement) { const b = getComputedStyle(el).backgroundColor;
+                    if (b && b !== 'rgba(0, 0, 0, 0)' && b !== 'transparent') return b; } return 'rgb(255, 255, 255)'; };
+                let worst = 21;
+                for (const el of document.querySelectorAll('main *, header *, footer *')) {
+                    if (!Array.from(el.childNodes).some(n => n.nodeType === 3 && n.textContent.trim())) continue;
+                    if (el.closest('svg')) continue;
+                    const a = lum(getComputedStyle(el).color), b = lum(background(el));
+                    worst = Math.min(worst, (Math.max(a, b) + 0.05) / (Math.min(a, b) + 0.05));
+                }
+                return worst; }""")
+            assert worst >= 4.5, (path, worst)
+        # Keyboard: the skip link comes first; the suggestions answer arrow keys and Enter.
+        page.goto(base + "/")
+        page.keyboard.press("Tab")
+        assert page.evaluate("document.activeElement.textContent") == "Skip to content"
+        page.focus("#q")
+        page.keyboard.type("zealand")
+        page.wait_for_selector("#q-suggestions li")
+        page.keyboard.press("ArrowDown")
+        assert page.get_attribute("#q", "aria-activedescendant") == "q-option-0"
+        page.keyboard.press("Enter")
+        page.wait_for_url(base + "/id/state/NZL")
+        assert outside(seen, base) == [] and seen.errors == []
+
+
+def test_the_embedded_graph_draws_from_the_server_alone(base: str, browser: Any) -> None:
+    with browser_page(browser, base) as (page, seen):
+        page.goto(base + "/id/state/NZL")
+        page.locator("#graph").scroll_into_view_if_needed()
+        frame = page.frame_locator("#graph")
+        frame.locator("body[data-kg-ready='1']").wait_for(timeout=20000)
+        nodes = frame.locator("#kg-data").text_content()
+        assert '"code":"NZL"' in nodes.replace(" ", "") and '"code":"NATO"' in nodes.replace(" ", "")
+        assert outside(seen, base) == []
+        assert seen.errors == [] and seen.dialogs == []

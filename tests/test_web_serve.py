@@ -187,3 +187,14 @@ def test_the_web_application_is_at_the_root(base: str) -> None:
     assert status == 400
     status, kind, body = get(base + "/no/such/page")
     assert status == 404
+
+
+def test_kg_serve_over_a_remote_store_serves_the_same_pages(base: str) -> None:
+    """`kg serve --store URL` of another `kg serve`: the web application over a remote store."""
+    with kg_serve(base + "/query") as relay:
+        for path in ("/id/state/NZL.json", "/id/org/NATO.json?at=1990", "/queries/members.csv?org=ANZUS"):
+            direct, relayed = get(base + path, accept="*/*"), get(relay + path, accept="*/*")
+            assert direct[0] == relayed[0] == 200, path
+            assert direct[2] == relayed[2], path
+        status, _, body = get(relay + "/align?a=NZL&b=AUS&from=2010&to=2011")
+        assert status == 200 and b"align-chart" in body

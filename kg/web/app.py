@@ -55,7 +55,7 @@ from kg.query import QueryResult, current_as_of, run_query
 from kg.store import Store
 from kg.vocab import PREFIXES
 from kg.web.charts import line_chart, spell_chart
-from kg.web.index import KIND_TITLES, SearchIndex, build_index
+from kg.web.index import KIND_TITLES, SearchIndex, build_index, fold
 from kg.web.pages import PAGE_KINDS, Page, entity_page, entity_turtle, normalise_day
 
 __all__ = ["WebApp", "WebOptions", "call", "DOWNLOADS"]
@@ -274,8 +274,9 @@ class WebApp:
         text = request.get("q")
         results = self.index().search(text, limit=50) if text else []
         if results and request.get("list") != "1":
-            wanted = text.casefold()
-            for same in (lambda e: e.code.casefold() == wanted, lambda e: e.label.casefold() == wanted):
+            wanted = fold(text)
+            for same in (lambda e: fold(e.code) == wanted, lambda e: fold(e.label) == wanted,
+                         lambda e: wanted in e.keys()):
                 exact = [e for e in results if same(e)]
                 if len(exact) == 1:  # an unambiguous code, else name: straight to its page
                     return 303, "text/html; charset=utf-8", b"", [("Location", exact[0].url)]
