@@ -445,6 +445,8 @@ class WebApp:
                 found = _ERROR_POSITION.search(error)
                 if found:  # the engine points just past the token it could not take
                     position = (int(found.group(1)), max(int(found.group(2)) - 1, 1))
+                    error = (error[: found.start()] + f"at line {position[0]}, column {position[1]}"
+                             + error[found.end():]).replace("syntax error: at", "syntax error at")
         if suffix and result is not None:
             return self._download(result, suffix, "query")
         turtle = ""
