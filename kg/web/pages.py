@@ -3,7 +3,10 @@
 A page is a :class:`Page`: the resource (kind, code, label), a few facts, tables and charts,
 for one day (``at``: "as of"). Tables come from the query catalogue wherever an entry exists,
 so that a table's CSV is the CSV of ``kg query`` with the same parameters; the coverage notes
-of every entry a page draws on are collected on it.
+of every entry a page draws on are collected on it. A page's catalogue entries are started
+together, three at a time in threads (the engine releases the GIL while it evaluates), and the
+answers that never change for a store (its coverage statements, its "current as of" day) are
+asked once per store.
 
 >>> from kg.store import open_store, resolve_location                     # doctest: +SKIP
 >>> page = entity_page(open_store(resolve_location("memory")), "state", "NZL")  # doctest: +SKIP
@@ -15,6 +18,7 @@ from __future__ import annotations
 
 import datetime as dt
 import weakref
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -155,6 +159,14 @@ class _Remembering:
         return answers[sparql]
 
 
+#: Catalogue entries evaluated at once for one page.
+_THREADS = 3
+
+
+def _job_key(name: str, params: dict[str, str]) -> tuple[str, tuple[tuple[str, str], ...]]:
+    return name, tuple(sorted(params.items()))
+
+
 class _Collector:
     """Runs catalogue entries for one page, keeping their coverage notes."""
 
@@ -162,12 +174,29 @@ class _Collector:
         self.store = _Remembering(store)
         self.coverage: list[CoverageNote] = []
         self.skipped: list[str] = []
+        self._pending: dict[tuple[str, tuple[tuple[str, str], ...]], Future] = {}
+
+    def prefetch(self, jobs: list[tuple[str, dict[str, str]]]) -> None:
+        """Start the catalogue entries a page will ask for, a few at a time in threads (the
+        engine releases the GIL while it evaluates), so that :meth:`run` finds them done."""
+        pool = ThreadPoolExecutor(max_workers=_THREADS)
+        for name, params in jobs:
+            self._pending[_job_key(name, params)] = pool.submit(self._evaluate, name, params)
+        pool.shutdown(wait=False)
+
+    def _evaluate(self, name: str, params: dict[str, str]) -> QueryResult | UsageError:
+        try:
+            return run_query(self.store, name, params)  # type: ignore[arg-type]
+        except UsageError as error:
+            # A new exception without the traceback: its frames hold the engine's result
+            # iterators, which must be dropped on the thread that made them.
+            return UsageError(str(error))
 
     def run(self, name: str, params: dict[str, str]) -> QueryResult:
-        try:
-            result = run_query(self.store, name, params)
-        except UsageError as error:  # e.g. a territory, which entries about states do not take
-            self.skipped.append(f"{name}: {error}")
+        pending = self._pending.pop(_job_key(name, params), None)
+        result = pending.result() if pending is not None else self._evaluate(name, params)
+        if isinstance(result, UsageError):  # e.g. a territory, which entries about states do not take
+            self.skipped.append(f"{name}: {result}")
             return QueryResult(kind="select", columns=list(catalogue()[name].columns), rows=[])
         for note in result.coverage:
             if note not in self.coverage:
@@ -258,6 +287,9 @@ def _state(store: Store, page: Page, facts: dict[str, Any], collect: _Collector)
         value = _one(facts, local)
         if value:
             page.facts.append((label, value))
+    collect.prefetch([("timeline", {"state": code}), ("partnerships", {"state": code, "at": at}),
+                      ("memberships", {"state": code, "at": at}), ("memberships", {"state": code}),
+                      ("state-events", {"state": code})])
     alternatives = sorted(facts.get("http://www.w3.org/2004/02/skos/core#altLabel", []))
     if alternatives:
         page.facts.append(("Also known as", "; ".join(alternatives)))
@@ -349,6 +381,12 @@ def _shared(store: Store, code: str, at: str) -> Table:
 
 def _org(store: Store, page: Page, facts: dict[str, Any], collect: _Collector) -> None:
     code, at = page.code, page.at
+    founded = _one(facts, "founded") or "1800"
+    collect.prefetch([("joiners", {"org": code, "from": founded, "to": at}),
+                      ("partners", {"org": code, "at": at}),
+                      ("leavers", {"org": code, "from": founded, "to": at}),
+                      ("members", {"org": code, "at": at}), ("members", {"org": code}),
+                      ("events", {"org": code})])
     kind = _one(facts, "kind")
     if kind:
         page.facts.append(("Kind", kind.rsplit("/", 1)[-1]))
@@ -365,7 +403,6 @@ def _org(store: Store, page: Page, facts: dict[str, Any], collect: _Collector) -
             page.facts.append((role.capitalize() + "s", roles.count(role)))
     spells = collect.run("members", {"org": code})
     page.charts["members"] = [Series("Full members", member_counts(spells.rows, at))]
-    founded = _one(facts, "founded") or "1800"
     page.tables.append(collect.table("joiners", f"Joiners to {at}", {"org": code, "from": founded, "to": at}))
     page.tables.append(collect.table("leavers", f"Leavers to {at}", {"org": code, "from": founded, "to": at}))
     page.tables.append(collect.table("partners", f"Partners as of {at}", {"org": code, "at": at}))
