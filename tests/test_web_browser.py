@@ -105,6 +105,13 @@ def test_acceptance_walk(base: str, browser: Any, shots: Path, store_dir: Path) 
         page.fill("#p-org", "NATO")
         page.click("form.params button")
         page.wait_for_selector("#results")
+        # The results sort by a column (a button in its heading), and back.
+        names = [r[1] for r in rows(page, "results")]
+        page.click("#results thead th:nth-child(2) button")
+        assert page.get_attribute("#results thead th:nth-child(2)", "aria-sort") == "ascending"
+        assert [r[1] for r in rows(page, "results")] == sorted(names, key=str.lower)
+        page.click("#results thead th:nth-child(2) button")
+        assert [r[1] for r in rows(page, "results")] == sorted(names, key=str.lower, reverse=True)
         with page.expect_download() as download_info:
             page.click("#download-csv")
         downloaded = Path(download_info.value.path()).read_bytes()
@@ -141,7 +148,7 @@ def test_pages_read_and_forms_work_without_javascript(base: str, browser: Any) -
         assert page.locator("#spells-chart svg rect").count() > 5  # the memberships drawing, server-drawn
         page.goto(base + "/queries/members")
         page.fill("#p-org", "ANZUS")
-        page.fill("#p-at", "1990")
+        page.fill("#p-at", "1990-12-31")
         page.click("form.params button")
         page.wait_for_selector("#results")
         assert sorted(r[0] for r in rows(page, "results")) == ["AUS", "NZL", "USA"]
