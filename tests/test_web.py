@@ -217,3 +217,36 @@ def test_the_sources_of_an_event_or_partnership_are_the_catalogue_answer(base: s
     expected = sorted(tuple(row) for row in result.rows)
     assert sorted(tuple(row.values()) for row in data["tables"]["sources"]) == expected
     assert len(expected) >= 2
+
+
+def test_the_wsgi_entry_point_serves_kg_store(store_dir: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import threading
+
+    import kg.web.wsgi as wsgi
+    from kg.web.server import make_web_server
+
+    monkeypatch.setenv("KG_STORE", str(store_dir))
+    monkeypatch.setattr(wsgi, "_app", None)
+    server = make_web_server(wsgi.application, host="127.0.0.1", port=0)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        status, _, body = get(f"http://127.0.0.1:{server.server_address[1]}/id/org/ANZUS")
+        assert status == 200 and b"ANZUS" in body
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+def test_current_store_follows_a_rebuild(tmp_path: Path) -> None:
+    from kg.build import build
+    from kg.web.wsgi import current_store
+
+    path = tmp_path / "store"
+    build(str(path))
+    current = current_store(resolve_location(str(path)))
+    first = current()
+    assert current() is first
+    build(str(path))
+    second = current()
+    assert second is not first and second.generation != first.generation
+    assert len(second) == len(open_store(resolve_location(str(path))))
