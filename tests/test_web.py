@@ -250,3 +250,15 @@ def test_current_store_follows_a_rebuild(tmp_path: Path) -> None:
     second = current()
     assert second is not first and second.generation != first.generation
     assert len(second) == len(open_store(resolve_location(str(path))))
+
+
+@pytest.mark.parametrize("at", ["0001-01-01", "1900", "9999-12-31"])
+def test_any_day_draws(base: str, at: str) -> None:
+    for path in ("/id/state/NZL", "/id/org/NATO"):
+        status, _, body = get(f"{base}{path}?at={at}")
+        assert status == 200 and b"Traceback" not in body
+
+
+def test_web_messages_carry_no_command_line_hints(base: str) -> None:
+    page = get(f"{base}/editor?query={q('SELECT * WHERE { SERVICE <http://127.0.0.1:9/> { ?s ?p ?o } }')}")[2].decode()
+    assert "refused: SERVICE would open a network connection" in page and "--allow" not in page

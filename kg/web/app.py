@@ -177,6 +177,14 @@ class WebApp:
             message = " ".join(str(error).split()) or type(error).__name__
             body = self._render("error.html", title="Error", status=500, message=message)
             self._log(f"{method} {path}: {message}")
+        except Exception as error:  # noqa: BLE001 - a bug: one line for the reader, the rest in the log
+            import traceback
+
+            status, content_type, extra = 500, "text/html; charset=utf-8", []
+            body = self._render("error.html", title="Error", status=500,
+                                message=f"internal error ({type(error).__name__}); the server's log has the details")
+            self._log(f"{method} {path}: internal error: "
+                      + " | ".join(traceback.format_exception(error)).replace("\n", " "))
         headers = [("Content-Type", content_type), ("Content-Length", str(len(body))), *extra]
         if not any(name == "Content-Security-Policy" for name, _ in extra):
             headers += SECURITY_HEADERS
@@ -385,8 +393,8 @@ class WebApp:
                 result = run_query(self.store(), entry, values, timeout=self.options.timeout)
             except (UsageError, QueryError) as exc:
                 if suffix:
-                    raise _Answer(400, str(exc)) from None
-                error = str(exc)
+                    raise _Answer(400, _for_the_web(str(exc))) from None
+                error = _for_the_web(str(exc))
         if suffix:
             assert result is not None
             return self._download(result, suffix, name)
@@ -440,8 +448,8 @@ class WebApp:
                     raise QueryError(f"result too large: more than {self.options.max_rows} rows; add a LIMIT")
             except (UsageError, QueryError, KgError) as exc:
                 if suffix:
-                    raise _Answer(400, str(exc)) from None
-                result, error = None, str(exc)
+                    raise _Answer(400, _for_the_web(str(exc))) from None
+                result, error = None, _for_the_web(str(exc))
                 found = _ERROR_POSITION.search(error)
                 if found:  # the engine points just past the token it could not take
                     position = (int(found.group(1)), max(int(found.group(2)) - 1, 1))
@@ -508,6 +516,18 @@ class WebApp:
 
 
 _PREFIXES = "".join(f"PREFIX {p}: <{PREFIXES[p]}>\n" for p in ("al", "rdfs", "skos", "dcterms", "prov", "xsd"))
+
+
+def _for_the_web(message: str) -> str:
+    """A message of the library without its command-line hints.
+
+    >>> _for_the_web("refused: SERVICE would open a network connection (use --allow-network to allow it)")
+    'refused: SERVICE would open a network connection'
+    >>> _for_the_web("query stopped after 30 s (--timeout)")
+    'query stopped after 30 s'
+    """
+    message = re.sub(r"\s*\((?:use )?--[a-z-]+[^)]*\)", "", message)
+    return re.sub(r";\s*use --[a-z-]+[^)]*", "", message)
 
 
 def _params(query_string: str) -> dict[str, str]:

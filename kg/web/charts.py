@@ -120,5 +120,7 @@ def _ticks(bottom: float, top: float) -> list[float]:
 
 def _years(first: dt.date, last: dt.date) -> list[int]:
     span = last.year - first.year
-    step = next(s for s in (1, 2, 5, 10, 20, 25, 50, 100) if span / s <= 10)
+    step = next((s for s in (1, 2, 5, 10, 20, 25, 50, 100, 250, 500) if span / s <= 10), 0)
+    if not step:  # millennia: a round step that gives about ten labels
+        step = 1000 * max(1, -(-span // 10_000))
     return [y for y in range(first.year, last.year + 1) if y % step == 0 and dt.date(y, 1, 1) >= first]
