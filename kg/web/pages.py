@@ -17,7 +17,9 @@ asked once per store.
 from __future__ import annotations
 
 import datetime as dt
+import threading
 import weakref
+from collections import OrderedDict
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from typing import Any
@@ -161,6 +163,11 @@ class _Remembering:
 
 #: Catalogue entries evaluated at once for one page.
 _THREADS = 3
+#: Answers of entries asked without a day, kept per store (a store never changes).
+_KEPT: weakref.WeakKeyDictionary[Store, OrderedDict] = weakref.WeakKeyDictionary()
+_KEPT_LOCK = threading.Lock()
+_KEPT_ANSWERS = 1024
+_DAY_PARAMETERS = {"at", "to", "from"}
 
 
 def _job_key(name: str, params: dict[str, str]) -> tuple[str, tuple[tuple[str, str], ...]]:
@@ -171,6 +178,7 @@ class _Collector:
     """Runs catalogue entries for one page, keeping their coverage notes."""
 
     def __init__(self, store: Store) -> None:
+        self._raw = store
         self.store = _Remembering(store)
         self.coverage: list[CoverageNote] = []
         self.skipped: list[str] = []
@@ -181,8 +189,28 @@ class _Collector:
         engine releases the GIL while it evaluates), so that :meth:`run` finds them done."""
         pool = ThreadPoolExecutor(max_workers=_THREADS)
         for name, params in jobs:
-            self._pending[_job_key(name, params)] = pool.submit(self._evaluate, name, params)
+            if self._kept(name, params) is None:
+                self._pending[_job_key(name, params)] = pool.submit(self._evaluate, name, params)
         pool.shutdown(wait=False)
+
+    def _kept(self, name: str, params: dict[str, str]) -> QueryResult | None:
+        """An answer kept for this store: entries asked without a day (a state's timeline, an
+        organisation's spells) are the same whatever day the page is for."""
+        with _KEPT_LOCK:
+            kept = _KEPT.get(self._raw)
+            return None if kept is None else kept.get(_job_key(name, params))
+
+    def _keep(self, name: str, params: dict[str, str], result: QueryResult) -> None:
+        if set(params) & _DAY_PARAMETERS:
+            return
+        with _KEPT_LOCK:
+            try:
+                kept = _KEPT.setdefault(self._raw, OrderedDict())
+            except TypeError:
+                return
+            kept[_job_key(name, params)] = result
+            while len(kept) > _KEPT_ANSWERS:
+                kept.popitem(last=False)
 
     def _evaluate(self, name: str, params: dict[str, str]) -> QueryResult | UsageError:
         try:
@@ -193,8 +221,14 @@ class _Collector:
             return UsageError(str(error))
 
     def run(self, name: str, params: dict[str, str]) -> QueryResult:
-        pending = self._pending.pop(_job_key(name, params), None)
-        result = pending.result() if pending is not None else self._evaluate(name, params)
+        kept = self._kept(name, params)
+        if kept is not None:
+            result: QueryResult | UsageError = kept
+        else:
+            pending = self._pending.pop(_job_key(name, params), None)
+            result = pending.result() if pending is not None else self._evaluate(name, params)
+            if isinstance(result, QueryResult):
+                self._keep(name, params, result)
         if isinstance(result, UsageError):  # e.g. a territory, which entries about states do not take
             self.skipped.append(f"{name}: {result}")
             return QueryResult(kind="select", columns=list(catalogue()[name].columns), rows=[])
