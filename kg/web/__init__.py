@@ -9,12 +9,15 @@ page and charts, as a WSGI application over one store (see ``docs/web.md``).
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
+from kg.store import Store
 from kg.web.app import WebApp, WebOptions, call
 
 __all__ = ["WebApp", "WebOptions", "call", "create_app"]
 
 
-def create_app(store, *, options: WebOptions | None = None) -> WebApp:  # type: ignore[no-untyped-def]
+def create_app(store: Store | Callable[[], Store], *, options: WebOptions | None = None) -> WebApp:
     """The WSGI application over ``store`` (a :class:`kg.store.Store`, or a function that
     gives the current one)."""
     return WebApp(store, options=options)

@@ -41,14 +41,13 @@ import weakref
 from collections import OrderedDict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from importlib import resources as importlib_resources
 from pathlib import Path
 from typing import Any
 
 import jinja2
 import pyoxigraph as ox
 
-from kg.catalogue import PARAM_TYPES, CatalogueEntry, catalogue
+from kg.catalogue import PARAM_TYPES, catalogue
 from kg.errors import KgError, QueryError, UsageError
 from kg.formats import write_rows
 from kg.query import QueryResult, current_as_of, run_query
@@ -56,7 +55,7 @@ from kg.store import Store
 from kg.vocab import PREFIXES
 from kg.web.charts import line_chart, spell_chart
 from kg.web.index import KIND_TITLES, SearchIndex, build_index, fold
-from kg.web.pages import PAGE_KINDS, Page, entity_page, entity_turtle, normalise_day
+from kg.web.pages import PAGE_KINDS, entity_page, entity_turtle, normalise_day
 
 __all__ = ["WebApp", "WebOptions", "call", "DOWNLOADS"]
 
