@@ -46,6 +46,7 @@ from typing import Any
 
 import jinja2
 import pyoxigraph as ox
+from markupsafe import Markup, escape
 
 from kg.catalogue import PARAM_TYPES, catalogue
 from kg.errors import KgError, QueryError, UsageError
@@ -142,7 +143,7 @@ class WebApp:
         self.env = jinja2.Environment(
             loader=jinja2.FileSystemLoader(str(Path(__file__).with_name("templates"))),
             autoescape=True, trim_blocks=True, lstrip_blocks=True, undefined=jinja2.StrictUndefined)
-        self.env.globals.update(kind_titles=KIND_TITLES, link_url=self._link_url, quote=_quote,
+        self.env.globals.update(kind_titles=KIND_TITLES, link_url=self._link_url, quote=_quote, cell=self.cell,
                                 param_types=PARAM_TYPES, downloads=DOWNLOADS)
 
     # -- WSGI ------------------------------------------------------------------------------
@@ -238,7 +239,7 @@ class WebApp:
 
     def index(self, store: Store | None = None) -> SearchIndex:
         """The search index of the current store (built once per store)."""
-        return self._cached(store or self.store())[0]
+        return self._cached(store if store is not None else self.store())[0]
 
     def _cached(self, store: Store) -> tuple[SearchIndex, str | None]:
         try:
@@ -260,6 +261,26 @@ class WebApp:
             return None
         entry = self.index().link(value, LINKED_COLUMNS[column])
         return entry.url if entry else None
+
+    def cell(self, column: str, value: Any) -> Markup:
+        """A table cell's HTML: the value as text, a link where it is the code of a resource
+        with a page (each of several sources joined by "; "), a web address as a link.
+
+        Plain Python rather than a template macro: a page has hundreds of cells."""
+        if value is None:
+            return Markup("")
+        if column in ("source", "sources") and isinstance(value, str):
+            parts = []
+            for part in value.split("; "):
+                url = self._link_url("source", part)
+                parts.append(Markup('<a href="{}">{}</a>').format(url, part) if url else escape(part))
+            return Markup("; ").join(parts)
+        url = self._link_url(column, value)
+        if url:
+            return Markup('<a href="{}">{}</a>').format(url, value)
+        if isinstance(value, str) and value.startswith(("http://", "https://")):
+            return Markup('<a href="{}" rel="noreferrer nofollow">{}</a>').format(value, value)
+        return escape(value)
 
     def _render(self, template: str, **context: Any) -> bytes:
         return self.env.get_template(template).render(**context).encode("utf-8")
