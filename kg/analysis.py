@@ -456,6 +456,9 @@ def blocs(
     >>> blocs(open_store("memory"), at="1990").rows[0]                   # doctest: +SKIP
     [1, 16, 'BEL', 'Belgium']
     """
+    if isinstance(resolution, bool) or not isinstance(resolution, (int, float)) \
+            or not math.isfinite(resolution) or resolution <= 0:
+        raise UsageError(f"--resolution {resolution!r}: give a number above 0")
     import networkx as nx
 
     graph = alignment_graph(store, at=at)
@@ -590,6 +593,8 @@ def alignment_path(
         if code not in links and code.upper() in links:
             code = code.upper()
         codes.append(code)
+    if codes[0] == codes[1]:
+        raise UsageError(f"a and b are both {codes[0]!r}: give two different states or organisations")
     table = Table(["step", "from", "to", "link", "detail", "start", "end", "sources"])
     known = set(state_periods(store))
     for option, code in zip(("a", "b"), codes, strict=True):
@@ -662,15 +667,21 @@ def changes(
 
     found: list[tuple[dt.date, list[Any]]] = []
     by_fact = _fact_sources(store)  # once, for the memberships and the partnerships
+    members: set[str] = set()
+    organisations: set[str] = set()
     for row in edge_rows(store, by_fact):
         if row["kind"] != "membership":
             continue
+        members.add(row["source"])
+        organisations.add(row["target"])
         for change, when in (("joined", row["start"]), ("left", row["end"])):
             if within(when):
                 found.append((parse_date(when).first_day(),
                               [when, change, row["source"], row["target"], row["label"],
                                row["sources"] or ""]))
     for partnership in _partnerships(store, by_fact):
+        members.add(partnership.partner)
+        organisations.add(partnership.counterpart)
         for start, _, status, sources in partnership.steps:
             if within(start):
                 found.append((parse_date(start).first_day(),  # type: ignore[arg-type]
@@ -680,6 +691,11 @@ def changes(
     table = Table(["date", "change", "actor", "with", "detail", "sources"])
     wanted_state = state.strip().upper() if state else None
     wanted_org = org.strip().upper() if org else None
+    for option, wanted, codes in (("--state", wanted_state, members), ("--org", wanted_org, organisations)):
+        if wanted and wanted not in codes:
+            close = difflib.get_close_matches(wanted, sorted(codes), n=3, cutoff=0.6)
+            hint = f" Did you mean: {', '.join(close)}?" if close else ""
+            raise UsageError(f"{option} {wanted}: no membership or partnership of that code in the store.{hint}")
     for _, entry in sorted(found, key=lambda f: (f[0], f[1][1], f[1][2], f[1][3], f[1][4])):
         if wanted_state and entry[2] != wanted_state:
             continue

@@ -6,6 +6,7 @@ Modules are imported inside the commands, so that a command pays only for what i
 
 from __future__ import annotations
 
+import math
 import os
 import sys
 from collections.abc import Callable
@@ -77,6 +78,24 @@ def _dataset_info() -> str:
     return f"dataset {info.get('version', '?')}, current as of {info.get('current_as_of', '?')}"
 
 
+class _Seconds(click.ParamType):
+    """A finite number of seconds, more than 0 and at most a year (``inf`` and ``nan`` refused)."""
+
+    name = "seconds"
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> float:
+        try:
+            number = float(value)
+        except (TypeError, ValueError):
+            self.fail(f"{value!r} is not a number of seconds", param, ctx)
+        if not math.isfinite(number) or not 0 < number <= 31_536_000:
+            self.fail(f"{value!r} is not a number of seconds between 0 and 31536000", param, ctx)
+        return number
+
+
+_SECONDS = _Seconds()
+
+
 class KgGroup(click.Group):
     """Runs commands with one readable error line instead of a traceback (unless ``--debug``)."""
 
@@ -121,9 +140,11 @@ def main(ctx: click.Context, debug: bool) -> None:
 @click.option("--data", "data_dirs", multiple=True, type=click.Path(file_okay=False),
               help="An extra directory of tables in the curated format (repeatable).")
 @click.option("--no-validate", is_flag=True, help="Skip the SHACL validation (not recommended).")
+@click.option("--fresh", is_flag=True,
+              help="Start from an empty store (drops loaded and imported graphs; recovers a broken store).")
 @store_option
 @remote_write_options
-def build(data_dirs: tuple[str, ...], no_validate: bool, store: str | None,
+def build(data_dirs: tuple[str, ...], no_validate: bool, fresh: bool, store: str | None,
           update_url: str | None = None, gsp_url: str | None = None) -> None:
     """Build the ontology and the curated data into the store, validated and atomically.
 
@@ -142,7 +163,8 @@ def build(data_dirs: tuple[str, ...], no_validate: bool, store: str | None,
     from kg.store import open_store, resolve_location
 
     location = resolve_location(store, update_url=update_url, gsp_url=gsp_url)
-    result = run_build(location, data_dirs=[Path(d) for d in data_dirs], validate=not no_validate)
+    result = run_build(location, data_dirs=[Path(d) for d in data_dirs], validate=not no_validate,
+                       fresh=fresh)
     opened = result if result is not None else open_store(location, note=_note)
     stats = store_stats(opened)
     _note(f"built {location}: {stats.triples} triples in {len(stats.graphs)} graphs "
@@ -169,7 +191,7 @@ def _parse_params(params: tuple[tuple[str, str], ...]) -> dict[str, str]:
               help="Output format (default: table on a terminal, csv otherwise; Turtle for CONSTRUCT).")
 @click.option("--allow-update", is_flag=True, help="Allow SPARQL updates.")
 @click.option("--allow-network", is_flag=True, help="Allow SERVICE, LOAD and FROM <url> (network access).")
-@click.option("--timeout", default=60.0, show_default=True, type=click.FloatRange(min=0, min_open=True),
+@click.option("--timeout", default=60.0, show_default=True, type=_SECONDS,
               metavar="SECONDS", help="Stop the query after this many seconds.")
 @store_option
 def query(query_text: str, params: tuple[tuple[str, str], ...], at: str | None, fmt: str | None,
@@ -849,14 +871,24 @@ def drop(graph: str, store: str | None, update_url: str | None = None, gsp_url: 
 @click.option("--host", default="127.0.0.1", show_default=True, help="The address to listen on.")
 @click.option("--port", default=7878, show_default=True, type=click.IntRange(0, 65535),
               help="The port (0: any free port).")
-@click.option("--timeout", default=60.0, show_default=True, type=click.FloatRange(min=0, min_open=True),
+@click.option("--timeout", default=60.0, show_default=True, type=_SECONDS,
               metavar="SECONDS", help="Stop a query after this many seconds (HTTP 503).")
 @click.option("--max-rows", default=100_000, show_default=True, type=click.IntRange(min=1),
               help="Refuse answers with more rows or triples (HTTP 500 with a message).")
 @click.option("--max-bytes", default=100_000_000, show_default=True, type=click.IntRange(min=1),
               help="Refuse answers larger than this (HTTP 500 with a message).")
+@click.option("--max-connections", default=256, show_default=True, type=click.IntRange(min=1),
+              help="Connections served at once; more are refused (HTTP 503).")
+@click.option("--queue", default=256, show_default=True, type=click.IntRange(min=0),
+              help="Queries that may wait for a free worker; more are refused (HTTP 503).")
+@click.option("--allow-host", "allow_hosts", multiple=True, metavar="NAME",
+              help="Also answer requests whose Host header is NAME (repeatable; IP addresses and "
+                   "localhost always are).")
+@click.option("--allow-origin", "allow_origins", multiple=True, metavar="ORIGIN",
+              help="Also answer browser requests from ORIGIN, e.g. http://localhost:3000 (repeatable).")
 @store_option
-def serve(host: str, port: int, timeout: float, max_rows: int, max_bytes: int, store: str | None) -> None:
+def serve(host: str, port: int, timeout: float, max_rows: int, max_bytes: int,
+          max_connections: int, queue: int, allow_hosts: tuple[str, ...], allow_origins: tuple[str, ...], store: str | None) -> None:
     """Serve the store read-only: the web application at / and SPARQL at /query and /sparql.
 
     The web pages (search, entity pages, the catalogue as forms, a SPARQL page, charts) are
@@ -880,9 +912,20 @@ def serve(host: str, port: int, timeout: float, max_rows: int, max_bytes: int, s
     if location.is_default:
         _open(store)  # the per-user store is built on first use
     server = make_server(location, host=host, port=port, log=_note,
-                         options=ServeOptions(timeout=timeout, max_rows=max_rows, max_bytes=max_bytes))
+                         options=ServeOptions(timeout=timeout, max_rows=max_rows, max_bytes=max_bytes,
+                                              max_connections=max_connections, queue=queue,
+                                              allowed_hosts=allow_hosts, allowed_origins=allow_origins))
     bound_host, bound_port = server.server_address[:2]
     _note(f"kg: serving {location} read-only at http://{bound_host}:{bound_port}/query (Ctrl-C stops)")
+    import ipaddress
+
+    try:
+        loopback = ipaddress.ip_address(str(bound_host)).is_loopback
+    except ValueError:
+        loopback = False
+    if not loopback:
+        _note(f"kg: warning: listening on {bound_host}, not on loopback: every machine that can "
+              "reach it can query the store")
     from kg.sandbox import guard_available
 
     if location.kind != "remote" and not guard_available():

@@ -137,11 +137,20 @@ def load_files(
     target = graph_iri(graph) if graph else None
     files: list[RdfFile] = []
     for path in map(Path, paths):
+        try:
+            str(path).encode("utf-8")
+        except UnicodeEncodeError:
+            shown = str(path).encode("utf-8", errors="surrogateescape").decode("utf-8", errors="replace")
+            raise DataError("the file name is not valid UTF-8: rename the file", file=shown) from None
         if not path.is_file():
             raise DataError("no such file", file=str(path))
         syntax = fmt(path) if fmt else rdf_format(None, path, default=None)
         rdf = RdfFile(path, syntax, target or load_graph_iri(path))
         _check_target(rdf.graph)
+        clash = next((f for f in files if f.graph == rdf.graph and target is None), None)
+        if clash is not None:
+            raise UsageError(f"{clash.path} and {path} would both load into the graph "
+                             f"{short_name(rdf.graph)}: load them with --graph, or one at a time")
         files.append(rdf)
     written: set[str] = set()
     for rdf in files:
@@ -154,7 +163,15 @@ def load_files(
         for rdf in files:
             if progress:
                 progress(f"reading {rdf.path}")
-            yield from read_quads(rdf)
+            for quad in read_quads(rdf):
+                # The checks above read the file once; this is the read that writes. A graph
+                # that the first read did not see (the file changed in between) is refused here,
+                # on the very bytes that would be written.
+                if quad.graph_name.value not in written:  # type: ignore[union-attr]
+                    _check_target(quad.graph_name.value)  # type: ignore[union-attr]
+                    raise DataError("the file changed while it was being loaded: load it again",
+                                    file=str(rdf.path))
+                yield quad
         described: set[tuple[str, str]] = set()
         for rdf in files:
             for name in sorted(rdf.triples):

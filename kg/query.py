@@ -13,6 +13,7 @@ escapes literals) and bound with a ``VALUES`` block placed at the start of the q
 
 from __future__ import annotations
 
+import math
 import re
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -23,14 +24,14 @@ from typing import Any
 import pyoxigraph as ox
 
 from kg.catalogue import PARAM_TYPES, VALUES_MARKER, CatalogueEntry, Parameter, catalogue, parse_entry
-from kg.coverage import CoverageNote, coverage_statements, date_notes, partial_coverage
+from kg.coverage import CoverageNote, coverage_line, coverage_statements, date_notes, partial_coverage
 from kg.dates import parse_date
 from kg.errors import QueryError, UsageError
 from kg.sparqltext import bare_part, tokens
 from kg.store import Store
 from kg.vocab import AL, mint
 
-__all__ = ["QueryResult", "resolve_query", "run_query", "current_as_of", "check_user_query"]
+__all__ = ["QueryResult", "resolve_query", "run_query", "current_as_of", "check_timeout", "check_user_query"]
 
 _XSD = "http://www.w3.org/2001/XMLSchema#"
 _NUMERIC = {_XSD + t for t in ("integer", "int", "long", "short", "byte", "nonNegativeInteger",
@@ -38,6 +39,11 @@ _NUMERIC = {_XSD + t for t in ("integer", "int", "long", "short", "byte", "nonNe
                                "unsignedInt", "unsignedLong", "unsignedShort", "unsignedByte")}
 _DECIMAL = {_XSD + "decimal", _XSD + "double", _XSD + "float"}
 _CODE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]*$")
+#: The deepest nesting of braces, parentheses and brackets accepted in user text: deeper text
+#: would exhaust the engine's stack (it crashes from about 5,000 levels).
+MAX_NESTING = 500
+#: The longest parameter value accepted, in bytes of UTF-8.
+MAX_PARAMETER_BYTES = 1_000_000
 
 #: Which classes a coded parameter type may name, for checking that the code exists.
 _CLASSES = {
@@ -140,6 +146,12 @@ def current_as_of(store: Store) -> str | None:
 
 def _bind(store: Store, parameter: Parameter, value: str) -> ox.NamedNode | ox.Literal:
     kind = parameter.type
+    if not isinstance(value, str):
+        raise UsageError(f"parameter {parameter.name!r} must be text, not {type(value).__name__}")
+    if len(value.encode("utf-8", errors="surrogatepass")) > MAX_PARAMETER_BYTES:
+        raise UsageError(f"parameter {parameter.name!r} is longer than {MAX_PARAMETER_BYTES} bytes")
+    if any("\ud800" <= c <= "\udfff" for c in value):
+        raise UsageError(f"parameter {parameter.name!r} is not valid UTF-8 text")
     text = value.strip()
     if kind in ("date", "since"):
         try:
@@ -285,6 +297,7 @@ def run_query(
     QueryError
         A syntax error, a refused query, or one stopped at its timeout.
     """
+    check_timeout(timeout)
     entry = query if isinstance(query, CatalogueEntry) else resolve_query(query)
     params = dict(params or {})
     if at is not None:
@@ -364,9 +377,16 @@ def _explain(store: Store, entry: CatalogueEntry, bindings: dict[str, ox.NamedNo
             orgs = (orgs or set()) | {term.value[len(org_prefix):]}
     answer.coverage = partial_coverage(coverage_statements(store), entry.coverage, orgs, day)
     if answer.coverage:
-        reasons = "; ".join(note.reason for note in answer.coverage[:6])
-        more = f"; and {len(answer.coverage) - 6} more (kg stats)" if len(answer.coverage) > 6 else ""
-        answer.notes.append(f"partial coverage: {reasons}{more}")
+        answer.notes.append(coverage_line(answer.coverage))
+
+
+def check_timeout(timeout: float | None) -> None:
+    """Refuse a timeout that is not a finite number of seconds above 0 (:class:`UsageError`)."""
+    if timeout is None:
+        return
+    if isinstance(timeout, bool) or not isinstance(timeout, (int, float)) or not math.isfinite(timeout) \
+            or not 0 < timeout <= 31_536_000:
+        raise UsageError(f"timeout {timeout!r}: give a number of seconds between 0 and 31536000")
 
 
 # ---------------------------------------------------------------------------------------------
@@ -397,6 +417,14 @@ def check_user_query(store: Store, text: str, *, allow_update: bool, allow_netwo
     all (:mod:`kg.sandbox`).
     """
     tokens = _tokens(text)
+    depth = 0
+    for kind, value in tokens:
+        if kind == "open" or value in ("(", "["):
+            depth += 1
+            if depth > MAX_NESTING:
+                raise QueryError(f"refused: the query is nested more than {MAX_NESTING} levels deep")
+        elif kind == "close" or value in (")", "]"):
+            depth -= 1
     graphs: set[str] | None = None
     for index, (kind, value) in enumerate(tokens):
         if kind != "word":

@@ -51,6 +51,9 @@ def _bound_lifetime(parent: int, timeout: float | None) -> None:
             pass
     if os.getppid() != parent:
         os._exit(1)
+    faults = sys.modules.get("faulthandler")
+    if faults is not None and faults.is_enabled():
+        faults.disable()  # an engine crash is reported by the parent, in one line
 
 
 def _child(engine: ox.Store, sparql: str, fd: int, error_fd: int, parent: int,
