@@ -917,6 +917,7 @@ def serve(host: str, port: int, timeout: float, max_rows: int, max_bytes: int,
                                               allowed_hosts=allow_hosts, allowed_origins=allow_origins))
     bound_host, bound_port = server.server_address[:2]
     _note(f"kg: serving {location} read-only at http://{bound_host}:{bound_port}/query (Ctrl-C stops)")
+    _note(f"kg: web pages at http://{bound_host}:{bound_port}/")
     import ipaddress
 
     try:
