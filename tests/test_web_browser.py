@@ -74,6 +74,8 @@ def test_acceptance_walk(base: str, browser: Any, shots: Path, store_dir: Path) 
         sources = itpp[0][column(page, "t-partnerships", "sources")]
         assert "Cyber security" in topics and "Climate change and security" in topics
         assert "reuters-2023-06-14" in sources
+        topic = page.locator("#t-partnerships a", has_text="Cyber security").first
+        assert topic.get_attribute("href") == "/id/topic/CYBER-SECURITY"
         # Each source is a link to its own page.
         link = page.locator("#t-partnerships a", has_text="reuters-2023-06-14").first
         assert link.get_attribute("href") == "/id/source/reuters-2023-06-14"

@@ -264,15 +264,20 @@ class WebApp:
 
     def cell(self, column: str, value: Any) -> Markup:
         """A table cell's HTML: the value as text, a link where it is the code of a resource
-        with a page (each of several sources joined by "; "), a web address as a link.
+        with a page (each of several sources, or topics by label, joined by "; "), a web
+        address as a link.
 
         Plain Python rather than a template macro: a page has hundreds of cells."""
         if value is None:
             return Markup("")
-        if column in ("source", "sources") and isinstance(value, str):
+        if column in ("source", "sources", "topics") and isinstance(value, str):
             parts = []
             for part in value.split("; "):
-                url = self._link_url("source", part)
+                if column == "topics":
+                    topic = self.index().topic(part)
+                    url = topic.url if topic else None
+                else:
+                    url = self._link_url("source", part)
                 parts.append(Markup('<a href="{}">{}</a>').format(url, part) if url else escape(part))
             return Markup("; ").join(parts)
         url = self._link_url(column, value)

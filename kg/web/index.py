@@ -85,8 +85,11 @@ class SearchIndex:
         self.entries = sorted(entries, key=lambda e: (order.get(e.kind, 99), e.code))
         self._keys = [(entry, entry.keys()) for entry in self.entries]
         self.by_code: dict[str, list[Entry]] = {}
+        self._topics: dict[str, Entry] = {}
         for entry in self.entries:
             self.by_code.setdefault(entry.code, []).append(entry)
+            if entry.kind == "topic":
+                self._topics[entry.label] = entry
 
     def search(self, text: str, *, limit: int = 20) -> list[Entry]:
         """The entries matching ``text`` (any case, accents ignored), best first."""
@@ -110,6 +113,10 @@ class SearchIndex:
     def get(self, kind: str, code: str) -> Entry | None:
         """The entry of ``kind`` with ``code`` (``None`` when there is none)."""
         return next((e for e in self.by_code.get(code, ()) if e.kind == kind), None)
+
+    def topic(self, label: str) -> Entry | None:
+        """The topic with this label (tables list topics by label)."""
+        return self._topics.get(label)
 
     def link(self, code: str, prefer: tuple[str, ...] = ()) -> Entry | None:
         """The entry a code in a table cell names, preferring the kinds in ``prefer``."""
