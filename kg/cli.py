@@ -1152,15 +1152,18 @@ def drop(graph: str, store: str | None, update_url: str | None = None, gsp_url: 
 @store_option
 def serve(host: str, port: int, timeout: float, max_rows: int, max_bytes: int,
           max_connections: int, queue: int, allow_hosts: tuple[str, ...], allow_origins: tuple[str, ...], store: str | None) -> None:
-    """Serve the store read-only over the SPARQL 1.1 Protocol at /query and /sparql.
+    """Serve the store read-only: the web application at / and SPARQL at /query and /sparql.
 
-    GET or POST (application/sparql-query, or a form); results in JSON, XML, CSV or TSV,
-    graphs in Turtle, N-Triples, RDF/XML or JSON-LD (Accept header). Updates are refused
-    (403), and so are SERVICE, LOAD and FROM <url> (400). One line per request on stderr.
+    The web pages (search, entity pages, the catalogue as forms, a SPARQL page, charts) are
+    at http://HOST:PORT/. The SPARQL 1.1 Protocol endpoint takes GET or POST
+    (application/sparql-query, or a form), honours default-graph-uri and named-graph-uri,
+    and answers in JSON, XML, CSV or TSV, graphs in Turtle, N-Triples, RDF/XML or JSON-LD
+    (Accept header). Updates are refused (403), and so are SERVICE, LOAD and FROM <url> (400).
+    One line per request on stderr.
 
     \b
     Example:
-      kg serve --store ./kg-store --port 7878
+      kg serve --store ./kg-store --port 7878    # then open http://127.0.0.1:7878/
       curl -H 'Accept: text/csv' --data-urlencode 'query=SELECT * WHERE { ?s ?p ?o } LIMIT 3' http://127.0.0.1:7878/query
     """
     import signal
@@ -1177,6 +1180,7 @@ def serve(host: str, port: int, timeout: float, max_rows: int, max_bytes: int,
                                               allowed_hosts=allow_hosts, allowed_origins=allow_origins))
     bound_host, bound_port = server.server_address[:2]
     _note(f"kg: serving {location} read-only at http://{bound_host}:{bound_port}/query (Ctrl-C stops)")
+    _note(f"kg: web pages at http://{bound_host}:{bound_port}/")
     import ipaddress
 
     try:

@@ -53,6 +53,7 @@ from kg.errors import KgError, QueryError, StoreError
 from kg.sparqltext import bare_part, tokens
 from kg.store import (
     STAGING,
+    Dataset,
     QueryOutcome,
     RawResults,
     Store,
@@ -339,9 +340,12 @@ class RemoteStore(Store):
                           "answer: add a LIMIT")
 
     def _raw_query(self, sparql: str, *, dataset: bool = True, timeout: float | None = None,
-                   max_bytes: int | None = None) -> RawResults:
+                   max_bytes: int | None = None, graphs: Dataset | None = None) -> RawResults:
         fields: list[tuple[str, str]] = [("query", sparql)]
-        if dataset and not _has_dataset_clause(sparql):
+        if graphs is not None:  # a dataset given by the caller (kg serve relays the protocol's)
+            fields += [("default-graph-uri", g) for g in graphs[0]]
+            fields += [("named-graph-uri", g) for g in graphs[1]]
+        elif dataset and not _has_dataset_clause(sparql):
             graphs = self.graph_iris(timeout=timeout)
             fields += [("default-graph-uri", g) for g in graphs]
             fields += [("named-graph-uri", g) for g in graphs]
@@ -378,8 +382,9 @@ class RemoteStore(Store):
     # -- the Store interface ---------------------------------------------------------------
 
     def evaluate(self, sparql: str, *, timeout: float | None = None,
-                 max_bytes: int | None = None, network: bool = False) -> RawResults:
-        return self._raw_query(sparql, timeout=timeout, max_bytes=max_bytes)
+                 max_bytes: int | None = None, network: bool = False,
+                 dataset: Dataset | None = None) -> RawResults:
+        return self._raw_query(sparql, timeout=timeout, max_bytes=max_bytes, graphs=dataset)
 
     def query(self, sparql: str, *, timeout: float | None = None) -> QueryOutcome:
         return self.evaluate(sparql, timeout=timeout).parse()

@@ -40,7 +40,12 @@ Queries are accepted at ``/query`` and ``/sparql``: ``GET ?query=``, ``POST`` wi
 ``application/sparql-query`` or a form (``application/x-www-form-urlencoded``). Results are
 negotiated (``Accept``): SPARQL results in JSON (default), XML, CSV or TSV; graphs in Turtle
 (default), N-Triples, RDF/XML or JSON-LD. The default graph is the union of the store's named
-graphs; the protocol's ``default-graph-uri`` / ``named-graph-uri`` are refused (400).
+graphs; the protocol's ``default-graph-uri`` / ``named-graph-uri`` are honoured: given either,
+the dataset is the one they name (the default graph the merge of the ``default-graph-uri``
+graphs, the named graphs those of ``named-graph-uri``), replacing the query's ``FROM``.
+
+Every other path is the web application (:mod:`kg.web`): ``/`` and the pages under it. A
+browser that opens ``/query`` or ``/sparql`` without a query is sent to the SPARQL page.
 """
 
 from __future__ import annotations
@@ -54,7 +59,7 @@ import sys
 import threading
 import time
 import urllib.parse
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from http import HTTPStatus
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -63,7 +68,7 @@ from typing import TypeVar
 import pyoxigraph as ox
 
 from kg.errors import KgError, QueryError, StoreError
-from kg.store import RawResults, Store, StoreLocation, open_directory, open_store
+from kg.store import Dataset, RawResults, Store, StoreLocation, open_directory, open_store
 from kg.vocab import PREFIXES
 
 Format = TypeVar("Format", ox.QueryResultsFormat, ox.RdfFormat)
@@ -183,11 +188,29 @@ class _Stores:
 def _reject_dataset(params: dict[str, list[str]]) -> None:
     if "update" in params or "using-graph-uri" in params or "using-named-graph-uri" in params:
         raise HttpError(HTTPStatus.FORBIDDEN, "updates are refused: this endpoint is read-only")
+
+
+def protocol_dataset(params: dict[str, list[str]]) -> Dataset | None:
+    """The RDF dataset named by ``default-graph-uri`` / ``named-graph-uri`` (``None``: neither
+    given, the union default graph). Each IRI must be an absolute IRI (400 otherwise).
+
+    >>> protocol_dataset({"default-graph-uri": ["http://a/g"]})
+    (('http://a/g',), ())
+    >>> protocol_dataset({"query": ["ASK {}"]}) is None
+    True
+    """
+    if "default-graph-uri" not in params and "named-graph-uri" not in params:
+        return None
+    graphs: list[tuple[str, ...]] = []
     for name in ("default-graph-uri", "named-graph-uri"):
-        if name in params:
-            raise HttpError(HTTPStatus.BAD_REQUEST,
-                            f"{name} is not supported: the default graph is the union of the "
-                            "store's graphs (use GRAPH in the query)")
+        values = []
+        for value in params.get(name, []):
+            try:
+                values.append(ox.NamedNode(value.strip()).value)
+            except ValueError:
+                raise HttpError(HTTPStatus.BAD_REQUEST, f"{name}: not an IRI: {value[:200]!r}") from None
+        graphs.append(tuple(dict.fromkeys(values)))
+    return graphs[0], graphs[1]
 
 
 class _Handler(BaseHTTPRequestHandler):
@@ -223,16 +246,21 @@ class _Handler(BaseHTTPRequestHandler):
             body = self._body(method)
             if url.path == "/update":
                 raise HttpError(HTTPStatus.FORBIDDEN, "updates are refused: this endpoint is read-only")
-            if url.path == "/" and method == "GET":
-                self._send(HTTPStatus.OK, "text/plain; charset=utf-8",
-                           b"alignment-kg: a read-only SPARQL 1.1 endpoint at /query and /sparql\n")
-                return
-            if url.path not in _ENDPOINTS:
+            if url.path == "/store":  # the Graph Store Protocol's usual path: none here
                 raise HttpError(HTTPStatus.NOT_FOUND, f"no such endpoint {url.path}: use /query")
+            if url.path not in _ENDPOINTS:
+                self._web(method, url, body)
+                return
             if method not in ("GET", "POST"):
                 raise HttpError(HTTPStatus.METHOD_NOT_ALLOWED, "use GET or POST")
-            sparql = self._query_text(method, url.query, body)
-            status, content_type, payload, detail = self.server.answer(sparql, self.headers.get("Accept"))
+            if method == "GET" and "query" not in urllib.parse.parse_qs(url.query) \
+                    and "text/html" in (self.headers.get("Accept") or ""):
+                self._send(HTTPStatus.SEE_OTHER, "text/plain; charset=utf-8", b"see /editor\n",
+                           [("Location", "/editor")])
+                return
+            sparql, dataset = self._query_text(method, url.query, body)
+            status, content_type, payload, detail = self.server.answer(sparql, self.headers.get("Accept"),
+                                                                       dataset)
             self._send(status, content_type, payload)
         except HttpError as error:
             detail = error.message
@@ -253,6 +281,23 @@ class _Handler(BaseHTTPRequestHandler):
             self.server.log(f'{self.client_address[0]} "{method} {url.path}" '
                             f"{getattr(self, '_status', 0)} {detail} "
                             f"({(time.monotonic() - started) * 1000:.0f} ms)".replace("  ", " "))
+
+    def _web(self, method: str, url: urllib.parse.SplitResult, body: bytes) -> None:
+        """Hand the request to the web application (:mod:`kg.web`), a WSGI application."""
+        import io
+
+        environ = {
+            "REQUEST_METHOD": method, "PATH_INFO": urllib.parse.unquote(url.path, errors="replace"),
+            "QUERY_STRING": url.query, "CONTENT_TYPE": self.headers.get("Content-Type") or "",
+            "CONTENT_LENGTH": str(len(body)), "wsgi.input": io.BytesIO(body), "SERVER_NAME": "kg",
+            "SERVER_PORT": str(self.server.server_address[1]), "wsgi.url_scheme": "http",
+            "HTTP_ACCEPT": self.headers.get("Accept") or "",
+        }
+        with self.server.web_slot():
+            status, headers, payload = self.server.web.respond(environ)
+        extra = [(k, v) for k, v in headers if k.lower() not in ("content-type", "content-length")]
+        content_type = next(v for k, v in headers if k.lower() == "content-type")
+        self._send(HTTPStatus(status), content_type, payload, extra)
 
     def _fail(self, error: HttpError) -> None:
         """Answer ``error``; close the connection when the request's body may be unread."""
@@ -303,13 +348,13 @@ class _Handler(BaseHTTPRequestHandler):
         self._body_read = True
         return data
 
-    def _query_text(self, method: str, query_string: str, body: bytes) -> str:
+    def _query_text(self, method: str, query_string: str, body: bytes) -> tuple[str, Dataset | None]:
         params = _form(query_string)
         if method == "POST":
             content_type = (self.headers.get("Content-Type") or "").split(";")[0].strip().lower()
             if content_type == "application/sparql-query":
                 _reject_dataset(params)
-                return _utf8(body)
+                return _utf8(body), protocol_dataset(params)
             if content_type == "application/sparql-update":
                 raise HttpError(HTTPStatus.FORBIDDEN, "updates are refused: this endpoint is read-only")
             if content_type != "application/x-www-form-urlencoded":
@@ -321,14 +366,17 @@ class _Handler(BaseHTTPRequestHandler):
         queries = params.get("query", [])
         if len(queries) != 1 or not queries[0].strip():
             raise HttpError(HTTPStatus.BAD_REQUEST, "give exactly one query (the 'query' parameter)")
-        return queries[0]
+        return queries[0], protocol_dataset(params)
 
-    def _send(self, status: HTTPStatus, content_type: str, payload: bytes) -> None:
+    def _send(self, status: HTTPStatus, content_type: str, payload: bytes,
+              headers: list[tuple[str, str]] | None = None) -> None:
         self._status = int(status)
         self.send_response(status)
         self.send_header("Content-Type", content_type)
         self.send_header("Content-Length", str(len(payload)))
         self.send_header("Vary", "Accept")
+        for name, value in headers or ():
+            self.send_header(name, value)
         self.end_headers()
         if self.command != "HEAD":
             self.wfile.write(payload)
@@ -385,6 +433,10 @@ class _Server(ThreadingHTTPServer):
         self._names = {"localhost", *(h.lower().strip("[]") for h in options.allowed_hosts)}
         if bound not in ("0.0.0.0", "::"):
             self._names.add(bound)
+        from kg.web import WebApp, WebOptions
+
+        self.web = WebApp(stores.current, options=WebOptions(timeout=options.timeout,
+                                                             max_rows=options.max_rows), log=log)
 
     # -- connections -----------------------------------------------------------------------
 
@@ -442,7 +494,25 @@ class _Server(ThreadingHTTPServer):
         if self._log:
             self._log(line)
 
-    def answer(self, sparql: str, accept: str | None) -> tuple[HTTPStatus, str, bytes, str]:
+    @contextlib.contextmanager
+    def web_slot(self) -> Iterator[None]:
+        """A query worker's slot for a web page (its queries), admitted as a query is: 503
+        when too many wait or none frees up within the timeout."""
+        if not self._waiting.acquire(blocking=False):
+            raise HttpError(HTTPStatus.SERVICE_UNAVAILABLE, "busy: too many requests waiting; try again later")
+        try:
+            if not self.slots.acquire(timeout=self.options.timeout):
+                raise HttpError(HTTPStatus.SERVICE_UNAVAILABLE,
+                                f"busy: no query worker was free within {self.options.timeout:g} s")
+            try:
+                yield
+            finally:
+                self.slots.release()
+        finally:
+            self._waiting.release()
+
+    def answer(self, sparql: str, accept: str | None,
+               dataset: Dataset | None = None) -> tuple[HTTPStatus, str, bytes, str]:
         """Evaluate one query: status, content type, body and a note for the log."""
         from kg.query import check_user_query
 
@@ -466,7 +536,7 @@ class _Server(ThreadingHTTPServer):
                 raise HttpError(HTTPStatus.SERVICE_UNAVAILABLE,
                                 f"busy: no query worker was free within {options.timeout:g} s")
             try:
-                raw = self._evaluate(store, sparql)
+                raw = self._evaluate(store, sparql, dataset)
             finally:
                 self.slots.release()
         finally:
@@ -481,10 +551,11 @@ class _Server(ThreadingHTTPServer):
                             "name XML 1.0 does not allow): ask for JSON, CSV, Turtle or N-Triples")
         return status, media, payload, note
 
-    def _evaluate(self, store: Store, sparql: str) -> RawResults:
+    def _evaluate(self, store: Store, sparql: str, dataset: Dataset | None = None) -> RawResults:
         options = self.options
         try:
-            return store.evaluate(sparql, timeout=options.timeout, max_bytes=options.max_bytes)
+            return store.evaluate(sparql, timeout=options.timeout, max_bytes=options.max_bytes,
+                                  dataset=dataset)
         except SyntaxError as error:
             raise HttpError(HTTPStatus.BAD_REQUEST,
                             " ".join(f"SPARQL syntax error: {error}".split())) from None

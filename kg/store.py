@@ -37,6 +37,7 @@ from kg.errors import StoreError
 
 __all__ = [
     "STAGING",
+    "Dataset",
     "OxigraphStore",
     "QueryOutcome",
     "RawResults",
@@ -62,6 +63,9 @@ STAGING = "https://w3id.org/alignment-kg/graph/staging/"
 
 #: What a SPARQL query gives, in pyoxigraph's own types.
 QueryOutcome = ox.QuerySolutions | ox.QueryBoolean | ox.QueryTriples
+#: An RDF dataset named by the SPARQL Protocol: the IRIs of the graphs merged into the default
+#: graph (``default-graph-uri``) and of the named graphs (``named-graph-uri``).
+Dataset = tuple[tuple[str, ...], tuple[str, ...]]
 
 
 @dataclass(frozen=True)
@@ -201,8 +205,12 @@ class Store(ABC):
 
     @abstractmethod
     def evaluate(self, sparql: str, *, timeout: float | None = None,
-                 max_bytes: int | None = None, network: bool = False) -> RawResults:
+                 max_bytes: int | None = None, network: bool = False,
+                 dataset: Dataset | None = None) -> RawResults:
         """Like :meth:`query`, but give the results as bytes (:class:`RawResults`).
+
+        ``dataset`` replaces the union default graph (and the query's own ``FROM``) with the
+        graphs it names, as the SPARQL Protocol's ``default-graph-uri`` / ``named-graph-uri``.
 
         ``max_bytes`` bounds the size of the serialised results (:class:`QueryError` beyond).
         On an embedded store the query is evaluated in a child process that cannot open network
@@ -261,11 +269,12 @@ class OxigraphStore(Store):
         return self.evaluate(sparql, timeout=timeout).parse()
 
     def evaluate(self, sparql: str, *, timeout: float | None = None,
-                 max_bytes: int | None = None, network: bool = False) -> RawResults:
+                 max_bytes: int | None = None, network: bool = False,
+                 dataset: Dataset | None = None) -> RawResults:
         from kg.worker import evaluate_in_child
 
         return evaluate_in_child(self._engine, sparql, timeout=timeout, max_bytes=max_bytes,
-                                 network=network)
+                                 network=network, dataset=dataset)
 
     def update(self, sparql: str) -> None:
         def edit(engine: ox.Store) -> None:
