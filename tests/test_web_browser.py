@@ -124,7 +124,7 @@ def test_acceptance_walk(base: str, browser: Any, shots: Path, store_dir: Path) 
         page.fill("#query", "SELECT ?s WHERE {\n  ?s ?p\n}")
         page.click("form.editor button")
         page.wait_for_selector("#error-position")
-        assert page.text_content("#error-position") == "Line 3, column 1:"
+        assert page.text_content("#error-position") == "Line 3, column 2:"
         assert "^ here" in page.text_content("pre.error-context")
         page.screenshot(path=str(shots / "web-sparql.png"), full_page=False)
 

@@ -93,7 +93,8 @@ LINKED_COLUMNS = {
     "partnership": ("partnership",), "topic": ("topic",),
 }
 _STATIC = Path(__file__).with_name("static")
-_ERROR_POSITION = re.compile(r"error at (\d+):(\d+)")
+#: Where a query's syntax error is: "at line 3, column 8" (kg.userquery's one-line message).
+_ERROR_POSITION = re.compile(r"at line (\d+), column (\d+)")
 
 
 @dataclass(frozen=True)
@@ -476,10 +477,8 @@ class WebApp:
                     raise _Answer(400, _for_the_web(str(exc))) from None
                 result, error = None, _for_the_web(str(exc))
                 found = _ERROR_POSITION.search(error)
-                if found:  # the engine points just past the token it could not take
-                    position = (int(found.group(1)), max(int(found.group(2)) - 1, 1))
-                    error = (error[: found.start()] + f"at line {position[0]}, column {position[1]}"
-                             + error[found.end():]).replace("syntax error: at", "syntax error at")
+                if found:  # the message already gives the place in the user's own text
+                    position = (int(found.group(1)), int(found.group(2)))
         if suffix and result is not None:
             return self._download(result, suffix, "query")
         turtle = ""
