@@ -104,9 +104,13 @@ class _Watchdog:
         self._timer.cancel()
 
 
-class _WatchedHTTPConnection(http.client.HTTPConnection):
+class _Watched:
+    """A connection whose socket a watchdog closes at the request's deadline."""
+
+    sock: socket.socket
+
     def connect(self) -> None:
-        super().connect()
+        super().connect()  # type: ignore[misc]
         if _DEADLINE.at is not None:
             self._watchdog = _Watchdog(self.sock, _DEADLINE.at)
 
@@ -114,20 +118,15 @@ class _WatchedHTTPConnection(http.client.HTTPConnection):
         watchdog = getattr(self, "_watchdog", None)
         if watchdog is not None:
             watchdog.cancel()
-        super().close()
+        super().close()  # type: ignore[misc]
 
 
-class _WatchedHTTPSConnection(http.client.HTTPSConnection):
-    def connect(self) -> None:
-        super().connect()
-        if _DEADLINE.at is not None:
-            self._watchdog = _Watchdog(self.sock, _DEADLINE.at)
+class _WatchedHTTPConnection(_Watched, http.client.HTTPConnection):
+    pass
 
-    def close(self) -> None:
-        watchdog = getattr(self, "_watchdog", None)
-        if watchdog is not None:
-            watchdog.cancel()
-        super().close()
+
+class _WatchedHTTPSConnection(_Watched, http.client.HTTPSConnection):
+    pass
 
 
 class _WatchedHTTPHandler(urllib.request.HTTPHandler):
