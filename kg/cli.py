@@ -649,18 +649,10 @@ _universal_option = click.option("--include-universal", is_flag=True,
                                  help="Keep organisations whose kind gives no tie (the UN, the OECD).")
 
 
-def _finite_positive(ctx: click.Context, param: click.Parameter, value: float) -> float:
-    import math
-
-    if not math.isfinite(value) or value <= 0:
-        raise click.BadParameter(f"{value} is not a positive number")
-    return value
-
-
 @analyse.command()
 @_at_option
 @click.option("--seed", default=7, show_default=True, type=int, help="Seed of the Louvain method.")
-@click.option("--resolution", default=1.0, show_default=True, type=float, callback=_finite_positive,
+@click.option("--resolution", default=1.0, show_default=True, type=float,
               help="Louvain resolution (a positive number): above 1 gives more, smaller blocs.")
 @click.option("--per-state", is_flag=True,
               help="One row per state (bloc, size, state, name) instead of one per bloc.")
@@ -1180,7 +1172,6 @@ def serve(host: str, port: int, timeout: float, max_rows: int, max_bytes: int,
                                               allowed_hosts=allow_hosts, allowed_origins=allow_origins))
     bound_host, bound_port = server.server_address[:2]
     _note(f"kg: serving {location} read-only at http://{bound_host}:{bound_port}/query (Ctrl-C stops)")
-    _note(f"kg: web pages at http://{bound_host}:{bound_port}/")
     import ipaddress
 
     try:
@@ -1190,6 +1181,7 @@ def serve(host: str, port: int, timeout: float, max_rows: int, max_bytes: int,
     if not loopback:
         _note(f"kg: warning: listening on {bound_host}, not on loopback: every machine that can "
               "reach it can query the store")
+    _note(f"kg: web pages at http://{bound_host}:{bound_port}/")
     from kg.sandbox import guard_available
 
     if location.kind != "remote" and not guard_available():

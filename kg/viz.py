@@ -439,6 +439,8 @@ def _page_data(graph: nx.MultiDiGraph, *, focus: Sequence[str] = (), as_of: str 
     if len(nodes) > PHYSICS_MAX_NODES and not any("x" in graph.nodes[n] for n in graph):
         positions = layout(graph)
     _place(nodes, graph, positions)
+    if positions is not None:
+        _spread_labels(nodes)
     labels = {node["id"]: node["name"] for node in nodes}
     edges = _edges(graph, labels)
     starts = [edge["startYear"] for edge in edges if edge["startYear"] is not None]
@@ -512,6 +514,54 @@ def _importance(nodes: list[dict[str, Any]], graph: nx.MultiDiGraph, focused: Se
             node["color"] = {"background": node["color"], "border": _FOCUS_COLOUR,
                              "highlight": {"background": node["color"], "border": _FOCUS_COLOUR}}
             node["font"] = {"bold": True, "color": "#000000"}
+
+
+#: Canvas font sizes of the labels of a large page, smallest and largest value (see
+#: :func:`_vis_options`); :func:`_spread_labels` needs them to know how wide a label is.
+_LARGE_LABEL_FONT: Final = (10.0, 40.0)
+
+
+def _spread_labels(nodes: list[dict[str, Any]], *, most: int = 60, rounds: int = 60) -> None:
+    """Move the ``most`` important nodes of a laid-out page apart until their labels do not overlap.
+
+    Labels and positions scale together when the reader zooms, so labels that do not overlap in
+    canvas units overlap at no zoom. A label's box is estimated from its font (vis-network scales
+    it linearly with ``value``) and its length, drawn under the node; of two overlapping labels the
+    less important node moves, along the shorter way out. Deterministic for the same nodes.
+    """
+    placed = [n for n in nodes if "x" in n]
+    if len(placed) < 2:
+        return
+    values = [float(n["value"]) for n in placed]
+    low, high = min(values), max(values)
+    small, large = _LARGE_LABEL_FONT
+    chosen = sorted(placed, key=lambda n: (-float(n["value"]), n["id"]))[:most]
+
+    def box(node: dict[str, Any]) -> tuple[float, float, float, float]:
+        share = (float(node["value"]) - low) / (high - low) if high > low else 0.5
+        font = small + share * (large - small)
+        half_width = 0.32 * font * len(str(node["label"])) + 4
+        top = node["y"] + 8 + 10 * share  # under the node's shape
+        return node["x"] - half_width, top, node["x"] + half_width, top + 1.25 * font
+
+    for _ in range(rounds):
+        moved = False
+        for i, first in enumerate(chosen):
+            a = box(first)
+            for second in chosen[i + 1:]:
+                b = box(second)
+                dx = min(a[2], b[2]) - max(a[0], b[0])
+                dy = min(a[3], b[3]) - max(a[1], b[1])
+                if dx <= 0 or dy <= 0:
+                    continue
+                if dx < dy:
+                    second["x"] += (dx + 2) * (1 if second["x"] >= first["x"] else -1)
+                else:
+                    second["y"] += (dy + 2) * (1 if second["y"] >= first["y"] else -1)
+                second["x"], second["y"] = round(second["x"], 2), round(second["y"], 2)
+                moved = True
+        if not moved:
+            return
 
 
 def _node(key: str, attrs: Mapping[str, Any]) -> dict[str, Any]:
@@ -671,7 +721,8 @@ def _vis_options(*, physics: bool, improved_layout: bool, large: bool = False) -
             "borderWidth": 1,
             # Large graphs are seen from afar at first: their important labels are drawn larger.
             "scaling": {"min": 8, "max": 30 if large else 22,
-                        "label": {"enabled": True, "min": 10, "max": 40 if large else 18,
+                        "label": {"enabled": True, "min": _LARGE_LABEL_FONT[0],
+                                  "max": _LARGE_LABEL_FONT[1] if large else 18,
                                   "drawThreshold": LABEL_DRAW_THRESHOLD, "maxVisible": 28}},
         },
         "edges": {

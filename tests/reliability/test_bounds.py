@@ -173,8 +173,8 @@ def test_markdown_cells_hold_no_markup_and_read_back(label: str):
     (["blocs", "--resolution", "nan"], "give a number above 0"),
     (["blocs", "--resolution", "inf"], "give a number above 0"),
     (["path", "NZL", "nzl"], "give two different states or organisations"),
-    (["changes", "--from", "2000", "--state", "XXX"], "no membership or partnership of that code"),
-    (["changes", "--from", "2000", "--org", "QQQ"], "no membership or partnership of that code"),
+    (["changes", "--from", "2000", "--state", "XXX"], "unknown state or territory or organisation 'XXX'"),
+    (["changes", "--from", "2000", "--org", "QQQ"], "unknown organisation 'QQQ'"),
 ])
 def test_bad_analysis_arguments_are_one_line(args: list[str], message: str, store_dir: Path):
     done = kg("analyse", *args, "--store", str(store_dir))
