@@ -1080,6 +1080,8 @@ def load(files: tuple[str, ...], graph: str | None, fmt: str | None, store: str 
         where = (short_name(graphs[0][0]) if len(graphs) == 1
                  else ", ".join(f"{short_name(g)} ({n})" for g, n in graphs))
         _note(f"loaded {rdf.path}: {rdf.total} triples into {where}")
+        for replaced in rdf.replaces:
+            _note(f"kg: note: {rdf.path} replaced the graph {replaced}")
 
 
 @main.command()

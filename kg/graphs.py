@@ -158,6 +158,7 @@ def load_files(
             _check_target(name)
             written.add(name)
     replace = {g for g in written} | {metadata_graph(g) for g in written}
+    _note_replacements(location, files, memory_engine)
 
     def quads() -> Iterator[ox.Quad]:
         for rdf in files:
@@ -182,6 +183,49 @@ def load_files(
     write_graphs(location, quads(), replace=replace.__contains__, progress=progress,
                  memory_engine=memory_engine)
     return files
+
+
+def _note_replacements(location: StoreLocation, files: list[RdfFile],
+                       memory_engine: ox.Store | None) -> None:
+    """Fill each file's ``replaces``: the earlier loads, of other content, whose graphs this load
+    replaces (``2024/members.ttl`` replacing what ``2023/members.ttl`` put in
+    ``load/members.ttl``), so that the replacement is said, not silent."""
+    from kg.loaders.rdf import file_sha256
+
+    try:
+        if memory_engine is not None:
+            store: Store = OxigraphStore(memory_engine, location)
+        elif location.kind == "memory":
+            return
+        elif location.kind == "directory":
+            from kg.store import open_directory
+
+            store = open_directory(location)
+        else:
+            from kg.store import open_store
+
+            store = open_store(location)
+    except StoreError:
+        return  # no store yet: nothing is replaced
+    try:
+        graphs = {g for rdf in files for g in ([rdf.graph] if not rdf.format.supports_datasets else [])}
+        if not graphs:
+            return
+        values = " ".join(f"<{g}>" for g in sorted(graphs))
+        earlier: dict[str, tuple[str, str]] = {}
+        text = (f"SELECT ?g ?file ?sha WHERE {{ VALUES ?g {{ {values} }} "
+                f"?g <{AL}fileName> ?file ; <{AL}sha256> ?sha }}")
+        for solution in solutions(store.query(text)):
+            earlier[solution["g"].value] = (solution["file"].value, solution["sha"].value)
+        for rdf in files:
+            if rdf.graph in earlier:
+                name, digest = earlier[rdf.graph]
+                if digest != file_sha256(rdf.path):
+                    rdf.replaces.append(f"{short_name(rdf.graph)} (loaded before from {name}, "
+                                        "other content)")
+    finally:
+        if memory_engine is None:
+            store.close()
 
 
 def _sources(store: Store) -> dict[str, list[str]]:

@@ -55,6 +55,7 @@ import ctypes  # noqa: F401 - loaded once here so that query workers can die wit
 import ipaddress
 import os
 import re
+import socket
 import sys
 import threading
 import time
@@ -109,6 +110,9 @@ class ServeOptions:
     queue: int = 256
     #: Seconds a connection may stay silent while a request is read or between requests.
     connection_timeout: float = 10.0
+    #: Seconds to receive a whole request (line, headers and body), however slowly it drips;
+    #: then the connection is closed.
+    request_timeout: float = 30.0
     #: Connections served at once (beyond: 503 and closed).
     max_connections: int = 256
     #: Host names accepted in the Host header besides the bound address, localhost and IPs.
@@ -236,6 +240,32 @@ class _Handler(BaseHTTPRequestHandler):
         self.timeout = self.server.options.connection_timeout  # read by StreamRequestHandler
         super().setup()
 
+    def handle_one_request(self) -> None:
+        """Read and answer one request, within :attr:`ServeOptions.request_timeout` for its
+        reception: a watchdog shuts the socket down if the request line, the headers and the
+        body have not all arrived by then (a client that drips bytes, each within the socket
+        timeout, cannot hold the connection)."""
+        self._watchdog = threading.Timer(self.server.options.request_timeout, self._too_slow)
+        self._watchdog.daemon = True
+        self._watchdog.start()
+        try:
+            super().handle_one_request()
+        finally:
+            self._watchdog.cancel()
+
+    def _too_slow(self) -> None:
+        self.close_connection = True
+        with contextlib.suppress(OSError):
+            self.connection.shutdown(socket.SHUT_RDWR)
+        self.server.log(f"{self.client_address[0]} closed: the request was not received within "
+                        f"{self.server.options.request_timeout:g} s")
+
+    def _received(self) -> None:
+        """The whole request is in: the rest (evaluation, answer) has deadlines of its own."""
+        watchdog = getattr(self, "_watchdog", None)
+        if watchdog is not None:
+            watchdog.cancel()
+
     def _handle(self, method: str) -> None:
         started = time.monotonic()
         url = urllib.parse.urlsplit(self.path)
@@ -244,6 +274,7 @@ class _Handler(BaseHTTPRequestHandler):
         try:
             self._check_origin()
             body = self._body(method)
+            self._received()
             if url.path == "/update":
                 raise HttpError(HTTPStatus.FORBIDDEN, "updates are refused: this endpoint is read-only")
             if url.path == "/store":  # the Graph Store Protocol's usual path: none here

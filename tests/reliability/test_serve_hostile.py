@@ -278,3 +278,37 @@ def test_a_non_loopback_bind_warns_in_one_line(store_dir: Path):
         process.wait(timeout=10)
     assert "serving" in first
     assert second.startswith("kg: warning: listening on 0.0.0.0, not on loopback"), second
+
+
+@pytest.mark.parametrize("part", ["headers", "body"])
+def test_a_request_that_drips_is_closed_at_the_request_timeout(part: str, store_dir: Path):
+    """One byte every 0.3 s: each within the 5 s socket timeout, the whole beyond 2 s."""
+    with serving(store_dir, connection_timeout=5, request_timeout=2) as (number, log):
+        body = urllib.parse.urlencode({"query": ASK}).encode()
+        head = (f"POST /query HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/x-www-form-urlencoded\r\n"
+                f"Content-Length: {len(body)}\r\nX-Padding: {'p' * 40}\r\n\r\n").encode()
+        drip, prefix = (head, b"") if part == "headers" else (body, head)
+        started = time.monotonic()
+        with socket.create_connection(("127.0.0.1", number), timeout=10) as connection:
+            connection.sendall(prefix)
+            closed = False
+            for byte in drip:
+                try:
+                    connection.sendall(bytes([byte]))
+                except OSError:
+                    closed = True
+                    break
+                time.sleep(0.3)
+                if time.monotonic() - started > 8:
+                    break
+            if not closed:
+                connection.settimeout(3)
+                try:
+                    closed = connection.recv(1000) == b""  # closed without an answer
+                except OSError:
+                    closed = True  # reset
+        elapsed = time.monotonic() - started
+        assert closed
+        assert elapsed < 6, elapsed
+        assert status_of(post(number, ASK)) == 200  # the server is fine
+    assert any("not received within 2 s" in line for line in log), log

@@ -138,3 +138,17 @@ def test_derivation_is_bounded_per_member_and_organisation(store: Path, tmp_path
     assert content(store) == before
     done = kg("load", str(_spells(tmp_path / "few.ttl", 90)), "--store", str(store))
     assert done.returncode == 0, done.stderr
+
+
+def test_a_load_that_replaces_another_files_graph_says_so(store: Path, tmp_path: Path):
+    for year in ("2023", "2024"):
+        (tmp_path / year).mkdir()
+        (tmp_path / year / "members.ttl").write_text(f"<http://e/{year}> <http://e/p> 1 .\n")
+    first = kg("load", str(tmp_path / "2023" / "members.ttl"), "--store", str(store))
+    assert first.returncode == 0 and "replaced" not in first.stderr
+    second = kg("load", str(tmp_path / "2024" / "members.ttl"), "--store", str(store))
+    assert second.returncode == 0
+    assert ("kg: note: " + str(tmp_path / "2024" / "members.ttl") + " replaced the graph load/members.ttl "
+            "(loaded before from members.ttl, other content)") in second.stderr.splitlines()
+    again = kg("load", str(tmp_path / "2024" / "members.ttl"), "--store", str(store))
+    assert "replaced" not in again.stderr  # the same content again: a reload, nothing to say
