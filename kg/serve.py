@@ -69,7 +69,7 @@ from typing import TypeVar
 import pyoxigraph as ox
 
 from kg.errors import KgError, QueryError, StoreError
-from kg.store import Dataset, RawResults, Store, StoreLocation, open_directory, open_store
+from kg.store import Dataset, OxigraphStore, RawResults, Store, StoreLocation, open_directory, open_store
 from kg.vocab import PREFIXES
 
 Format = TypeVar("Format", ox.QueryResultsFormat, ox.RdfFormat)
@@ -186,6 +186,8 @@ class _Stores:
                 if getattr(store, "generation", None) is None or os.path.realpath(store.generation) != live:  # type: ignore[union-attr]
                     self._store = open_directory(self.location)
         assert self._store is not None
+        if isinstance(self._store, OxigraphStore):
+            self._store.isolated = True  # no request thread inside the engine while another forks
         return self._store
 
 

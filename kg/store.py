@@ -257,6 +257,10 @@ class OxigraphStore(Store):
         self.meta = meta or {}
         self.generation = generation
         self._reader_lock = reader_lock
+        #: Evaluate every query in a forked child, even without a timeout. A threaded server
+        #: sets it: a thread inside the engine may hold one of its locks while another thread
+        #: forks, and the child, inheriting the lock held, would wait for it until its deadline.
+        self.isolated = False
 
     @property
     def engine(self) -> ox.Store:
@@ -264,7 +268,7 @@ class OxigraphStore(Store):
         return self._engine
 
     def query(self, sparql: str, *, timeout: float | None = None) -> QueryOutcome:
-        if timeout is None:
+        if timeout is None and not self.isolated:
             return self._engine.query(sparql, use_default_graph_as_union=True)
         return self.evaluate(sparql, timeout=timeout).parse()
 
