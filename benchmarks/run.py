@@ -551,7 +551,7 @@ def _project_suite(w: Worker, store: Any, *, baseline: Callable[[str], int] | No
         if focus is None:
             graph = alignment_network(store)
         else:
-            graph = network_around(store, focus=focus, depth=1)
+            graph = network_around(store, focus=[focus], depth=1)
         write_html(graph, html)
         return {"bytes": html.stat().st_size, "nodes": graph.number_of_nodes(),
                 **({"focus": focus} if focus else {})}

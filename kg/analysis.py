@@ -114,6 +114,12 @@ class Table:
         """The rows as dictionaries keyed by column."""
         return [dict(zip(self.columns, row, strict=True)) for row in self.rows]
 
+    def to_dataframe(self) -> Any:
+        """The rows as a :class:`pandas.DataFrame` (needs pandas; see :mod:`kg.frames`)."""
+        from kg.frames import to_dataframe
+
+        return to_dataframe(self.columns, self.rows)
+
 
 # --- portfolios and scores ---------------------------------------------------------------------
 
@@ -391,6 +397,10 @@ def align(
     >>> align(open_store("memory"), "NOR", "USA", start=1990, end=1990).rows  # doctest: +SKIP
     [[1990, 'NOR', 'USA', 0.9..., 0.9...]]
     """
+    from kg.names import resolve_code  # names, ISO alpha-2 codes and QIDs too
+
+    a = resolve_code(store, a, ("state",), option="a")
+    b = resolve_code(store, b, ("state",), option="b")
     # Only the spells that can tie a or b to anyone: their scores need no other row of the
     # tie matrix, and n, the states in existence, comes from every state's period.
     system = system or AlignmentSystem(store, around=(a, b))
@@ -515,6 +525,9 @@ def blocs(
     >>> blocs(open_store("memory"), at="1990").rows[0]                   # doctest: +SKIP
     [1, 16, 'BEL', 'Belgium']
     """
+    if isinstance(resolution, bool) or not isinstance(resolution, (int, float)) \
+            or not math.isfinite(resolution) or resolution <= 0:
+        raise UsageError(f"--resolution {resolution!r}: give a number above 0")
     import networkx as nx
 
     graph = alignment_graph(store, at=at)
@@ -600,9 +613,9 @@ def centrality(
     for node in nodes:
         attrs = graph.nodes[node]
         kind = attrs["org_kind"] or attrs["kind"]
-        table.rows.append([node, attrs["label"], kind, graph.degree(node),
+        table.rows.append([_code(node), attrs["label"], kind, graph.degree(node),
                            betweenness[node], eigen[node]])
-    table.rows.sort(key=lambda r: (-r[4], -r[3], r[0]))
+    table.rows.sort(key=lambda r: (-r[4], -r[3], r[0], r[2]))
     return table
 
 
@@ -616,8 +629,9 @@ def alignment_path(
 ) -> Table:
     """The shortest chain of alignment from one state (or organisation) to another on a day.
 
-    The chain goes through memberships and partnerships in force (the graph of
-    :func:`centrality`, universal organisations left out unless asked for). It has the fewest
+    The chain goes through memberships, partnerships and aligning stances (support, aid) in force
+    (the graph of :func:`centrality`, universal organisations left out unless asked for, with the
+    dated stances; NZL's support of UKR is a chain of one link). It has the fewest
     links; among chains equally short, the one through the strongest commitments (a full
     membership of an organisation of tie level L costs ``1 + (3 - L) / 100``; an observer's,
     associate's or suspended member's seat and a partnership count as level 1).
@@ -644,11 +658,20 @@ def alignment_path(
 
     links = _link_graph(store, at, include_universal)
     codes = []
+    from kg.names import node_key, resolve
+
     for option, text in (("a", a), ("b", b)):
-        code = (code_of(text) or text) if text.startswith(("http://", "https://")) else text.strip()
+        code = text.strip()
         if code not in links and code.upper() in links:
             code = code.upper()
+        if code not in links or text.startswith(("http://", "https://")):
+            # a name, an ISO alpha-2 code, a QID or an IRI (kg.names)
+            code = node_key(resolve(store, text, ("actor",), option=option), links.nodes)
         codes.append(code)
+    if codes[0] == codes[1]:
+        raise UsageError(f"a and b are the same: {codes[0].split('@', 1)[0]} (give two different "
+                         "states or organisations)")
+    _add_stances(store, links)
     table = Table(["step", "from", "to", "link", "detail", "start", "end", "sources"])
     known = set(state_periods(store))
     for option, code in zip(("a", "b"), codes, strict=True):
@@ -672,9 +695,38 @@ def alignment_path(
         found = sorted(links.get_edge_data(u, v).values(),
                        key=lambda e: (e["link"], e["detail"], e["start"]))
         for attrs in found:
-            table.rows.append([step, u, v, attrs["link"], attrs["detail"], attrs["start"],
-                               attrs["end"], attrs["sources"]])
+            table.rows.append([step, _code(u), _code(v), attrs["link"], attrs["detail"],
+                               attrs["start"], attrs["end"], attrs["sources"]])
     return table
+
+
+def _code(key: str) -> str:
+    """The code of a projection's node key (``NAM@org`` is the organisation ``NAM``)."""
+    return key.split("@", 1)[0]
+
+
+#: The stances that make a chain of alignment (a sanction is a tie against, not with).
+ALIGNING_STANCES = ("support", "aid")
+
+
+def _add_stances(store: Store, links: nx.MultiGraph) -> None:
+    """Add to ``links`` the aligning stances (support, aid) in force on its day, between nodes
+    it has (``link`` ``stance``, level 1). Undated stances are left out: nothing says they held
+    that day."""
+    from kg.network import edge_rows, in_force
+    from kg.dates import parse_date
+
+    day = parse_date(links.graph["at"])
+    for row in edge_rows(store):
+        if row["kind"] != "stance" or row["label"] not in ALIGNING_STANCES or not row["start"]:
+            continue
+        if row["source"] not in links or row["target"] not in links:
+            continue
+        if not in_force(row["start"], row["end"], day):
+            continue
+        links.add_edge(row["source"], row["target"], link="stance", detail=row["label"], level=1,
+                       strength=1, start=row["start"], end=row["end"] or "",
+                       sources=row["sources"] or "")
 
 
 def changes(
@@ -721,15 +773,21 @@ def changes(
 
     found: list[tuple[dt.date, list[Any]]] = []
     by_fact = _fact_sources(store)  # once, for the memberships and the partnerships
+    members: set[str] = set()
+    organisations: set[str] = set()
     for row in edge_rows(store, by_fact):
         if row["kind"] != "membership":
             continue
+        members.add(row["source"])
+        organisations.add(row["target"])
         for change, when in (("joined", row["start"]), ("left", row["end"])):
             if within(when):
                 found.append((parse_date(when).first_day(),
                               [when, change, row["source"], row["target"], row["label"],
                                row["sources"] or ""]))
     for partnership in _partnerships(store, by_fact):
+        members.add(partnership.partner)
+        organisations.add(partnership.counterpart)
         for start, _, status, sources in partnership.steps:
             if within(start):
                 found.append((parse_date(start).first_day(),  # type: ignore[arg-type]
@@ -739,6 +797,11 @@ def changes(
     table = Table(["date", "change", "actor", "with", "detail", "sources"])
     wanted_state = state.strip().upper() if state else None
     wanted_org = org.strip().upper() if org else None
+    for option, wanted, codes in (("--state", wanted_state, members), ("--org", wanted_org, organisations)):
+        if wanted and wanted not in codes:
+            close = difflib.get_close_matches(wanted, sorted(codes), n=3, cutoff=0.6)
+            hint = f" Did you mean: {', '.join(close)}?" if close else ""
+            raise UsageError(f"{option} {wanted}: no membership or partnership of that code in the store.{hint}")
     for _, entry in sorted(found, key=lambda f: (f[0], f[1][1], f[1][2], f[1][3], f[1][4])):
         if wanted_state and entry[2] != wanted_state:
             continue

@@ -62,10 +62,12 @@ def build(
     data_dirs: Iterable[Path] = (),
     validate: bool = True,
     progress: Callable[[str], None] | None = None,
+    fresh: bool = False,
 ) -> Store | None:
     """Build the ontology and the curated data (plus extra table directories) into a store.
 
-    Only the graphs the build owns are replaced; loaded and imported graphs stay. The write is
+    Only the graphs the build owns are replaced; loaded and imported graphs stay (``fresh``, on a
+    directory store: start from an empty store, which also recovers from a broken one). The write is
     atomic: when reading, validation or writing fails, the previous store is left as it was.
     Returns the store for ``memory`` (which lives in this process), ``None`` otherwise.
 
@@ -97,5 +99,6 @@ def build(
         "data_dirs": [str(d) for d, _ in directories[1:]],
     }
     return write_graphs(
-        location, ontology + curated.quads, replace=owned_by_build, meta=meta, progress=progress
+        location, ontology + curated.quads, replace=owned_by_build, meta=meta, progress=progress,
+        fresh=fresh,
     )

@@ -6,9 +6,11 @@ Modules are imported inside the commands, so that a command pays only for what i
 
 from __future__ import annotations
 
+import math
 import os
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager, nullcontext
 from typing import Any
 
 import click
@@ -23,27 +25,47 @@ def _note(message: str) -> None:
     click.echo(message, err=True)
 
 
-def _say_day(store: Any, at: str | None, *, last_year: int | None = None) -> Any:
-    """Say on stderr which day an answer is for when it was defaulted, and warn when the day
-    (or ``last_year``'s end) is after the data's "current as of" day; return ``store``."""
+@contextmanager
+def _saying_day(store: Any, at: str | None, *, last_year: int | None = None) -> Iterator[None]:
+    """Once the answer is out, say on stderr which day it is for when it was defaulted, and warn
+    when the day (or ``last_year``'s end) is after the data's "current as of" day. Nothing is
+    said when the command fails: its error stays the one line it prints."""
     from kg.coverage import date_notes
     from kg.network import resolve_day
-    from kg.query import current_as_of
+    from kg.query import current_as_of, earliest_day
 
     current = current_as_of(store)
+    earliest = earliest_day(store)
     if last_year is not None:
-        notes = date_notes(f"{last_year:04d}-12-31", defaulted=False, current=current)
+        notes = date_notes(f"{last_year:04d}-12-31", defaulted=False, current=current, earliest=earliest)
     else:
-        notes = date_notes(resolve_day(store, at).isoformat(), defaulted=at is None, current=current)
+        notes = date_notes(resolve_day(store, at).isoformat(), defaulted=at is None, current=current,
+                           earliest=earliest)
+    yield
     for note in notes:
         _note(note)
-    return store
 
 
 def store_option(function: Callable[..., Any]) -> Callable[..., Any]:
     """The ``--store`` option every command that reads or writes the graph takes."""
     return click.option("--store", "store", envvar="KG_STORE", default=None, metavar="LOCATION",
                         help=STORE_HELP)(function)
+
+
+def excel_option(function: Callable[..., Any]) -> Callable[..., Any]:
+    """``--excel``: CSV (or TSV) with a UTF-8 byte-order mark, for spreadsheet programs."""
+    return click.option("--excel", is_flag=True,
+                        help="Start the CSV with a UTF-8 byte-order mark, so that Excel reads "
+                             "accented names right (implies --format csv).")(function)
+
+
+def output_options(function: Callable[..., Any]) -> Callable[..., Any]:
+    """``-o FILE`` (written atomically; the format from its extension) and ``--excel``."""
+    function = excel_option(function)
+    return click.option("-o", "--output", default=None, type=click.Path(dir_okay=False),
+                        help="Write to this file (atomically) instead of standard output; "
+                             "the format from its extension (.csv, .tsv, .json, .jsonl, .md) "
+                             "unless --format.")(function)
 
 
 def remote_write_options(function: Callable[..., Any]) -> Callable[..., Any]:
@@ -61,6 +83,29 @@ def _open(location: str | None):
     return open_store(location, note=_note)
 
 
+def _named(store: Any, text: str | None, kinds: tuple[str, ...], option: str) -> str | None:
+    """The code of the resource ``text`` names (a code in any case, a name, an ISO alpha-2
+    code, a QID or an IRI; see :mod:`kg.names`), or ``None`` for ``None``."""
+    if text is None:
+        return None
+    from kg.names import resolve_code
+
+    return resolve_code(store, text, kinds, option=option)
+
+
+def _complete(*what: str) -> Callable[..., Any]:
+    """A ``shell_complete`` callback (kg.completion, imported only when completing): codes of
+    the kinds ``what``, or the function of that name (``query_names``)."""
+    def complete(ctx: click.Context, param: click.Parameter, incomplete: str) -> list[Any]:
+        from kg import completion
+
+        if len(what) == 1 and hasattr(completion, what[0]):
+            return getattr(completion, what[0])(ctx, param, incomplete)
+        return completion.complete_codes(what, incomplete)
+
+    return complete
+
+
 def _default_table_format() -> str:
     return "table" if sys.stdout.isatty() else "csv"
 
@@ -75,6 +120,24 @@ def _dataset_info() -> str:
     except (OSError, tomllib.TOMLDecodeError):
         return "dataset: unknown"
     return f"dataset {info.get('version', '?')}, current as of {info.get('current_as_of', '?')}"
+
+
+class _Seconds(click.ParamType):
+    """A finite number of seconds, more than 0 and at most a year (``inf`` and ``nan`` refused)."""
+
+    name = "seconds"
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> float:
+        try:
+            number = float(value)
+        except (TypeError, ValueError):
+            self.fail(f"{value!r} is not a number of seconds", param, ctx)
+        if not math.isfinite(number) or not 0 < number <= 31_536_000:
+            self.fail(f"{value!r} is not a number of seconds between 0 and 31536000", param, ctx)
+        return number
+
+
+_SECONDS = _Seconds()
 
 
 class KgGroup(click.Group):
@@ -121,9 +184,11 @@ def main(ctx: click.Context, debug: bool) -> None:
 @click.option("--data", "data_dirs", multiple=True, type=click.Path(file_okay=False),
               help="An extra directory of tables in the curated format (repeatable).")
 @click.option("--no-validate", is_flag=True, help="Skip the SHACL validation (not recommended).")
+@click.option("--fresh", is_flag=True,
+              help="Start from an empty store (drops loaded and imported graphs; recovers a broken store).")
 @store_option
 @remote_write_options
-def build(data_dirs: tuple[str, ...], no_validate: bool, store: str | None,
+def build(data_dirs: tuple[str, ...], no_validate: bool, fresh: bool, store: str | None,
           update_url: str | None = None, gsp_url: str | None = None) -> None:
     """Build the ontology and the curated data into the store, validated and atomically.
 
@@ -142,7 +207,8 @@ def build(data_dirs: tuple[str, ...], no_validate: bool, store: str | None,
     from kg.store import open_store, resolve_location
 
     location = resolve_location(store, update_url=update_url, gsp_url=gsp_url)
-    result = run_build(location, data_dirs=[Path(d) for d in data_dirs], validate=not no_validate)
+    result = run_build(location, data_dirs=[Path(d) for d in data_dirs], validate=not no_validate,
+                       fresh=fresh)
     opened = result if result is not None else open_store(location, note=_note)
     stats = store_stats(opened)
     _note(f"built {location}: {stats.triples} triples in {len(stats.graphs)} graphs "
@@ -159,8 +225,9 @@ def _parse_params(params: tuple[tuple[str, str], ...]) -> dict[str, str]:
 
 
 @main.command()
-@click.argument("query_text", metavar="QUERY")
+@click.argument("query_text", metavar="QUERY", shell_complete=_complete("query_names"))
 @click.option("-p", "--param", "params", multiple=True, nargs=2, metavar="NAME VALUE",
+              shell_complete=_complete("query_parameters"),
               help="A query parameter (repeatable), e.g. -p org NATO.")
 @click.option("--at", default=None, metavar="DATE", help="Shortcut for -p at DATE (YYYY-MM-DD, YYYY-MM or YYYY).")
 @click.option("--format", "fmt", default=None,
@@ -169,20 +236,23 @@ def _parse_params(params: tuple[tuple[str, str], ...]) -> dict[str, str]:
               help="Output format (default: table on a terminal, csv otherwise; Turtle for CONSTRUCT).")
 @click.option("--allow-update", is_flag=True, help="Allow SPARQL updates.")
 @click.option("--allow-network", is_flag=True, help="Allow SERVICE, LOAD and FROM <url> (network access).")
-@click.option("--timeout", default=60.0, show_default=True, type=click.FloatRange(min=0, min_open=True),
+@click.option("--timeout", default=60.0, show_default=True, type=_SECONDS,
               metavar="SECONDS", help="Stop the query after this many seconds.")
+@output_options
 @store_option
 def query(query_text: str, params: tuple[tuple[str, str], ...], at: str | None, fmt: str | None,
-          allow_update: bool, allow_network: bool, store: str | None, timeout: float = 60.0) -> None:
+          allow_update: bool, allow_network: bool, store: str | None, timeout: float = 60.0,
+          output: str | None = None, excel: bool = False) -> None:
     """Run a catalogue query by name, a .rq file, '-' (stdin) or SPARQL text.
 
     \b
     Examples:
       kg query members -p org NATO -p at 2024-04-05 --format csv
-      kg query partnerships -p state NZL
+      kg query partnerships -p state "New Zealand"
+      kg query memberships -p state TUR --excel -o memberships.csv
       kg query 'SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }'
     """
-    from kg.formats import TABULAR_FORMATS, write_rows
+    from kg.formats import TABULAR_FORMATS
     from kg.query import run_query
 
     if query_text == "-":
@@ -190,11 +260,23 @@ def query(query_text: str, params: tuple[tuple[str, str], ...], at: str | None, 
     values = _parse_params(params)
     if at is not None and "at" in values:
         raise click.UsageError("give the date once: --at or -p at")
+    if output is not None:
+        from kg.output import check_target
+
+        check_target(output)
     opened = _open(store)
     result = run_query(opened, query_text, values, at=at, allow_update=allow_update,
                        allow_network=allow_network, timeout=timeout)
+    if excel and result.kind != "select":
+        raise click.UsageError("--excel is for the rows of a SELECT query (CSV or TSV)")
     if result.kind == "ask":
-        click.echo("true" if result.boolean else "false")
+        if output is not None:
+            from kg.output import atomic_output
+
+            with atomic_output(output, text=True) as handle:
+                handle.write("true\n" if result.boolean else "false\n")
+        else:
+            click.echo("true" if result.boolean else "false")
     elif result.kind == "graph":
         import pyoxigraph as ox
 
@@ -204,13 +286,19 @@ def query(query_text: str, params: tuple[tuple[str, str], ...], at: str | None, 
         syntax = rdf_format(fmt if fmt and fmt not in TABULAR_FORMATS else "turtle")
         if syntax.supports_datasets:
             raise click.UsageError("CONSTRUCT and DESCRIBE give triples: choose a triple syntax")
-        sys.stdout.buffer.write(ox.serialize(result.triples, format=syntax, prefixes=PREFIXES))
+        data = ox.serialize(result.triples, format=syntax, prefixes=PREFIXES)
+        if output is not None:
+            from kg.output import atomic_output
+
+            with atomic_output(output) as handle:
+                handle.write(data)
+        else:
+            sys.stdout.buffer.write(data)
     else:
         if fmt is not None and fmt not in TABULAR_FORMATS:
             raise click.UsageError(f"--format {fmt} is for CONSTRUCT and DESCRIBE results")
         annotations = {"coverage": [n.as_dict() for n in result.coverage]} if result.coverage else None
-        write_rows(sys.stdout, result.columns, result.rows, fmt or _default_table_format(),
-                   annotations=annotations)
+        _write_rows(result.columns, result.rows, fmt, output, excel, annotations)
     for note in result.notes:
         click.echo(note, err=True)
 
@@ -219,7 +307,8 @@ def query(query_text: str, params: tuple[tuple[str, str], ...], at: str | None, 
 @click.option("--format", "fmt", default=None,
               type=click.Choice(["table", "csv", "tsv", "json", "jsonl", "markdown"]),
               help="Output format (default: table on a terminal, csv otherwise).")
-def queries(fmt: str | None) -> None:
+@output_options
+def queries(fmt: str | None, output: str | None = None, excel: bool = False) -> None:
     """List the query catalogue: name, summary and parameters.
 
     \b
@@ -231,7 +320,7 @@ def queries(fmt: str | None) -> None:
 
     rows = [[entry.name, entry.summary, ", ".join(p.describe() for p in entry.parameters)]
             for entry in catalogue().values()]
-    write_rows(sys.stdout, ["name", "summary", "parameters"], rows, fmt or _default_table_format())
+    _write_rows(["name", "summary", "parameters"], rows, fmt, output, excel)
 
 
 @main.command()
@@ -275,14 +364,17 @@ def export(fmt: str | None, output: str | None, store: str | None) -> None:
 @click.option("--format", "fmt", default=None, type=click.Choice(["html", "png", "svg"]),
               help="html: the interactive page (default); png, svg: a static picture "
                    "(default: from the -o extension).")
-@click.option("--focus", default=None, metavar="CODE", help="Show only the neighbourhood of this state or organisation.")
+@click.option("--focus", "foci", multiple=True, metavar="CODE", shell_complete=_complete("state", "org"),
+              help="Show only the neighbourhood of this state or organisation, highlighted "
+                   "(repeatable; a code or a name).")
 @click.option("--depth", default=1, show_default=True, type=click.IntRange(0, 10),
               help="How many edges away from --focus to go (not through universal "
                    "organisations such as the UN).")
-@click.option("--org", "orgs", multiple=True, metavar="CODE", help="Keep only edges touching this organisation (repeatable).")
+@click.option("--org", "orgs", multiple=True, metavar="CODE", shell_complete=_complete("org"),
+              help="Keep only edges touching this organisation (repeatable; a code or a name).")
 @click.option("--at", default=None, metavar="DATE", help="Show the graph as of this date (default: the whole history).")
 @store_option
-def viz(output: str | None, fmt: str | None, focus: str | None, depth: int, orgs: tuple[str, ...],
+def viz(output: str | None, fmt: str | None, foci: tuple[str, ...], depth: int, orgs: tuple[str, ...],
         at: str | None, store: str | None) -> None:
     """Write a self-contained interactive HTML graph (works offline: no CDN), or a picture.
 
@@ -292,13 +384,19 @@ def viz(output: str | None, fmt: str | None, focus: str | None, depth: int, orgs
     A store too large for a readable picture of all of it (more than 20,000 links) is refused
     without --focus or --org.
 
+    The focused nodes are ringed in red and always labelled; other labels appear as you zoom
+    in (larger nodes first). Clicking a node or a link opens its details with dated roles and
+    linked sources. Links without a date are not drawn as if in force every year: a box shows
+    them, grey and dotted. The day or year shown is written over the drawing.
+
     \b
     Examples:
       kg viz -o alignments.html
-      kg viz --focus NZL --depth 2 -o nz.html
-      kg viz --focus NZL --depth 2 --format png -o docs/nz.png
+      kg viz --focus NZL --focus AUS --depth 1 -o nz-aus.html
+      kg viz --focus "New Zealand" --depth 2 --format png -o docs/nz.png
     """
-    from kg.network import alignment_network, network_around
+    from kg.names import resolve
+    from kg.network import alignment_network, network_around, node_keys, resolve_day
 
     if fmt is None:
         suffix = os.path.splitext(output or "")[1].lower().lstrip(".")
@@ -308,48 +406,86 @@ def viz(output: str | None, fmt: str | None, focus: str | None, depth: int, orgs
 
     check_target(output)  # before the work: a link or a FIFO is refused at once
     opened = _open(store)
-    if not focus and not orgs:
+    if not foci and not orgs:
         from kg.vizsize import check_drawable
 
         check_drawable(opened)  # a page too large to read: refused before reading it
-    if focus or orgs:
-        # Read from the nodes asked for, not the whole store (the same graph).
-        graph = network_around(opened, focus=focus, depth=depth, orgs=orgs, at=at)
-    else:
-        graph = alignment_network(opened, at=at)
-    title = "International alignments"
-    if focus:
-        title += f": {focus} (depth {depth})"
-    if at:
-        title += f", as of {at}"
-    if fmt == "html":
-        from kg.viz import write_html
+    with _saying_day(opened, at) if at is not None else nullcontext():
+        org_entries = [resolve(opened, o, ("org",), option="--org") for o in orgs]
+        focus_entries = [resolve(opened, f, ("member",), option="--focus") for f in foci]
+        keys = node_keys(opened, [(e.iri, e.code) for e in org_entries + focus_entries])
+        org_keys, focus = keys[:len(org_entries)], keys[len(org_entries):]
+        if focus or org_keys:
+            # Read from the nodes asked for, not the whole store (the same graph).
+            graph = network_around(opened, focus=focus, depth=depth, orgs=org_keys, at=at)
+        else:
+            graph = alignment_network(opened, at=at)
+        title = "International alignments"
+        if focus:
+            title += f": {', '.join(f.split('@', 1)[0] for f in focus)} (depth {depth})"
+        if at:
+            title += f", as of {at}"
+        if fmt == "html":
+            from kg.citations import source_details
+            from kg.viz import write_html
 
-        write_html(graph, output, title=title)
-    else:
-        from kg.viz import write_picture
+            as_of = resolve_day(opened, at).isoformat() if at else None
+            from kg.query import current_as_of
 
-        write_picture(graph, output, fmt=fmt, title=title, highlight=focus)
-    _note(f"wrote {output}: {graph.number_of_nodes()} nodes, {graph.number_of_edges()} edges")
+            current = current_as_of(opened)
+            write_html(graph, output, title=title, focus=focus, as_of=as_of,
+                       sources=source_details(opened), until=int(current[:4]) if current else None)
+        else:
+            from kg.viz import write_picture
+
+            write_picture(graph, output, fmt=fmt, title=title, highlight=focus)
+        _note(f"wrote {output}: {graph.number_of_nodes()} nodes, {graph.number_of_edges()} edges")
 
 
 _TABLE_FORMATS = ["table", "csv", "tsv", "json", "jsonl", "markdown"]
 
 
-def _write_table(table: Any, fmt: str | None, output: str | None = None) -> None:
-    """Write a :class:`kg.analysis.Table` (its notes to stderr) to stdout or ``output``."""
+_SUFFIX_FORMATS = {".csv": "csv", ".tsv": "tsv", ".json": "json", ".jsonl": "jsonl",
+                   ".ndjson": "jsonl", ".md": "markdown", ".markdown": "markdown", ".txt": "table"}
+
+
+def _table_format(fmt: str | None, output: str | None, excel: bool) -> str:
+    """The tabular format: ``--format``, else from the -o extension (csv when unknown), else
+    table on a terminal and csv otherwise; ``--excel`` is for csv and tsv only."""
+    if fmt is None:
+        if output is not None:
+            fmt = _SUFFIX_FORMATS.get(os.path.splitext(output)[1].lower(), "csv")
+        else:
+            fmt = "csv" if excel else _default_table_format()
+    if excel and fmt not in ("csv", "tsv"):
+        raise click.UsageError(f"--excel adds a byte-order mark to csv or tsv, not to {fmt}")
+    return fmt
+
+
+def _write_rows(columns: Any, rows: Any, fmt: str | None, output: str | None = None,
+                excel: bool = False, annotations: dict[str, Any] | None = None) -> None:
+    """Write rows to stdout or, atomically, to ``output``; ``excel``: a UTF-8 byte-order mark
+    first, so that spreadsheet programs read the text as UTF-8 ("Türkiye", not "TÃ¼rkiye")."""
     from kg.formats import write_rows
 
-    for message in table.notes:
-        _note(message)
+    chosen = _table_format(fmt, output, excel)
     if output is None:
-        write_rows(sys.stdout, table.columns, table.rows, fmt or _default_table_format())
+        if excel:
+            sys.stdout.write("\ufeff")
+        write_rows(sys.stdout, columns, rows, chosen, annotations=annotations)
         return
     from kg.output import atomic_output
 
-    with atomic_output(output, text=True, newline="") as handle:
-        write_rows(handle, table.columns, table.rows, fmt or "csv")
-    _note(f"wrote {output}: {len(table.rows)} rows")
+    with atomic_output(output, text=True, newline="", encoding="utf-8-sig" if excel else "utf-8") as handle:
+        write_rows(handle, columns, rows, chosen, annotations=annotations)
+    _note(f"wrote {output}: {len(rows)} rows")
+
+
+def _write_table(table: Any, fmt: str | None, output: str | None = None, excel: bool = False) -> None:
+    """Write a :class:`kg.analysis.Table` (its notes to stderr) to stdout or ``output``."""
+    for message in table.notes:
+        _note(message)
+    _write_rows(table.columns, table.rows, fmt, output, excel)
 
 
 def _write_chunks(out: Any, columns: list[str], chunks: Any, fmt: str) -> int:
@@ -422,18 +558,20 @@ def network(projection: str, at: str | None, fmt: str | None, output: str | None
 
     if output is not None:
         check_target(output)
-    graph = project(_say_day(_open(store), at), projection, at=at)
-    if output is None:
-        write_graph(graph, sys.stdout.buffer, fmt)
-        return
-    with atomic_output(output) as handle:
-        write_graph(graph, handle, fmt)
-    _note(f"wrote {output}: {graph.number_of_nodes()} nodes, {graph.number_of_edges()} edges "
-          f"({projection}, {graph.graph['at']})")
+    opened = _open(store)
+    with _saying_day(opened, at):
+        graph = project(opened, projection, at=at)
+        if output is None:
+            write_graph(graph, sys.stdout.buffer, fmt)
+            return
+        with atomic_output(output) as handle:
+            write_graph(graph, handle, fmt)
+        _note(f"wrote {output}: {graph.number_of_nodes()} nodes, {graph.number_of_edges()} edges "
+              f"({projection}, {graph.graph['at']})")
 
 
 @main.command()
-@click.argument("states", nargs=-1, metavar="[A B]")
+@click.argument("states", nargs=-1, metavar="[A B]", shell_complete=_complete("state"))
 @click.option("--all", "every", is_flag=True, help="Every pair of states in existence (instead of A B).")
 @click.option("--at", default=None, metavar="DATE", help="One day (default: the dataset's 'current as of' day).")
 @click.option("--from", "first", default=None, type=click.IntRange(1, 9999), metavar="YEAR",
@@ -442,6 +580,7 @@ def network(projection: str, at: str | None, fmt: str | None, output: str | None
               help="Last year (inclusive).")
 @click.option("--metric", default="absolute", show_default=True, type=click.Choice(["absolute", "squared"]),
               help="Distance between tie levels, for both scores.")
+@excel_option
 @click.option("--format", "fmt", default=None, type=click.Choice(_TABLE_FORMATS),
               help="Output format (default: table on a terminal, csv otherwise or with -o).")
 @click.option("-o", "--output", default=None, type=click.Path(dir_okay=False),
@@ -449,7 +588,7 @@ def network(projection: str, at: str | None, fmt: str | None, output: str | None
 @store_option
 def align(states: tuple[str, ...], every: bool, at: str | None, first: int | None,
           last: int | None, metric: str, fmt: str | None, output: str | None,
-          store: str | None) -> None:
+          store: str | None, excel: bool = False) -> None:
     """Alignment of states: S-score and Cohen's kappa of their alliance portfolios.
 
     A state's portfolio is its tie level to every state in existence (3 defence pact, 2
@@ -474,21 +613,23 @@ def align(states: tuple[str, ...], every: bool, at: str | None, first: int | Non
     if output is not None:
         check_target(output)
     opened = _open(store)
-    if first is None and last is None:
-        _say_day(opened, at)
-    elif last is not None:
-        _say_day(opened, None, last_year=last)
-    if not every:
-        _write_table(align_pair(opened, states[0], states[1], at=at, start=first, end=last,
-                                metric=metric, digits=4), fmt, output)
-        return
-    columns, chunks = align_all(opened, at=at, start=first, end=last, metric=metric, digits=4)
-    if output is None:
-        _write_chunks(sys.stdout, columns, chunks, fmt or _default_table_format())
-        return
-    with atomic_output(output, text=True, newline="") as handle:
-        count = _write_chunks(handle, columns, chunks, fmt or "csv")
-    _note(f"wrote {output}: {count} rows")
+    saying = _saying_day(opened, at) if first is None and last is None else (
+        _saying_day(opened, None, last_year=last) if last is not None else nullcontext())
+    with saying:
+        if not every:
+            _write_table(align_pair(opened, states[0], states[1], at=at, start=first, end=last,
+                                    metric=metric, digits=4), fmt, output, excel)
+            return
+        columns, chunks = align_all(opened, at=at, start=first, end=last, metric=metric, digits=4)
+        chosen = _table_format(fmt, output, excel)
+        if output is None:
+            if excel:
+                sys.stdout.write("\ufeff")
+            _write_chunks(sys.stdout, columns, chunks, chosen)
+            return
+        with atomic_output(output, text=True, newline="", encoding="utf-8-sig" if excel else "utf-8") as handle:
+            count = _write_chunks(handle, columns, chunks, chosen)
+        _note(f"wrote {output}: {count} rows")
 
 
 @main.group()
@@ -521,27 +662,45 @@ _universal_option = click.option("--include-universal", is_flag=True,
 @_at_option
 @click.option("--seed", default=7, show_default=True, type=int, help="Seed of the Louvain method.")
 @click.option("--resolution", default=1.0, show_default=True, type=float,
-              help="Louvain resolution: above 1 gives more, smaller blocs.")
+              help="Louvain resolution (a positive number): above 1 gives more, smaller blocs.")
+@click.option("--per-state", is_flag=True,
+              help="One row per state (bloc, size, state, name) instead of one per bloc.")
 @_format_option
+@output_options
 @store_option
-def blocs(at: str | None, seed: int, resolution: float, fmt: str | None, store: str | None) -> None:
+def blocs(at: str | None, seed: int, resolution: float, per_state: bool, fmt: str | None,
+          store: str | None, output: str | None = None, excel: bool = False) -> None:
     """Blocs of states: Louvain communities of the weighted alignment graph (reproducible).
 
-    \b
-    Example:
-      kg analyse blocs --at 1990 --seed 7
-    """
-    from kg.analysis import blocs as find_blocs
+    One row per bloc: its size, the organisations most of its members share (ties: "NATO
+    30/32" is 30 of the bloc's 32 states full members of NATO) and its members; the states with
+    no tie to any other state come last, as "unaligned". --per-state lists the states instead.
 
-    _write_table(find_blocs(_say_day(_open(store), at), at=at, seed=seed, resolution=resolution), fmt)
+    \b
+    Examples:
+      kg analyse blocs --at 1990 --seed 7
+      kg analyse blocs --at 1990 --per-state -o blocs-1990.csv
+    """
+    opened = _open(store)
+    with _saying_day(opened, at):
+        if per_state:
+            from kg.analysis import blocs as find_blocs
+
+            _write_table(find_blocs(opened, at=at, seed=seed, resolution=resolution), fmt, output, excel)
+            return
+        from kg.blocs import bloc_summary
+
+        _write_table(bloc_summary(opened, at=at, seed=seed, resolution=resolution), fmt, output, excel)
 
 
 @analyse.command()
 @_at_option
 @_universal_option
 @_format_option
+@output_options
 @store_option
-def centrality(at: str | None, include_universal: bool, fmt: str | None, store: str | None) -> None:
+def centrality(at: str | None, include_universal: bool, fmt: str | None, store: str | None,
+               output: str | None = None, excel: bool = False) -> None:
     """Degree, betweenness and eigenvector centrality of states and organisations.
 
     \b
@@ -550,18 +709,22 @@ def centrality(at: str | None, include_universal: bool, fmt: str | None, store: 
     """
     from kg.analysis import centrality as measure
 
-    _write_table(_rounded(measure(_say_day(_open(store), at), at=at, include_universal=include_universal)), fmt)
+    opened = _open(store)
+    with _saying_day(opened, at):
+        _write_table(_rounded(measure(opened, at=at, include_universal=include_universal)), fmt, output,
+                     excel)
 
 
 @analyse.command()
-@click.argument("a")
-@click.argument("b")
+@click.argument("a", shell_complete=_complete("state", "org"))
+@click.argument("b", shell_complete=_complete("state", "org"))
 @_at_option
 @_universal_option
 @_format_option
+@output_options
 @store_option
 def path(a: str, b: str, at: str | None, include_universal: bool, fmt: str | None,
-         store: str | None) -> None:
+         store: str | None, output: str | None = None, excel: bool = False) -> None:
     """The shortest chain of alignment from A to B through memberships and partnerships.
 
     \b
@@ -570,19 +733,25 @@ def path(a: str, b: str, at: str | None, include_universal: bool, fmt: str | Non
     """
     from kg.analysis import alignment_path
 
-    _write_table(alignment_path(_say_day(_open(store), at), a, b, at=at, include_universal=include_universal), fmt)
+    opened = _open(store)
+    with _saying_day(opened, at):
+        _write_table(alignment_path(opened, a, b, at=at, include_universal=include_universal), fmt, output,
+                     excel)
 
 
 @analyse.command()
 @click.option("--from", "since", required=True, metavar="DATE", help="Changes after this day (a year means its end).")
 @click.option("--to", "until", default=None, metavar="DATE",
               help="Up to this day (default: the dataset's 'current as of' day).")
-@click.option("--state", default=None, metavar="CODE", help="Only this actor's changes.")
-@click.option("--org", default=None, metavar="CODE", help="Only changes with this organisation.")
+@click.option("--state", default=None, metavar="CODE", shell_complete=_complete("state"),
+              help="Only this actor's changes.")
+@click.option("--org", default=None, metavar="CODE", shell_complete=_complete("org"),
+              help="Only changes with this organisation.")
 @_format_option
+@output_options
 @store_option
 def changes(since: str, until: str | None, state: str | None, org: str | None, fmt: str | None,
-            store: str | None) -> None:
+            store: str | None, output: str | None = None, excel: bool = False) -> None:
     """What changed between two days: joined, left, partnership steps, with sources.
 
     \b
@@ -591,15 +760,123 @@ def changes(since: str, until: str | None, state: str | None, org: str | None, f
     """
     from kg.analysis import changes as list_changes
 
-    _write_table(list_changes(_open(store), since, until, state=state, org=org), fmt)
+    opened = _open(store)
+    state = _named(opened, state, ("member",), "--state")
+    org = _named(opened, org, ("org",), "--org")
+    _write_table(list_changes(opened, since, until, state=state, org=org), fmt, output, excel)
+
+
+@main.group()
+def plot() -> None:
+    """Pictures (PNG, SVG or PDF, from -o's extension): alignment of pairs of states over time,
+    member counts of organisations over time, a state's or a partnership's timeline.
+
+    \b
+    Examples:
+      kg plot align NZL AUS IND RUS --from 1990 -o align.png
+      kg plot members NATO EU -o members.svg
+      kg plot timeline "New Zealand" -o nz-timeline.pdf
+    """
+
+
+def _plot_options(function: Callable[..., Any]) -> Callable[..., Any]:
+    function = store_option(function)
+    function = click.option("--format", "fmt", default=None, type=click.Choice(["png", "svg", "pdf"]),
+                            help="Picture format (default: from the -o extension).")(function)
+    function = click.option("--to", "last", default=None, type=click.IntRange(1, 9999), metavar="YEAR",
+                            help="Last year (default: the data's 'current as of' day).")(function)
+    function = click.option("--from", "first", default=None, type=click.IntRange(1, 9999), metavar="YEAR",
+                            help="First year.")(function)
+    return click.option("-o", "--output", required=True, type=click.Path(dir_okay=False),
+                        help="The picture to write: .png, .svg or .pdf.")(function)
+
+
+def _save_plot(make: Callable[[Any], Any], output: str, fmt: str | None, store: str | None) -> None:
+    from kg.output import check_target
+    from kg.plot import PLOT_FORMATS, save_figure
+
+    check_target(output)
+    params = click.get_current_context().params
+    if params.get("first") and params.get("last") and params["first"] > params["last"]:
+        raise click.UsageError(f"--from {params['first']} is after --to {params['last']}")
+    chosen = (fmt or os.path.splitext(output)[1].lstrip(".")).lower()
+    if chosen not in PLOT_FORMATS:
+        raise click.UsageError(f"-o {output}: give a .png, .svg or .pdf file (or --format)")
+    figure = make(_open(store))
+    for message in getattr(figure, "kg_notes", []):
+        _note(message)
+    save_figure(figure, output, fmt=chosen)
+    _note(f"wrote {output}")
+
+
+@plot.command("align")
+@click.argument("states", nargs=-1, required=True, metavar="A B [C D]...", shell_complete=_complete("state"))
+@click.option("--kappa", is_flag=True, help="Also draw Cohen's kappa (dashed).")
+@_plot_options
+def plot_align(states: tuple[str, ...], kappa: bool, output: str, first: int | None,
+               last: int | None, fmt: str | None, store: str | None) -> None:
+    """The alignment (S-score) of pairs of states year by year: A with B, C with D, ...
+
+    States by code, name, ISO alpha-2 code or QID. Default years: 1946 to the data's year.
+
+    \b
+    Examples:
+      kg plot align NZL AUS IND RUS --from 1990 -o align.png
+      kg plot align "New Zealand" "United States" --from 1950 --kappa -o nz-us.svg
+    """
+    from kg.plot import align_figure
+
+    if len(states) % 2:
+        raise click.UsageError("give states in pairs: A B [C D]...")
+    pairs = list(zip(states[::2], states[1::2], strict=True))
+    _save_plot(lambda opened: align_figure(opened, pairs, start=first, end=last, kappa=kappa),
+               output, fmt, store)
+
+
+@plot.command("members")
+@click.argument("orgs", nargs=-1, required=True, metavar="ORG...", shell_complete=_complete("org"))
+@_plot_options
+def plot_members(orgs: tuple[str, ...], output: str, first: int | None, last: int | None,
+                 fmt: str | None, store: str | None) -> None:
+    """How many full members (suspended included) organisations had, day by day.
+
+    \b
+    Examples:
+      kg plot members NATO EU -o members.svg
+      kg plot members ASEAN "African Union" --from 1990 -o members.png
+    """
+    from kg.plot import members_figure
+
+    _save_plot(lambda opened: members_figure(opened, list(orgs), start=first, end=last),
+               output, fmt, store)
+
+
+@plot.command("timeline")
+@click.argument("subject", metavar="STATE", shell_complete=_complete("state"))
+@_plot_options
+def plot_timeline(subject: str, output: str, first: int | None, last: int | None,
+                  fmt: str | None, store: str | None) -> None:
+    """A state's story (memberships by role, partnerships by status, stances, events), or one
+    partnership's steps (its code, e.g. NZL-NATO-ITPP). Undated facts are listed, not drawn.
+
+    \b
+    Examples:
+      kg plot timeline NZL -o nz-timeline.png
+      kg plot timeline NZL-NATO-ITPP -o itpp.svg
+    """
+    from kg.plot import timeline_figure
+
+    _save_plot(lambda opened: timeline_figure(opened, subject, start=first, end=last),
+               output, fmt, store)
 
 
 @main.command()
 @click.option("--format", "fmt", default=None,
               type=click.Choice(["table", "csv", "tsv", "json", "jsonl", "markdown"]),
               help="Output format (default: table on a terminal, csv otherwise).")
+@output_options
 @store_option
-def stats(fmt: str | None, store: str | None) -> None:
+def stats(fmt: str | None, store: str | None, output: str | None = None, excel: bool = False) -> None:
     """Counts per class and per named graph, sourced facts, the dataset version and date, and
     the coverage the data declares by organisation and kind of fact (complete or partial, since
     and until when).
@@ -627,7 +904,7 @@ def stats(fmt: str | None, store: str | None) -> None:
         period = f"{c.since or '...'} to {c.until or '...'}"
         rows.append(["coverage", f"{c.org or 'all'} {c.kind}",
                      f"complete, {period}" if c.complete else f"partial, {period}: {c.note or 'see the data'}"])
-    write_rows(sys.stdout, ["group", "name", "value"], rows, fmt or _default_table_format())
+    _write_rows(["group", "name", "value"], rows, fmt, output, excel)
 
 
 @main.command()
@@ -812,14 +1089,17 @@ def load(files: tuple[str, ...], graph: str | None, fmt: str | None, store: str 
         where = (short_name(graphs[0][0]) if len(graphs) == 1
                  else ", ".join(f"{short_name(g)} ({n})" for g, n in graphs))
         _note(f"loaded {rdf.path}: {rdf.total} triples into {where}")
+        for replaced in rdf.replaces:
+            _note(f"kg: note: {rdf.path} replaced the graph {replaced}")
 
 
 @main.command()
 @click.option("--format", "fmt", default=None,
               type=click.Choice(["table", "csv", "tsv", "json", "jsonl", "markdown"]),
               help="Output format (default: table on a terminal, csv otherwise).")
+@output_options
 @store_option
-def graphs(fmt: str | None, store: str | None) -> None:
+def graphs(fmt: str | None, store: str | None, output: str | None = None, excel: bool = False) -> None:
     """List the named graphs: short name, source (build, load or import) and triples.
 
     \b
@@ -829,7 +1109,7 @@ def graphs(fmt: str | None, store: str | None) -> None:
     from kg.formats import write_rows
     from kg.graphs import GRAPH_COLUMNS, graph_rows
 
-    write_rows(sys.stdout, GRAPH_COLUMNS, graph_rows(_open(store)), fmt or _default_table_format())
+    _write_rows(GRAPH_COLUMNS, graph_rows(_open(store)), fmt, output, excel)
 
 
 @main.command()
@@ -857,23 +1137,36 @@ def drop(graph: str, store: str | None, update_url: str | None = None, gsp_url: 
 @click.option("--host", default="127.0.0.1", show_default=True, help="The address to listen on.")
 @click.option("--port", default=7878, show_default=True, type=click.IntRange(0, 65535),
               help="The port (0: any free port).")
-@click.option("--timeout", default=60.0, show_default=True, type=click.FloatRange(min=0, min_open=True),
+@click.option("--timeout", default=60.0, show_default=True, type=_SECONDS,
               metavar="SECONDS", help="Stop a query after this many seconds (HTTP 503).")
 @click.option("--max-rows", default=100_000, show_default=True, type=click.IntRange(min=1),
               help="Refuse answers with more rows or triples (HTTP 500 with a message).")
 @click.option("--max-bytes", default=100_000_000, show_default=True, type=click.IntRange(min=1),
               help="Refuse answers larger than this (HTTP 500 with a message).")
+@click.option("--max-connections", default=256, show_default=True, type=click.IntRange(min=1),
+              help="Connections served at once; more are refused (HTTP 503).")
+@click.option("--queue", default=256, show_default=True, type=click.IntRange(min=0),
+              help="Queries that may wait for a free worker; more are refused (HTTP 503).")
+@click.option("--allow-host", "allow_hosts", multiple=True, metavar="NAME",
+              help="Also answer requests whose Host header is NAME (repeatable; IP addresses and "
+                   "localhost always are).")
+@click.option("--allow-origin", "allow_origins", multiple=True, metavar="ORIGIN",
+              help="Also answer browser requests from ORIGIN, e.g. http://localhost:3000 (repeatable).")
 @store_option
-def serve(host: str, port: int, timeout: float, max_rows: int, max_bytes: int, store: str | None) -> None:
-    """Serve the store read-only over the SPARQL 1.1 Protocol at /query and /sparql.
+def serve(host: str, port: int, timeout: float, max_rows: int, max_bytes: int,
+          max_connections: int, queue: int, allow_hosts: tuple[str, ...], allow_origins: tuple[str, ...], store: str | None) -> None:
+    """Serve the store read-only: the web application at / and SPARQL at /query and /sparql.
 
-    GET or POST (application/sparql-query, or a form); results in JSON, XML, CSV or TSV,
-    graphs in Turtle, N-Triples, RDF/XML or JSON-LD (Accept header). Updates are refused
-    (403), and so are SERVICE, LOAD and FROM <url> (400). One line per request on stderr.
+    The web pages (search, entity pages, the catalogue as forms, a SPARQL page, charts) are
+    at http://HOST:PORT/. The SPARQL 1.1 Protocol endpoint takes GET or POST
+    (application/sparql-query, or a form), honours default-graph-uri and named-graph-uri,
+    and answers in JSON, XML, CSV or TSV, graphs in Turtle, N-Triples, RDF/XML or JSON-LD
+    (Accept header). Updates are refused (403), and so are SERVICE, LOAD and FROM <url> (400).
+    One line per request on stderr.
 
     \b
     Example:
-      kg serve --store ./kg-store --port 7878
+      kg serve --store ./kg-store --port 7878    # then open http://127.0.0.1:7878/
       curl -H 'Accept: text/csv' --data-urlencode 'query=SELECT * WHERE { ?s ?p ?o } LIMIT 3' http://127.0.0.1:7878/query
     """
     import signal
@@ -885,9 +1178,21 @@ def serve(host: str, port: int, timeout: float, max_rows: int, max_bytes: int, s
     if location.is_default:
         _open(store)  # the per-user store is built on first use
     server = make_server(location, host=host, port=port, log=_note,
-                         options=ServeOptions(timeout=timeout, max_rows=max_rows, max_bytes=max_bytes))
+                         options=ServeOptions(timeout=timeout, max_rows=max_rows, max_bytes=max_bytes,
+                                              max_connections=max_connections, queue=queue,
+                                              allowed_hosts=allow_hosts, allowed_origins=allow_origins))
     bound_host, bound_port = server.server_address[:2]
     _note(f"kg: serving {location} read-only at http://{bound_host}:{bound_port}/query (Ctrl-C stops)")
+    import ipaddress
+
+    try:
+        loopback = ipaddress.ip_address(str(bound_host)).is_loopback
+    except ValueError:
+        loopback = False
+    if not loopback:
+        _note(f"kg: warning: listening on {bound_host}, not on loopback: every machine that can "
+              "reach it can query the store")
+    _note(f"kg: web pages at http://{bound_host}:{bound_port}/")
     from kg.sandbox import guard_available
 
     if location.kind != "remote" and not guard_available():

@@ -4,9 +4,10 @@ The curated tables declare their coverage (``data/coverage*.csv``): for one orga
 the whole dataset) and one kind of fact (``memberships``, ``observers``, ``partners``,
 ``partnerships``, ``events``, ``participations``, ``stances``), whether every such fact is in
 the data, since and until which day. A catalogue entry names the kinds of fact it draws on
-(``#+ coverage: memberships, observers``); :func:`answer_notes` turns both, with the day an
-answer is for, into the lines a reader needs: the day answered for, a warning past the data's
-"current as of" day, and the partial coverage the answer draws on.
+(``#+ coverage: memberships, observers``). :func:`partial_coverage` turns both, with the day an
+answer is for, into the coverage the answer draws on that is not complete (one line of it for
+stderr: :func:`coverage_line`), and :func:`date_notes` says which day the answer is for and warns
+past the data's "current as of" day. :mod:`kg.query` attaches both to every catalogue answer.
 
 >>> statements = [CoverageStatement("NAM", "memberships", False, "1961-09-01", "2026-11-30",
 ...                                 "25 of 120 members"),
@@ -28,7 +29,7 @@ from kg.store import Store
 from kg.vocab import AL
 
 __all__ = ["CoverageStatement", "CoverageNote", "coverage_statements", "partial_coverage",
-           "date_notes"]
+           "coverage_line", "date_notes"]
 
 
 @dataclass(frozen=True)
@@ -50,6 +51,14 @@ class CoverageNote:
     org: str | None
     kind: str
     reason: str
+
+    def short(self, width: int = 90) -> str:
+        """The reason cut to ``width`` characters (the whole of it is in ``kg stats`` and JSON).
+
+        >>> CoverageNote("NAM", "memberships", "NAM memberships are incomplete (115 of 121)").short(30)
+        'NAM memberships are incomplete…'
+        """
+        return self.reason if len(self.reason) <= width else self.reason[: width].rstrip(" (,;") + "…"
 
     def as_dict(self) -> dict[str, str | None]:
         """A plain mapping, for JSON output."""
@@ -108,13 +117,34 @@ def partial_coverage(statements: Iterable[CoverageStatement], kinds: Iterable[st
     return notes
 
 
-def date_notes(day: str, *, defaulted: bool, current: str | None) -> list[str]:
-    """The lines that say which day an answer is for.
+def coverage_line(notes: list[CoverageNote]) -> str:
+    """One line for stderr: the reasons when they are few, else the organisations by kind.
+
+    >>> coverage_line([CoverageNote("NAM", "memberships", "NAM memberships are incomplete")])
+    'partial coverage: NAM memberships are incomplete'
+    >>> coverage_line([CoverageNote(c, "memberships", "...") for c in ("AU", "NAM", "OIC", "SCO")])
+    'partial coverage: memberships of AU, NAM, OIC, SCO (the details: kg stats, or _coverage in JSON)'
+    """
+    if len(notes) <= 3:
+        return "partial coverage: " + "; ".join(note.short() for note in notes)
+    kinds: dict[str, list[str]] = {}
+    for note in notes:
+        kinds.setdefault(note.kind, []).append(note.org or "the whole table")
+    parts = [f"{kind} of {', '.join(orgs)}" for kind, orgs in kinds.items()]
+    return f"partial coverage: {'; '.join(parts)} (the details: kg stats, or _coverage in JSON)"
+
+
+def date_notes(day: str, *, defaulted: bool, current: str | None,
+               earliest: str | None = None) -> list[str]:
+    """The lines that say which day an answer is for, and warn when it is outside the data:
+    after its "current as of" day, or before ``earliest`` (its earliest dated fact).
 
     >>> date_notes("2026-11-30", defaulted=True, current="2026-11-30")
     ["answering for 2026-11-30, the data's 'current as of' day (--at for another day)"]
     >>> date_notes("2030-12-31", defaulted=False, current="2026-11-30")[0][:40]
     'warning: 2030-12-31 is after 2026-11-30,'
+    >>> date_notes("1800-12-31", defaulted=False, current="2026-11-30", earliest="1816-07-01")[0][:40]
+    'warning: 1800-12-31 is before 1816-07-01'
     """
     notes = []
     if defaulted:
@@ -122,4 +152,7 @@ def date_notes(day: str, *, defaulted: bool, current: str | None) -> list[str]:
     elif current is not None and day > current:
         notes.append(f"warning: {day} is after {current}, the day the data is current as of: "
                      "changes since then are not in the data")
+    elif earliest is not None and day < earliest:
+        notes.append(f"warning: {day} is before {earliest}, the earliest dated fact in the data: "
+                     "the answer can only be empty or undated facts")
     return notes

@@ -26,9 +26,10 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
-from kg.vocab import GRAPH
+from kg.errors import DataError
+from kg.vocab import AL, GRAPH
 
-__all__ = ["DERIVED", "derivation_query", "derivation_update", "derive"]
+__all__ = ["DERIVED", "MAX_SPELLS", "check_spells", "derivation_query", "derivation_update", "derive"]
 
 #: The named graph that holds the derived triples.
 DERIVED = GRAPH + "derived"
@@ -46,16 +47,37 @@ def derivation_query() -> str:
 #: store of ten million triples never holds all its derived triples in Python at once.
 CHUNK = 500_000
 
+#: The most membership spells one member may have in one organisation. ``al:otherSpell`` pairs
+#: every spell with every other, so its size grows with the square of this number: without a
+#: bound, one file of 2,000 spells made the store 100 times larger and every later write minutes
+#: long. The shipped data has at most a handful.
+MAX_SPELLS = 100
+
+_SPELLS = f"""SELECT ?m ?o (COUNT(*) AS ?n) WHERE {{
+  ?f a <{AL}Membership> ; <{AL}member> ?m ; <{AL}organization> ?o
+}} GROUP BY ?m ?o HAVING (COUNT(*) > {MAX_SPELLS}) LIMIT 1"""
+
+
+def check_spells(engine: ox.Store) -> None:
+    """Refuse a store in which a member has more than :data:`MAX_SPELLS` spells in one
+    organisation (:class:`~kg.errors.DataError`), before the derived graph is computed."""
+    for row in engine.query(_SPELLS, use_default_graph_as_union=True):  # type: ignore[union-attr]
+        raise DataError(f"{row['m'].value} has {row['n'].value} membership spells in "
+                        f"{row['o'].value}: more than {MAX_SPELLS}, which the derived graph "
+                        "cannot hold (it pairs every spell with every other)")
+
 
 def derive(engine: ox.Store) -> int:
     """Recompute the derived graph of an embedded store from its other graphs (their union);
-    returns the number of derived triples.
+    returns the number of derived triples. Refuses a store with too many spells of one member
+    in one organisation (:func:`check_spells`).
 
     The result is read and written in chunks (:data:`CHUNK`): the derivation reads none of the
     properties it writes (``al:summary``, ``al:involves``, ``al:otherSpell``), so writing a chunk
     while the query goes on cannot change what it gives."""
     from itertools import islice
 
+    check_spells(engine)
     graph = ox.NamedNode(DERIVED)
     engine.remove_graph(graph)
     triples = engine.query(derivation_query(), use_default_graph_as_union=True)

@@ -9,11 +9,12 @@ from __future__ import annotations
 import csv
 import io
 import json
+import re
 import unicodedata
 from collections.abc import Sequence
 from typing import IO, Any
 
-__all__ = ["TABULAR_FORMATS", "csv_writer", "write_rows"]
+__all__ = ["TABULAR_FORMATS", "csv_writer", "markdown_cell", "write_rows"]
 
 TABULAR_FORMATS = ("table", "csv", "tsv", "json", "jsonl", "markdown")
 
@@ -34,6 +35,23 @@ def _width(text: str) -> int:
 
 def _one_line(text: str) -> str:
     return text.replace("\r", " ").replace("\n", " ").replace("\t", " ")
+
+
+_MARKDOWN_SPECIAL = re.compile(r"([\\`*_\[\]|])")
+
+
+def markdown_cell(text: str) -> str:
+    r"""``text`` as the content of a Markdown (GFM) table cell that every renderer shows as that
+    text: on one line; ``&``, ``<`` and ``>`` as character references, so that no HTML (a
+    ``<script>``, an ``<svg onload>``, an autolink) is passed through; backslash, backtick,
+    ``*``, ``_``, brackets and ``|`` escaped, so that no emphasis, code span, link or cell
+    boundary comes from the data.
+
+    >>> print(markdown_cell('<script>alert(1)</script> [x](javascript:y) a|b'))
+    &lt;script&gt;alert(1)&lt;/script&gt; \[x\](javascript:y) a\|b
+    """
+    text = _one_line(text).replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    return _MARKDOWN_SPECIAL.sub(r"\\\1", text)
 
 
 class _CsvWriter:
@@ -91,11 +109,10 @@ def write_rows(out: IO[str], columns: Sequence[str], rows: Sequence[Sequence[Val
         for row in rows:
             out.write(json.dumps(dict(zip(columns, row, strict=True)) | extra, ensure_ascii=False) + "\n")
     elif fmt == "markdown":
-        out.write("| " + " | ".join(columns) + " |\n")
+        out.write("| " + " | ".join(markdown_cell(c) for c in columns) + " |\n")
         out.write("|" + "|".join(" --- " for _ in columns) + "|\n")
         for row in rows:
-            cells = (_one_line(_text(v)).replace("\\", "\\\\").replace("|", "\\|") for v in row)
-            out.write("| " + " | ".join(cells) + " |\n")
+            out.write("| " + " | ".join(markdown_cell(_text(v)) for v in row) + " |\n")
     elif fmt == "table":
         cells = [[_one_line(_text(v)) for v in row] for row in rows]
         widths = [_width(c) for c in columns]

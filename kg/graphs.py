@@ -137,11 +137,20 @@ def load_files(
     target = graph_iri(graph) if graph else None
     files: list[RdfFile] = []
     for path in map(Path, paths):
+        try:
+            str(path).encode("utf-8")
+        except UnicodeEncodeError:
+            shown = str(path).encode("utf-8", errors="surrogateescape").decode("utf-8", errors="replace")
+            raise DataError("the file name is not valid UTF-8: rename the file", file=shown) from None
         if not path.is_file():
             raise DataError("no such file", file=str(path))
         syntax = fmt(path) if fmt else rdf_format(None, path, default=None)
         rdf = RdfFile(path, syntax, target or load_graph_iri(path))
         _check_target(rdf.graph)
+        clash = next((f for f in files if f.graph == rdf.graph and target is None), None)
+        if clash is not None:
+            raise UsageError(f"{clash.path} and {path} would both load into the graph "
+                             f"{short_name(rdf.graph)}: load them with --graph, or one at a time")
         files.append(rdf)
     written: set[str] = set()
     for rdf in files:
@@ -149,12 +158,21 @@ def load_files(
             _check_target(name)
             written.add(name)
     replace = {g for g in written} | {metadata_graph(g) for g in written}
+    _note_replacements(location, files, memory_engine)
 
     def quads() -> Iterator[ox.Quad]:
         for rdf in files:
             if progress:
                 progress(f"reading {rdf.path}")
-            yield from read_quads(rdf)
+            for quad in read_quads(rdf):
+                # The checks above read the file once; this is the read that writes. A graph
+                # that the first read did not see (the file changed in between) is refused here,
+                # on the very bytes that would be written.
+                if quad.graph_name.value not in written:  # type: ignore[union-attr]
+                    _check_target(quad.graph_name.value)  # type: ignore[union-attr]
+                    raise DataError("the file changed while it was being loaded: load it again",
+                                    file=str(rdf.path))
+                yield quad
         described: set[tuple[str, str]] = set()
         for rdf in files:
             for name in sorted(rdf.triples):
@@ -165,6 +183,49 @@ def load_files(
     write_graphs(location, quads(), replace=replace.__contains__, progress=progress,
                  memory_engine=memory_engine)
     return files
+
+
+def _note_replacements(location: StoreLocation, files: list[RdfFile],
+                       memory_engine: ox.Store | None) -> None:
+    """Fill each file's ``replaces``: the earlier loads, of other content, whose graphs this load
+    replaces (``2024/members.ttl`` replacing what ``2023/members.ttl`` put in
+    ``load/members.ttl``), so that the replacement is said, not silent."""
+    from kg.loaders.rdf import file_sha256
+
+    try:
+        if memory_engine is not None:
+            store: Store = OxigraphStore(memory_engine, location)
+        elif location.kind == "memory":
+            return
+        elif location.kind == "directory":
+            from kg.store import open_directory
+
+            store = open_directory(location)
+        else:
+            from kg.store import open_store
+
+            store = open_store(location)
+    except StoreError:
+        return  # no store yet: nothing is replaced
+    try:
+        graphs = {g for rdf in files for g in ([rdf.graph] if not rdf.format.supports_datasets else [])}
+        if not graphs:
+            return
+        values = " ".join(f"<{g}>" for g in sorted(graphs))
+        earlier: dict[str, tuple[str, str]] = {}
+        text = (f"SELECT ?g ?file ?sha WHERE {{ VALUES ?g {{ {values} }} "
+                f"?g <{AL}fileName> ?file ; <{AL}sha256> ?sha }}")
+        for solution in solutions(store.query(text)):
+            earlier[solution["g"].value] = (solution["file"].value, solution["sha"].value)
+        for rdf in files:
+            if rdf.graph in earlier:
+                name, digest = earlier[rdf.graph]
+                if digest != file_sha256(rdf.path):
+                    rdf.replaces.append(f"{short_name(rdf.graph)} (loaded before from {name}, "
+                                        "other content)")
+    finally:
+        if memory_engine is None:
+            store.close()
 
 
 def _sources(store: Store) -> dict[str, list[str]]:

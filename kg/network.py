@@ -26,7 +26,7 @@ import datetime as dt
 import json
 import re
 from collections import defaultdict
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from functools import cache
 from itertools import combinations
@@ -353,13 +353,20 @@ def _edges_touching(store: Store, codes: Iterable[str],
     return ordered
 
 
-def network_around(store: Store, *, focus: str | None = None, depth: int = 1,
+def node_keys(store: Store, resources: Sequence[tuple[str, str]]) -> list[str]:
+    """The keys in the projections of ``resources`` given as (IRI, code): the code, or
+    ``CODE@org`` where a state has the same code (see :func:`_node_rows`); one small query."""
+    rows = _node_rows(store, [code for _, code in resources])
+    return [rows[iri]["key"] if iri in rows else code for iri, code in resources]
+
+
+def network_around(store: Store, *, focus: Sequence[str] = (), depth: int = 1,
                    orgs: Iterable[str] = (), at: str | None = None) -> nx.MultiDiGraph:
-    """What ``restrict_to_orgs`` and :func:`ego_network` keep of :func:`alignment_network`,
+    """What ``restrict_to_orgs`` and :func:`ego_networks` keep of :func:`alignment_network`,
     read from the nodes asked for rather than from the whole store: the edges of ``orgs``
-    (keys, as ``--org`` takes them), then (or else) the neighbourhood of ``focus`` to ``depth``,
-    one query per step, and last the links among the nodes reached. The same graph as narrowing
-    the whole network, at the cost of the part shown.
+    (keys, as ``--org`` takes them), then (or else) the neighbourhood of the ``focus`` keys to
+    ``depth``, one query per step, and last the links among the nodes reached. The same graph as
+    narrowing the whole network, at the cost of the part shown.
 
     >>> from kg.store import open_store                                     # doctest: +SKIP
     >>> sorted(network_around(open_store("memory"), orgs=["ANZUS"]))          # doctest: +SKIP
@@ -375,10 +382,11 @@ def network_around(store: Store, *, focus: str | None = None, depth: int = 1,
         codes = {r["source"] for r in rows} | {r["target"] for r in rows}
         return _network(_node_rows(store, codes), _sorted_rows(rows), day)
 
+    foci = list(focus)
     if orgs:
         graph = restrict_to_orgs(graph_of(_edges_touching(store, [code(o) for o in orgs])), orgs)
-        return ego_network(graph, focus, depth) if focus else graph
-    if focus is None:
+        return ego_networks(graph, foci, depth) if foci else graph
+    if not foci:
         return alignment_network(store, at=at)
     rows: dict[tuple[Any, ...], dict[str, Any]] = {}
 
@@ -386,16 +394,16 @@ def network_around(store: Store, *, focus: str | None = None, depth: int = 1,
         for row in found:
             rows.setdefault(tuple(sorted((k, str(v)) for k, v in row.items())), row)
 
-    reached = {focus}
-    frontier = [focus]
+    reached = set(foci)
+    frontier = list(foci)
     if depth == 0:
-        add(_edges_touching(store, [code(focus)]))  # the focus is in the graph if it has a link
+        add(_edges_touching(store, [code(f) for f in foci]))  # a focus is in the graph if it has a link
     for _ in range(depth):
         add(_edges_touching(store, [code(key) for key in frontier]))
         graph = graph_of(list(rows.values()))
         following: list[str] = []
         for key in frontier:
-            if key not in graph or (key != focus and _is_universal(graph.nodes[key])):
+            if key not in graph or (key not in foci and _is_universal(graph.nodes[key])):
                 continue
             for other in sorted((set(graph.successors(key)) | set(graph.predecessors(key))) - reached):
                 reached.add(other)
@@ -403,10 +411,7 @@ def network_around(store: Store, *, focus: str | None = None, depth: int = 1,
         frontier = following
     # The links among the nodes reached that no step has read: those of the last frontier.
     add(_edges_touching(store, [code(key) for key in frontier], among=[code(k) for k in reached]))
-    graph = graph_of(list(rows.values()))
-    if focus not in graph:
-        raise UsageError(f"--focus: {focus!r} is not in the graph")
-    return ego_network(graph, focus, depth)
+    return ego_networks(graph_of(list(rows.values())), foci, depth)
 
 
 def _sorted_rows(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
@@ -441,6 +446,15 @@ def ego_network(graph: nx.Graph, focus: str, depth: int) -> nx.Graph:
                 reached.add(other)
                 following.append(other)
         frontier = following
+    return graph.subgraph(reached).copy()
+
+
+def ego_networks(graph: nx.Graph, foci: list[str], depth: int) -> nx.Graph:
+    """The union of the :func:`ego_network` of each of ``foci`` (each refused if not in
+    ``graph``), as one subgraph: ``kg viz --focus NZL --focus AUS``."""
+    reached: set[str] = set()
+    for focus in foci:
+        reached |= set(ego_network(graph, focus, depth))
     return graph.subgraph(reached).copy()
 
 

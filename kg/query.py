@@ -13,6 +13,7 @@ escapes literals) and bound with a ``VALUES`` block placed at the start of the q
 
 from __future__ import annotations
 
+import math
 import re
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -23,14 +24,15 @@ from typing import Any
 import pyoxigraph as ox
 
 from kg.catalogue import PARAM_TYPES, VALUES_MARKER, CatalogueEntry, Parameter, catalogue, parse_entry
-from kg.coverage import CoverageNote, coverage_statements, date_notes, partial_coverage
+from kg.coverage import CoverageNote, coverage_line, coverage_statements, date_notes, partial_coverage
 from kg.dates import parse_date
 from kg.errors import QueryError, UsageError
 from kg.sparqltext import bare_part, tokens
 from kg.store import Store
+from kg.userquery import add_default_prefixes, readable_syntax_error
 from kg.vocab import AL, mint
 
-__all__ = ["QueryResult", "resolve_query", "run_query", "current_as_of", "check_user_query"]
+__all__ = ["QueryResult", "resolve_query", "run_query", "current_as_of", "check_timeout", "check_user_query"]
 
 _XSD = "http://www.w3.org/2001/XMLSchema#"
 _NUMERIC = {_XSD + t for t in ("integer", "int", "long", "short", "byte", "nonNegativeInteger",
@@ -38,6 +40,11 @@ _NUMERIC = {_XSD + t for t in ("integer", "int", "long", "short", "byte", "nonNe
                                "unsignedInt", "unsignedLong", "unsignedShort", "unsignedByte")}
 _DECIMAL = {_XSD + "decimal", _XSD + "double", _XSD + "float"}
 _CODE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]*$")
+#: The deepest nesting of braces, parentheses and brackets accepted in user text: deeper text
+#: would exhaust the engine's stack (it crashes from about 5,000 levels).
+MAX_NESTING = 500
+#: The longest parameter value accepted, in bytes of UTF-8.
+MAX_PARAMETER_BYTES = 1_000_000
 
 #: Which classes a coded parameter type may name, for checking that the code exists.
 _CLASSES = {
@@ -74,11 +81,16 @@ class QueryResult:
         """The rows as dictionaries keyed by column."""
         return [dict(zip(self.columns, row, strict=True)) for row in self.rows]
 
-    def to_dataframe(self):
-        """The rows as a pandas DataFrame (needs pandas)."""
-        import pandas
+    def to_dataframe(self) -> Any:
+        """The rows as a :class:`pandas.DataFrame`, one column per variable (numbers as numbers;
+        dates as the text of their precision, ``2001``, ``2023-06``, ``2012-06-04``).
 
-        return pandas.DataFrame(self.rows, columns=self.columns)
+        Needs pandas (``pip install 'alignment-kg[pandas]'``); without it, an ImportError that
+        says so. See :func:`kg.frames.to_dataframe`.
+        """
+        from kg.frames import to_dataframe
+
+        return to_dataframe(self.columns, self.rows)
 
 
 def value_of(term: ox.NamedNode | ox.BlankNode | ox.Literal | None) -> Any:
@@ -138,8 +150,23 @@ def current_as_of(store: Store) -> str | None:
     return None
 
 
+def earliest_day(store: Store) -> str | None:
+    """The earliest start of any fact in the store (a state's, a membership's, a step's...)."""
+    result = store.query(f"SELECT (MIN(?d) AS ?day) WHERE {{ ?x <{AL}start> ?d }}")
+    for solution in result:
+        day = solution["day"]
+        return day.value if day is not None else None
+    return None
+
+
 def _bind(store: Store, parameter: Parameter, value: str) -> ox.NamedNode | ox.Literal:
     kind = parameter.type
+    if not isinstance(value, str):
+        raise UsageError(f"parameter {parameter.name!r} must be text, not {type(value).__name__}")
+    if len(value.encode("utf-8", errors="surrogatepass")) > MAX_PARAMETER_BYTES:
+        raise UsageError(f"parameter {parameter.name!r} is longer than {MAX_PARAMETER_BYTES} bytes")
+    if any("\ud800" <= c <= "\udfff" for c in value):
+        raise UsageError(f"parameter {parameter.name!r} is not valid UTF-8 text")
     text = value.strip()
     if kind in ("date", "since"):
         try:
@@ -160,63 +187,59 @@ def _bind(store: Store, parameter: Parameter, value: str) -> ox.NamedNode | ox.L
             return ox.NamedNode(text)
         except ValueError as exc:
             raise UsageError(f"parameter {parameter.name!r}: invalid IRI {text!r}: {exc}") from None
-    if not _CODE.match(text):
+    if not text:
         raise UsageError(f"parameter {parameter.name!r} must be {PARAM_TYPES[kind]}: "
-                         f"{value!r} is not a valid code")
-    if kind in _MINT_KIND:
-        return mint(_MINT_KIND[kind], text)
-    return _lookup(store, parameter, text)
+                         f"{value!r} is empty")
+    if kind in _MINT_KIND and _CODE.match(text):
+        term = mint(_MINT_KIND[kind], text)
+        if _has_class(store, parameter, term):
+            return term
+    # A name, an ISO alpha-2 code, a QID or a code in another case (kg.names).
+    from kg.names import resolve
+
+    return ox.NamedNode(resolve(store, text, (kind,), option=f"parameter {parameter.name!r}").iri)
 
 
-def _lookup(store: Store, parameter: Parameter, code: str) -> ox.NamedNode:
-    """Find the resource with ``code`` among the classes the parameter type allows."""
-    classes = _CLASSES[parameter.type]
-    type_filter = ""
-    if classes:
-        # The code first and the classes as a FILTER: Oxigraph then looks the code up and checks
-        # its types, instead of scanning every resource of the classes (5 ms -> 0.2 ms at 100k
-        # triples, growing with the data).
-        type_filter = ("?x a ?class . FILTER(?class IN ("
-                       + ", ".join(f"<{AL}{c}>" for c in classes) + "))")
-    text = f"SELECT ?x WHERE {{ ?x <{AL}code> ?code . {type_filter} }} ORDER BY ?x LIMIT 1"
-    result = store.query(text.replace("?code", str(ox.Literal(code))))
-    for solution in result:
-        return solution["x"]
-    raise UsageError(f"parameter {parameter.name!r}: no resource has the code {code!r}")
+def _has_class(store: Store, parameter: Parameter, term: ox.NamedNode) -> bool:
+    classes = _CLASSES.get(parameter.type)
+    if not classes:
+        return True
+    values = " ".join(f"<{AL}{c}>" for c in classes)
+    return bool(store.query(f"ASK {{ VALUES ?c {{ {values} }} {term} a ?c }}"))
 
 
 def _check_exists(store: Store, parameter: Parameter, term: ox.NamedNode, given: str) -> None:
-    classes = _CLASSES.get(parameter.type)
-    if not classes or not isinstance(term, ox.NamedNode):
+    """Refuse an IRI that names no resource of the parameter's classes, with the nearest."""
+    if not isinstance(term, ox.NamedNode) or _has_class(store, parameter, term):
         return
-    values = " ".join(f"<{AL}{c}>" for c in classes)
-    if store.query(f"ASK {{ VALUES ?c {{ {values} }} {term} a ?c }}"):
-        return
-    names = [s["code"].value for s in store.query(
-        f"SELECT ?code WHERE {{ VALUES ?c {{ {values} }} ?x a ?c ; <{AL}code> ?code }}")]
-    import difflib  # only for the suggestion
+    from kg.names import resolve
 
-    close = difflib.get_close_matches(given.upper(), names, n=3, cutoff=0.6)
-    hint = f" Did you mean: {', '.join(close)}?" if close else ""
-    raise UsageError(f"parameter {parameter.name!r}: unknown {parameter.type} {given!r}.{hint}")
+    resolve(store, given, (parameter.type,), option=f"parameter {parameter.name!r}")
 
 
-def _with_values(text: str, bindings: dict[str, ox.NamedNode | ox.Literal | None]) -> str:
+def _values_block(bindings: dict[str, ox.NamedNode | ox.Literal | None]) -> str:
+    names = " ".join(f"?{name}" for name in bindings)
+    terms = " ".join("UNDEF" if term is None else str(term) for term in bindings.values())
+    return f"VALUES ({names}) {{ ({terms}) }}"
+
+
+def _with_values(text: str, bindings: dict[str, ox.NamedNode | ox.Literal | None], *,
+                 inline: bool = False) -> str:
     """Insert ``VALUES (?a ?b) { (...) }`` right after the opening brace of the WHERE clause,
-    and in place of each ``# @values`` marker line (see :mod:`kg.catalogue`)."""
+    and in place of each ``# @values`` marker line (see :mod:`kg.catalogue`). ``inline``: the
+    first block between two spaces on the brace's line, so that the lines of the text keep
+    their numbers (for the positions of syntax errors in users' queries)."""
     if not bindings:
         return text
     cuts = _insertion_points(text)
     if cuts is None:
         raise QueryError("cannot bind parameters: the query has no 'WHERE {' clause")
-    names = " ".join(f"?{name}" for name in bindings)
-    terms = " ".join("UNDEF" if term is None else str(term) for term in bindings.values())
-    block = f"VALUES ({names}) {{ ({terms}) }}"
+    block = _values_block(bindings)
     parts = []
     previous = 0
     for start, end, first in cuts:
         parts.append(text[previous:start])
-        parts.append(f"\n  {block}\n" if first else block)
+        parts.append((f" {block} " if inline else f"\n  {block}\n") if first else block)
         previous = end
     parts.append(text[previous:])
     return "".join(parts)
@@ -285,6 +308,7 @@ def run_query(
     QueryError
         A syntax error, a refused query, or one stopped at its timeout.
     """
+    check_timeout(timeout)
     entry = query if isinstance(query, CatalogueEntry) else resolve_query(query)
     params = dict(params or {})
     if at is not None:
@@ -292,8 +316,12 @@ def run_query(
     unknown = [name for name in params if entry.parameter(name) is None]
     if unknown:
         declared = ", ".join(p.describe() for p in entry.parameters) or "none"
+        hint = ""
+        if not (entry.path is not None and catalogue().get(entry.name) is entry):
+            hint = (f"; declare them in the query's header, e.g. '#+ param: {unknown[0]} "
+                    f"{'date' if unknown[0] == 'at' else 'state'} -- ...' (see docs/queries.md)")
         raise UsageError(f"unknown parameter(s) {', '.join(unknown)} for {entry.name} "
-                         f"(parameters: {declared})")
+                         f"(parameters: {declared}){hint}")
     bindings: dict[str, ox.NamedNode | ox.Literal | None] = {}
     current: str | None = None
     defaulted = False
@@ -311,10 +339,12 @@ def run_query(
             bindings[parameter.name] = None
             continue
         term = _bind(store, parameter, value)
-        _check_exists(store, parameter, term, value)
+        if value.strip().startswith(("http://", "https://")):  # codes and names were checked
+            _check_exists(store, parameter, term, value)
         bindings[parameter.name] = term
-    text = _with_values(entry.text, bindings)
     trusted = entry.path is not None and entry.name in catalogue() and catalogue()[entry.name] is entry
+    source, added = (entry.text, []) if trusted else add_default_prefixes(entry.text)
+    text = _with_values(source, bindings, inline=not trusted)
     if not trusted:
         check_user_query(store, text, allow_update=allow_update, allow_network=allow_network)
     if not trusted and allow_update and _is_update(text):
@@ -329,16 +359,22 @@ def run_query(
             # of this process.
             result = store.evaluate(text, timeout=timeout, network=allow_network).parse()
     except SyntaxError as exc:
-        raise QueryError(f"SPARQL syntax error: {exc}") from None
+        if trusted:
+            raise QueryError(f"SPARQL syntax error: {exc}") from None
+        raise QueryError(readable_syntax_error(
+            str(exc), text, skip_lines=1 if added else 0,
+            inserted=f" {_values_block(bindings)} " if bindings else "")) from None
     except OSError as exc:
         raise QueryError(f"query failed: {exc}") from None
+    notes = [f"added the project's prefixes {', '.join(p + ':' for p in added)} "
+             "(see docs/queries.md; declare them to silence this note)"] if added else []
     if isinstance(result, ox.QueryBoolean):
-        return QueryResult(kind="ask", boolean=bool(result))
+        return QueryResult(kind="ask", boolean=bool(result), notes=notes)
     if isinstance(result, ox.QueryTriples):
-        return QueryResult(kind="graph", triples=list(result))
+        return QueryResult(kind="graph", triples=list(result), notes=notes)
     columns = [v.value for v in result.variables]
     rows = [[value_of(solution[i]) for i in range(len(columns))] for solution in result]
-    answer = QueryResult(kind="select", columns=columns, rows=rows)
+    answer = QueryResult(kind="select", columns=columns, rows=rows, notes=notes)
     _explain(store, entry, bindings, answer, defaulted=defaulted, current=current)
     return answer
 
@@ -352,7 +388,8 @@ def _explain(store: Store, entry: CatalogueEntry, bindings: dict[str, ox.NamedNo
     if day is not None:
         answer.as_of, answer.as_of_defaulted = day, defaulted
         answer.notes += date_notes(day, defaulted=defaulted,
-                                   current=current if defaulted else current_as_of(store))
+                                   current=current if defaulted else current_as_of(store),
+                                   earliest=None if defaulted else earliest_day(store))
     if not entry.coverage:
         return
     orgs = None
@@ -364,9 +401,16 @@ def _explain(store: Store, entry: CatalogueEntry, bindings: dict[str, ox.NamedNo
             orgs = (orgs or set()) | {term.value[len(org_prefix):]}
     answer.coverage = partial_coverage(coverage_statements(store), entry.coverage, orgs, day)
     if answer.coverage:
-        reasons = "; ".join(note.reason for note in answer.coverage[:6])
-        more = f"; and {len(answer.coverage) - 6} more (kg stats)" if len(answer.coverage) > 6 else ""
-        answer.notes.append(f"partial coverage: {reasons}{more}")
+        answer.notes.append(coverage_line(answer.coverage))
+
+
+def check_timeout(timeout: float | None) -> None:
+    """Refuse a timeout that is not a finite number of seconds above 0 (:class:`UsageError`)."""
+    if timeout is None:
+        return
+    if isinstance(timeout, bool) or not isinstance(timeout, (int, float)) or not math.isfinite(timeout) \
+            or not 0 < timeout <= 31_536_000:
+        raise UsageError(f"timeout {timeout!r}: give a number of seconds between 0 and 31536000")
 
 
 # ---------------------------------------------------------------------------------------------
@@ -397,6 +441,14 @@ def check_user_query(store: Store, text: str, *, allow_update: bool, allow_netwo
     all (:mod:`kg.sandbox`).
     """
     tokens = _tokens(text)
+    depth = 0
+    for kind, value in tokens:
+        if kind == "open" or value in ("(", "["):
+            depth += 1
+            if depth > MAX_NESTING:
+                raise QueryError(f"refused: the query is nested more than {MAX_NESTING} levels deep")
+        elif kind == "close" or value in (")", "]"):
+            depth -= 1
     graphs: set[str] | None = None
     for index, (kind, value) in enumerate(tokens):
         if kind != "word":

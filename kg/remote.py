@@ -19,6 +19,15 @@ embedded store. Only the standard library speaks HTTP here (``urllib``).
   labels across requests, so a store that must be written in several requests cannot hold them.
 - **Credentials** come from ``KG_USER`` and ``KG_PASSWORD`` (HTTP basic, sent with every
   request; a server that asks for digest authentication gets it), never from the command line.
+  They are never printed: messages show URLs without their user information, and the password
+  is blanked out of any text a server sends back.
+- **Hostile servers.** Redirects are not followed (a redirect could carry the credentials to
+  another host): a 3xx answer is an error naming the new location. Every request has one
+  deadline, for connecting, sending, the headers and the whole body: a watchdog shuts the
+  socket down when it passes, so a server that drips bytes cannot hold ``kg`` longer. Answers
+  are read in chunks and bounded (:data:`MAX_ANSWER` bytes unless the caller gives less), and
+  checked before they are used: a cut or malformed answer is one line naming the endpoint, not
+  a syntax error blamed on the query.
 """
 
 from __future__ import annotations
@@ -30,6 +39,7 @@ import os
 import re
 import secrets
 import socket
+import threading
 import time
 import urllib.error
 import urllib.parse
@@ -43,6 +53,7 @@ from kg.errors import KgError, QueryError, StoreError
 from kg.sparqltext import bare_part, tokens
 from kg.store import (
     STAGING,
+    Dataset,
     QueryOutcome,
     RawResults,
     Store,
@@ -50,6 +61,7 @@ from kg.store import (
     solutions,
     timeout_message,
 )
+from kg.store import redact_url as redact
 
 __all__ = ["CHUNK", "GENID", "RemoteStore", "skolemise"]
 
@@ -60,6 +72,86 @@ CHUNK = 50_000
 #: Seconds to wait for any answer that has no timeout of its own (a wedged server is an error,
 #: not a hang).
 PATIENCE = 600.0
+#: Bytes an answer may have when the caller gives no smaller bound.
+MAX_ANSWER = 512 * 1024 * 1024
+
+
+class _Deadline(threading.local):
+    """The deadline of the request this thread is sending (``time.monotonic()``), if any."""
+
+    at: float | None = None
+
+
+_DEADLINE = _Deadline()
+
+
+class _Watchdog:
+    """Shuts a connection's socket down at the deadline, which ends any blocked read or write."""
+
+    def __init__(self, sock: socket.socket, at: float) -> None:
+        self.expired = False
+        self._sock = sock
+        self._timer = threading.Timer(max(at - time.monotonic(), 0.0), self._expire)
+        self._timer.daemon = True
+        self._timer.start()
+
+    def _expire(self) -> None:
+        self.expired = True
+        with contextlib.suppress(OSError):
+            self._sock.shutdown(socket.SHUT_RDWR)
+
+    def cancel(self) -> None:
+        self._timer.cancel()
+
+
+class _Watched:
+    """A connection whose socket a watchdog closes at the request's deadline."""
+
+    sock: socket.socket
+
+    def connect(self) -> None:
+        super().connect()  # type: ignore[misc]
+        if _DEADLINE.at is not None:
+            self._watchdog = _Watchdog(self.sock, _DEADLINE.at)
+
+    def close(self) -> None:
+        watchdog = getattr(self, "_watchdog", None)
+        if watchdog is not None:
+            watchdog.cancel()
+        super().close()  # type: ignore[misc]
+
+
+class _WatchedHTTPConnection(_Watched, http.client.HTTPConnection):
+    pass
+
+
+class _WatchedHTTPSConnection(_Watched, http.client.HTTPSConnection):
+    pass
+
+
+class _WatchedHTTPHandler(urllib.request.HTTPHandler):
+    def http_open(self, req: urllib.request.Request):  # type: ignore[override]
+        return self.do_open(_WatchedHTTPConnection, req)
+
+
+class _WatchedHTTPSHandler(urllib.request.HTTPSHandler):
+    def https_open(self, req: urllib.request.Request):  # type: ignore[override]
+        return self.do_open(_WatchedHTTPSConnection, req, context=self._context)  # type: ignore[attr-defined]
+
+
+class _Redirected(Exception):
+    def __init__(self, code: int, location: str) -> None:
+        super().__init__(location)
+        self.code = code
+        self.location = location
+
+
+class _NoRedirects(urllib.request.HTTPRedirectHandler):
+    """Redirects are errors: following one could send the credentials to another host."""
+
+    def redirect_request(self, req, fp, code, msg, headers, newurl):  # type: ignore[override]
+        raise _Redirected(code, newurl)
+
 
 class _BasicRefused(Exception):
     """A 401 in answer to basic credentials (the server may want digest authentication)."""
@@ -87,6 +179,23 @@ def skolemise(term: ox.NamedNode | ox.BlankNode | ox.Literal | ox.Triple) -> str
     return str(term)
 
 
+def _userinfo(url: str) -> tuple[str | None, str | None]:
+    """The user name and password in a URL's user information (``None`` where absent)."""
+    parts = urllib.parse.urlsplit(url)
+    if parts.username is None:
+        return None, None
+    return (urllib.parse.unquote(parts.username),
+            urllib.parse.unquote(parts.password) if parts.password is not None else None)
+
+
+def _bounded(response) -> bytes:
+    """At most 64 kB of an error answer (its text is shown cut anyway)."""
+    try:
+        return response.read(1 << 16) or b""
+    except (OSError, http.client.HTTPException):
+        return b""
+
+
 def _message(body: bytes) -> str:
     text = body.decode("utf-8", errors="replace").strip()
     text = re.sub(r"<[^>]+>", " ", text) if text.startswith("<") else text
@@ -101,14 +210,18 @@ class RemoteStore(Store):
         assert location.url is not None
         self.location = location
         self.meta = {}
-        self.query_url = location.url
-        self.update_url = location.update_url or location.url
-        self.gsp_url = location.gsp_url
+        # Credentials in the URL (http://user:password@host/...) are taken out of it and used
+        # as KG_USER / KG_PASSWORD would be (those win when set).
+        url_user, url_password = _userinfo(location.url)
+        self.query_url = redact(location.url)
+        self.update_url = redact(location.update_url or location.url)
+        self.gsp_url = redact(location.gsp_url) if location.gsp_url else None
         self._graphs: list[str] | None = None
         #: Seconds to wait for an answer to a request that has no timeout of its own.
         self.patience = PATIENCE
         self._headers: dict[str, str] = {"User-Agent": "alignment-kg"}
-        user, password = os.environ.get("KG_USER"), os.environ.get("KG_PASSWORD")
+        user = os.environ.get("KG_USER") or url_user
+        password = os.environ.get("KG_PASSWORD") if os.environ.get("KG_USER") else url_password
         handlers: list[urllib.request.BaseHandler] = []
         if user:
             secret = base64.b64encode(f"{user}:{password or ''}".encode()).decode()
@@ -118,7 +231,21 @@ class RemoteStore(Store):
                 if url:
                     manager.add_password(None, url, user, password or "")
             handlers.append(urllib.request.HTTPDigestAuthHandler(manager))
+        self._password = password or ""
+        self._secret = secret if user else ""
+        handlers += [_NoRedirects(), _WatchedHTTPHandler(), _WatchedHTTPSHandler()]
         self._opener = urllib.request.build_opener(*handlers)
+        #: Bytes an answer may have (:data:`MAX_ANSWER`); a smaller ``max_bytes`` wins.
+        self.max_answer = MAX_ANSWER
+
+    def _clean(self, text: str) -> str:
+        """``text`` with the password and the basic credentials blanked out (a server may echo
+        what it was sent)."""
+        if self._password and len(self._password) >= 3:
+            text = text.replace(self._password, "***")
+        if self._secret:
+            text = text.replace(self._secret, "***")
+        return text
 
     # -- HTTP ------------------------------------------------------------------------------
 
@@ -147,52 +274,77 @@ class RemoteStore(Store):
             headers["Accept"] = accept
         request = urllib.request.Request(url, data=data, headers=headers, method=method)
         limit = self.patience if timeout is None else timeout
+        bound = self.max_answer if max_bytes is None else min(max_bytes, self.max_answer)
+        shown = redact(url)
 
         def too_slow() -> KgError:
             if timeout is None:
-                return StoreError(f"{url} did not answer the {what} within {limit:g} s")
+                return StoreError(f"{shown} did not answer the {what} within {limit:g} s")
             return QueryError(timeout_message(timeout))
 
         deadline = time.monotonic() + limit
+        _DEADLINE.at = deadline
         try:
             with self._opener.open(request, timeout=limit) as response:
                 media_type = response.headers.get_content_type()
-                chunks: list[bytes] = []
-                size = 0
-                while chunk := response.read(1 << 16):
-                    size += len(chunk)
-                    if max_bytes is not None and size > max_bytes:
-                        raise QueryError(f"result too large: more than {max_bytes} bytes")
+                declared = response.headers.get("Content-Length")
+                if declared and declared.isdigit() and int(declared) > bound:
+                    raise self._too_large(bound, max_bytes)
+                body = bytearray()
+                while chunk := response.read1(1 << 16):
+                    body += chunk
+                    if len(body) > bound:
+                        raise self._too_large(bound, max_bytes)
                     if time.monotonic() > deadline:
                         raise too_slow()
-                    chunks.append(chunk)
-                return media_type, b"".join(chunks)
+                if time.monotonic() > deadline:
+                    raise too_slow()
+                return media_type, bytes(body)
+        except _Redirected as exc:
+            raise StoreError(f"{shown} redirected the {what} (HTTP {exc.code}) to "
+                             f"{redact(exc.location)}: kg does not follow redirects; give the "
+                             "final URL") from None
         except urllib.error.HTTPError as exc:
             with exc:
                 if exc.code == 401 and "Authorization" in self._headers:
                     raise _BasicRefused from None
-                body = _message(exc.read() or b"")
+                body_text = self._clean(_message(_bounded(exc)))
             if exc.code in (401, 403):
                 hint = "" if "KG_USER" in os.environ else " (set KG_USER and KG_PASSWORD)"
-                raise StoreError(f"{url} refused the {what}: HTTP {exc.code} {exc.reason}{hint}: "
-                                 f"{body}") from None
+                raise StoreError(f"{shown} refused the {what}: HTTP {exc.code} {exc.reason}{hint}: "
+                                 f"{body_text}") from None
             if exc.code == 400 and what == "query":
-                raise SyntaxError(body or "the endpoint says the query is malformed") from None
-            raise StoreError(f"{url}: the {what} failed: HTTP {exc.code} {exc.reason}: {body}") from None
+                raise SyntaxError(body_text or "the endpoint says the query is malformed") from None
+            raise StoreError(f"{shown}: the {what} failed: HTTP {exc.code} {exc.reason}: {body_text}") from None
         except TimeoutError:
             raise too_slow() from None
         except urllib.error.URLError as exc:
-            if isinstance(exc.reason, (TimeoutError, socket.timeout)):
+            if isinstance(exc.reason, (TimeoutError, socket.timeout)) or time.monotonic() >= deadline:
                 raise too_slow() from None
             reason = exc.reason if isinstance(exc.reason, str) else getattr(exc.reason, "strerror", None) or exc.reason
-            raise StoreError(f"cannot reach the SPARQL endpoint {url}: {reason}") from None
-        except (ConnectionError, http.client.HTTPException) as exc:
-            raise StoreError(f"the SPARQL endpoint {url} broke the connection: {exc}") from None
+            raise StoreError(f"cannot reach the SPARQL endpoint {shown}: {self._clean(str(reason))}") from None
+        except (OSError, http.client.HTTPException, ValueError) as exc:
+            if time.monotonic() >= deadline:
+                raise too_slow() from None
+            detail = " ".join(self._clean(str(exc) or type(exc).__name__).split())
+            raise StoreError(f"the SPARQL endpoint {shown} broke the connection: {detail}") from None
+        finally:
+            _DEADLINE.at = None
+
+    @staticmethod
+    def _too_large(bound: int, asked: int | None) -> KgError:
+        if asked is not None and asked <= bound:
+            return QueryError(f"result too large: more than {asked} bytes")
+        return StoreError(f"the answer is larger than {bound} bytes, the bound for a remote "
+                          "answer: add a LIMIT")
 
     def _raw_query(self, sparql: str, *, dataset: bool = True, timeout: float | None = None,
-                   max_bytes: int | None = None) -> RawResults:
+                   max_bytes: int | None = None, graphs: Dataset | None = None) -> RawResults:
         fields: list[tuple[str, str]] = [("query", sparql)]
-        if dataset and not _has_dataset_clause(sparql):
+        if graphs is not None:  # a dataset given by the caller (kg serve relays the protocol's)
+            fields += [("default-graph-uri", g) for g in graphs[0]]
+            fields += [("named-graph-uri", g) for g in graphs[1]]
+        elif dataset and not _has_dataset_clause(sparql):
             graphs = self.graph_iris(timeout=timeout)
             fields += [("default-graph-uri", g) for g in graphs]
             fields += [("named-graph-uri", g) for g in graphs]
@@ -202,17 +354,36 @@ class RemoteStore(Store):
             accept=_ACCEPT, timeout=timeout, max_bytes=max_bytes, what="query")
         results_format = ox.QueryResultsFormat.from_media_type(media_type)
         if results_format is not None and results_format != ox.QueryResultsFormat.CSV:
-            return RawResults(data, results_format)
+            return self._checked(RawResults(data, results_format))
         rdf_format = ox.RdfFormat.from_media_type(media_type)
         if rdf_format is not None:
-            return RawResults(data, rdf_format)
-        raise StoreError(f"{self.query_url} answered in an unexpected format: {media_type}")
+            return self._checked(RawResults(data, rdf_format))
+        raise StoreError(f"{redact(self.query_url)} answered in an unexpected format: {media_type}")
+
+    def _checked(self, raw: RawResults) -> RawResults:
+        """``raw`` once it parses completely: a cut or malformed answer is the server's fault,
+        reported in one line, never a syntax error blamed on the query."""
+        try:
+            if isinstance(raw.format, ox.QueryResultsFormat):
+                parsed = ox.parse_query_results(raw.data, raw.format)
+                if not isinstance(parsed, ox.QueryBoolean):
+                    for _ in parsed:
+                        pass
+            else:
+                for _ in ox.parse(raw.data, raw.format):
+                    pass
+        except (SyntaxError, ValueError, OSError, RecursionError) as exc:
+            detail = " ".join(str(exc).split())[:200]
+            raise StoreError(f"the SPARQL endpoint {redact(self.query_url)} sent a malformed "
+                             f"answer ({raw.format.name}): {detail}") from None
+        return raw
 
     # -- the Store interface ---------------------------------------------------------------
 
     def evaluate(self, sparql: str, *, timeout: float | None = None,
-                 max_bytes: int | None = None, network: bool = False) -> RawResults:
-        return self._raw_query(sparql, timeout=timeout, max_bytes=max_bytes)
+                 max_bytes: int | None = None, network: bool = False,
+                 dataset: Dataset | None = None) -> RawResults:
+        return self._raw_query(sparql, timeout=timeout, max_bytes=max_bytes, graphs=dataset)
 
     def query(self, sparql: str, *, timeout: float | None = None) -> QueryOutcome:
         return self.evaluate(sparql, timeout=timeout).parse()
@@ -256,7 +427,7 @@ class RemoteStore(Store):
         if raw.format == ox.RdfFormat.N_TRIPLES:
             return raw.data
         if not isinstance(raw.format, ox.RdfFormat):
-            raise StoreError(f"{self.query_url} answered a CONSTRUCT query with {raw.format.name} results")
+            raise StoreError(f"{redact(self.query_url)} answered a CONSTRUCT query with {raw.format.name} results")
         return ox.serialize(ox.parse(raw.data, raw.format), format=ox.RdfFormat.N_TRIPLES) or b""
 
     def quads(self, graph: str | None = None) -> Iterator[ox.Quad]:
@@ -276,7 +447,7 @@ class RemoteStore(Store):
         quad names them); quads for other existing graphs are added to them.
         """
         if not self.gsp_url:
-            raise StoreError(f"no Graph Store Protocol endpoint for {self.query_url}: give "
+            raise StoreError(f"no Graph Store Protocol endpoint for {redact(self.query_url)}: give "
                              "--gsp-url (or KG_GSP_URL), e.g. http://host:7878/store")
         existing = self._all_graphs()
         token = secrets.token_hex(6)
@@ -317,7 +488,7 @@ class RemoteStore(Store):
 
     def _upload(self, graph: str, lines: list[str], progress: Callable[[str], None] | None) -> None:
         if progress:
-            progress(f"uploading {len(lines)} triples to {self.gsp_url}")
+            progress(f"uploading {len(lines)} triples to {redact(self.gsp_url or '')}")
         separator = "&" if "?" in self.gsp_url else "?"  # type: ignore[operator]
         url = f"{self.gsp_url}{separator}{urllib.parse.urlencode({'graph': graph})}"
         self._request(url, data="".join(lines).encode(), content_type="application/n-triples",
@@ -333,7 +504,7 @@ class RemoteStore(Store):
         found = {s["g"].value: int(s["n"].value) for s in answer}
         for graph, name in staging.items():
             if found.get(name, 0) != expected[graph]:
-                raise StoreError(f"{self.query_url}: the upload of {graph} is incomplete "
+                raise StoreError(f"{redact(self.query_url)}: the upload of {graph} is incomplete "
                                  f"({found.get(name, 0)} of {expected[graph]} triples); "
                                  "the store is unchanged")
 

@@ -37,6 +37,7 @@ from kg.errors import StoreError
 
 __all__ = [
     "STAGING",
+    "Dataset",
     "OxigraphStore",
     "QueryOutcome",
     "RawResults",
@@ -45,6 +46,7 @@ __all__ = [
     "default_store_path",
     "drop_graphs",
     "open_store",
+    "redact_url",
     "resolve_location",
     "solutions",
     "timeout_message",
@@ -61,6 +63,9 @@ STAGING = "https://w3id.org/alignment-kg/graph/staging/"
 
 #: What a SPARQL query gives, in pyoxigraph's own types.
 QueryOutcome = ox.QuerySolutions | ox.QueryBoolean | ox.QueryTriples
+#: An RDF dataset named by the SPARQL Protocol: the IRIs of the graphs merged into the default
+#: graph (``default-graph-uri``) and of the named graphs (``named-graph-uri``).
+Dataset = tuple[tuple[str, ...], tuple[str, ...]]
 
 
 @dataclass(frozen=True)
@@ -79,7 +84,22 @@ class StoreLocation:
     gsp_url: str | None = None
 
     def __str__(self) -> str:
-        return self.url or (str(self.path) if self.path else MEMORY)
+        """The location as it may be shown: a URL without its user information."""
+        return redact_url(self.url) if self.url else (str(self.path) if self.path else MEMORY)
+
+
+def redact_url(url: str) -> str:
+    """``url`` without user information (``http://user:secret@host/`` -> ``http://host/``).
+
+    >>> redact_url("http://kg:s3cret@example.org:8890/sparql?x=1")
+    'http://example.org:8890/sparql?x=1'
+    """
+    import urllib.parse
+
+    parts = urllib.parse.urlsplit(url)
+    if "@" not in parts.netloc:
+        return url
+    return urllib.parse.urlunsplit(parts._replace(netloc=parts.netloc.rsplit("@", 1)[1]))
 
 
 @dataclass(frozen=True)
@@ -185,8 +205,12 @@ class Store(ABC):
 
     @abstractmethod
     def evaluate(self, sparql: str, *, timeout: float | None = None,
-                 max_bytes: int | None = None, network: bool = False) -> RawResults:
+                 max_bytes: int | None = None, network: bool = False,
+                 dataset: Dataset | None = None) -> RawResults:
         """Like :meth:`query`, but give the results as bytes (:class:`RawResults`).
+
+        ``dataset`` replaces the union default graph (and the query's own ``FROM``) with the
+        graphs it names, as the SPARQL Protocol's ``default-graph-uri`` / ``named-graph-uri``.
 
         ``max_bytes`` bounds the size of the serialised results (:class:`QueryError` beyond).
         On an embedded store the query is evaluated in a child process that cannot open network
@@ -233,6 +257,10 @@ class OxigraphStore(Store):
         self.meta = meta or {}
         self.generation = generation
         self._reader_lock = reader_lock
+        #: Evaluate every query in a forked child, even without a timeout. A threaded server
+        #: sets it: a thread inside the engine may hold one of its locks while another thread
+        #: forks, and the child, inheriting the lock held, would wait for it until its deadline.
+        self.isolated = False
 
     @property
     def engine(self) -> ox.Store:
@@ -240,20 +268,27 @@ class OxigraphStore(Store):
         return self._engine
 
     def query(self, sparql: str, *, timeout: float | None = None) -> QueryOutcome:
-        if timeout is None:
+        if timeout is None and not self.isolated:
             return self._engine.query(sparql, use_default_graph_as_union=True)
         return self.evaluate(sparql, timeout=timeout).parse()
 
     def evaluate(self, sparql: str, *, timeout: float | None = None,
-                 max_bytes: int | None = None, network: bool = False) -> RawResults:
+                 max_bytes: int | None = None, network: bool = False,
+                 dataset: Dataset | None = None) -> RawResults:
         from kg.worker import evaluate_in_child
 
         return evaluate_in_child(self._engine, sparql, timeout=timeout, max_bytes=max_bytes,
-                                 network=network)
+                                 network=network, dataset=dataset)
 
     def update(self, sparql: str) -> None:
         def edit(engine: ox.Store) -> None:
             engine.update(sparql)
+            if next(iter(engine.quads_for_pattern(None, None, None, ox.DefaultGraph())), None) is not None:
+                # Queries read the union of the named graphs and exports leave the default graph
+                # out: a triple written there would be seen by queries and lost by `kg export`.
+                engine.clear_graph(ox.DefaultGraph())
+                raise StoreError("refused: the update writes into the default graph, which kg does "
+                                 "not keep; write into a named graph (INSERT { GRAPH <...> { ... } })")
             derive(engine)
 
         if self.location.kind == "memory":
@@ -303,11 +338,20 @@ class OxigraphStore(Store):
 
 
 def _current_generation(path: Path) -> Path | None:
+    """The live generation: the target of the ``current`` link, or ``current`` itself when a
+    copy (``cp -rL``, ``shutil.copytree`` without ``symlinks=True``) made it a directory."""
     link = path / _CURRENT
     if not link.is_symlink():
-        return None
+        return link if link.is_dir() and not link.is_symlink() else None
     target = path / os.readlink(link)
     return target if target.is_dir() else None
+
+
+def _engine_failure(exc: BaseException) -> bool:
+    """True for an error of the engine (an ``OSError``, a ``RuntimeError`` such as RocksDB's
+    "Corruption", or a Rust panic, which pyo3 raises as a
+    ``BaseException``) as opposed to an interruption."""
+    return isinstance(exc, (OSError, RuntimeError)) or type(exc).__name__ == "PanicException"
 
 
 def _meta_file(generation: Path) -> Path:
@@ -334,6 +378,14 @@ def open_directory(location: StoreLocation) -> OxigraphStore:
             raise StoreError(
                 f"no store at {location.path}: build it first with `kg build --store {location.path}`"
             )
+        if generation.name == _CURRENT:  # a copy that turned the link into a directory
+            try:
+                engine = ox.Store.read_only(str(generation))
+            except BaseException as exc:  # noqa: BLE001 - OSError or an engine panic
+                if not _engine_failure(exc):
+                    raise
+                raise StoreError(_broken(location.path, exc)) from None
+            return OxigraphStore(engine, location, {}, generation=generation)
         try:
             lock = open(_meta_file(generation), "rb")  # noqa: SIM115 - held as long as the store
         except FileNotFoundError:
@@ -341,17 +393,25 @@ def open_directory(location: StoreLocation) -> OxigraphStore:
         fcntl.flock(lock, fcntl.LOCK_SH)
         try:
             engine = ox.Store.read_only(str(generation))
-        except OSError as exc:
+        except BaseException as exc:  # noqa: BLE001 - OSError or an engine panic
             lock.close()
+            if not _engine_failure(exc):
+                raise
             if not generation.is_dir():
                 continue
-            raise StoreError(f"cannot open the store at {location.path}: {exc}") from None
+            raise StoreError(_broken(location.path, exc)) from None
         try:
             meta = json.loads(lock.read() or b"{}")
         except ValueError:
             meta = {}
         return OxigraphStore(engine, location, meta, generation=generation, reader_lock=lock)
     raise StoreError(f"cannot open the store at {location.path}: it keeps changing; try again")
+
+
+def _broken(path: Path, exc: BaseException) -> str:
+    detail = " ".join(str(exc).split())[:200]
+    return (f"cannot open the store at {path}: {detail} (`kg build --fresh --store {path}` "
+            "builds it again from scratch)")
 
 
 @contextmanager
@@ -383,6 +443,11 @@ def _next_generation(path: Path) -> Path:
 
 def _swap(path: Path, generation: Path, meta: dict) -> None:
     _meta_file(generation).write_text(json.dumps(meta, indent=2, sort_keys=True))
+    link = path / _CURRENT
+    if link.is_dir() and not link.is_symlink():
+        # A copied store whose link became a directory: set it aside as an old generation
+        # (collected below once no reader holds it) so that the link can take its place.
+        os.rename(link, path / f"gen-000000-copied-{os.getpid()}")
     temporary = path / f".{_CURRENT}.{os.getpid()}"
     if temporary.is_symlink() or temporary.exists():
         temporary.unlink()
@@ -420,8 +485,12 @@ def _write_generation(
     *,
     meta: dict | None = None,
     progress: Callable[[str], None] | None = None,
+    fresh: bool = False,
 ) -> Path:
-    """Make a new generation (a checkpoint of the live one, then ``edit``) and swap it in."""
+    """Make a new generation (a checkpoint of the live one, then ``edit``) and swap it in.
+
+    ``fresh``: start from an empty store instead of the live generation (which may be broken).
+    """
     if path.exists() and not path.is_dir():
         raise StoreError(f"{path} exists and is not a directory")
     if path.is_dir() and any(path.iterdir()) and not (path / _LOCK).exists() and _current_generation(path) is None:
@@ -429,20 +498,28 @@ def _write_generation(
     with _writer_lock(path):
         previous = _current_generation(path)
         generation = _next_generation(path)
-        previous_meta = read_meta(path) or {}
+        previous_meta = {} if fresh else (read_meta(path) or {})
         try:
-            if previous is not None:
+            if previous is not None and not fresh:
                 # A RocksDB checkpoint: hard links to the immutable table files, so a small
                 # change to a big store does not copy it.
-                ox.Store.read_only(str(previous)).backup(str(generation))
+                try:
+                    ox.Store.read_only(str(previous)).backup(str(generation))
+                except BaseException as exc:  # noqa: BLE001 - OSError or an engine panic
+                    if not _engine_failure(exc):
+                        raise
+                    raise StoreError(_broken(path, exc)) from None
             engine = ox.Store(str(generation))
             if progress:
                 progress(f"writing {generation}")
             edit(engine)
             engine.flush()
             del engine
-        except BaseException:
+        except BaseException as exc:
             shutil.rmtree(generation, ignore_errors=True)
+            if _engine_failure(exc) and not isinstance(exc, OSError):
+                raise StoreError(f"the store engine failed while writing {path}: "
+                                 f"{' '.join(str(exc).split())[:200]}") from None
             raise
         _swap(path, generation, {**previous_meta, **(meta or {})})
         _collect_garbage(path, {generation.name} | ({previous.name} if previous else set()))
@@ -457,9 +534,11 @@ def write_graphs(
     meta: dict | None = None,
     memory_engine: ox.Store | None = None,
     progress: Callable[[str], None] | None = None,
+    fresh: bool = False,
 ) -> Store | None:
     """Write ``quads`` into the store, replacing every existing named graph for which
-    ``replace(graph_iri)`` is true and keeping all others.
+    ``replace(graph_iri)`` is true and keeping all others (``fresh``, directory stores: start
+    from an empty store, dropping every other graph too).
 
     Atomic on every kind of store: a directory store gets a new generation that is swapped
     in only when complete (a failure, or a kill, leaves the previous one live); a remote store
@@ -486,7 +565,8 @@ def write_graphs(
         RemoteStore(location).write_graphs(quads, replace=replace, progress=progress)
         return None
     assert location.path is not None
-    _write_generation(location.path, lambda engine: edit(engine, quads), meta=meta, progress=progress)
+    _write_generation(location.path, lambda engine: edit(engine, quads), meta=meta, progress=progress,
+                      fresh=fresh)
     return None
 
 

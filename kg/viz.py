@@ -27,7 +27,7 @@ import json
 import math
 import string
 from collections import Counter
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from functools import cache
 from importlib import resources
 from pathlib import Path
@@ -64,6 +64,8 @@ _ORG_COLOURS: Final[Mapping[str, str]] = {
     "forum": "#9c755f",
 }
 _OTHER_ORG_COLOUR: Final = "#bab0ac"
+_FOCUS_COLOUR: Final = "#d62728"
+_UNDATED_COLOUR: Final = "#b0b0b0"
 #: Edge kind -> (colour, vis-network ``dashes``).
 _EDGE_STYLES: Final[Mapping[str, tuple[str, bool | list[int]]]] = {
     "membership": ("#6b6b6b", False),
@@ -79,7 +81,10 @@ PHYSICS_MAX_NODES: Final = 150
 PICTURE_FORMATS: Final = ("png", "svg")
 
 
-def render_html(graph: nx.MultiDiGraph, *, title: str = "International alignments") -> str:
+def render_html(graph: nx.MultiDiGraph, *, title: str = "International alignments",
+                focus: Sequence[str] = (), as_of: str | None = None,
+                sources: Mapping[str, Mapping[str, str]] | None = None,
+                until: int | None = None) -> str:
     """Return an interactive, self-contained HTML page that draws ``graph``.
 
     Parameters
@@ -94,6 +99,18 @@ def render_html(graph: nx.MultiDiGraph, *, title: str = "International alignment
         ``end`` (``YYYY``, ``YYYY-MM`` or ``YYYY-MM-DD``; ``end`` is exclusive) and ``tooltip``.
     title : str
         Shown as the page title and heading.
+    focus : sequence of str, optional
+        Nodes to highlight (ringed, larger, always labelled), e.g. the ``--focus`` of ``kg viz``.
+    as_of : str, optional
+        The day the graph is drawn as of (``kg viz --at``): shown over the drawing, and the year
+        slider is not offered. Without it the slider's year is shown there.
+    sources : mapping, optional
+        ``{source id: {"title", "publisher", "published", "url"}}`` (:func:`kg.citations.source_details`):
+        the details panel cites an edge's sources (its ``sources`` attribute, ids joined with
+        ``"; "``) with these, linked where a URL is known.
+    until : int, optional
+        The last year of the slider (default: the latest start year in the graph), e.g. the year
+        of the data's "current as of" day, where the slider starts.
 
     Returns
     -------
@@ -131,7 +148,7 @@ def render_html(graph: nx.MultiDiGraph, *, title: str = "International alignment
     >>> render_html(g, title="One state").startswith("<!DOCTYPE html>")
     True
     """
-    data = _page_data(graph)
+    data = _page_data(graph, focus=focus, as_of=as_of, sources=sources, until=until)
     vis_js, vis_css = _vis_assets()
     app_js, app_css = _template_text("graph.js"), _template_text("graph.css")
     csp = "; ".join(
@@ -160,6 +177,10 @@ def write_html(
     path: str | os.PathLike[str],
     *,
     title: str = "International alignments",
+    focus: Sequence[str] = (),
+    as_of: str | None = None,
+    sources: Mapping[str, Mapping[str, str]] | None = None,
+    until: int | None = None,
 ) -> None:
     """Write the page of :func:`render_html` to ``path`` (UTF-8).
 
@@ -172,6 +193,8 @@ def write_html(
         a full disk leaves the previous file; a symbolic link or special file is refused).
     title : str
         Shown as the page title and heading.
+    focus, as_of, sources, until
+        As for :func:`render_html`.
 
     Raises
     ------
@@ -190,7 +213,7 @@ def write_html(
     """
     from kg.output import atomic_output
 
-    page = render_html(graph, title=title)
+    page = render_html(graph, title=title, focus=focus, as_of=as_of, sources=sources, until=until)
     with atomic_output(path, text=True, newline="\n") as handle:
         handle.write(page)
 
@@ -283,7 +306,7 @@ def write_picture(
     *,
     fmt: str | None = None,
     title: str = "International alignments",
-    highlight: str | None = None,
+    highlight: str | Sequence[str] | None = None,
 ) -> None:
     """Draw ``graph`` as a static PNG or SVG picture with matplotlib (no display needed).
 
@@ -297,8 +320,8 @@ def write_picture(
         Default: from the file name's extension.
     title : str
         Drawn above the graph.
-    highlight : str, optional
-        A node to draw larger, ringed (the focus of an ego graph).
+    highlight : str or sequence of str, optional
+        Nodes to draw larger, ringed (the focus of an ego graph).
 
     Raises
     ------
@@ -364,16 +387,19 @@ def write_picture(
             axes.scatter([n["x"] for n in members], [-n["y"] for n in members],
                          marker=markers[entry["shape"]], s=sizes[entry["shape"]],
                          c=entry["color"], edgecolors="#333333", linewidths=0.4, zorder=2)
-        if highlight in nodes:
-            focus = nodes[highlight]
+        ringed = [highlight] if isinstance(highlight, str) else list(highlight or ())
+        for key in ringed:
+            if key not in nodes:
+                continue
+            focus = nodes[key]
             axes.scatter([focus["x"]], [-focus["y"]], s=420, facecolors="none",
                          edgecolors="#d62728", linewidths=2.0, zorder=3)
         for node in sorted(nodes.values(), key=lambda n: n["id"]):
             axes.annotate(node["code"], (node["x"], -node["y"]), xytext=(0, 4 if many else 6),
                           textcoords="offset points", ha="center", va="bottom",
-                          fontsize=(11 if node["id"] == highlight else 4.5 if many else 7),
+                          fontsize=(11 if node["id"] in ringed else 4.5 if many else 7),
                           fontweight="bold" if node["kind"] == "organization"
-                          or node["id"] == highlight else "normal",
+                          or node["id"] in ringed else "normal",
                           zorder=4)
         handles = [
             Line2D([], [], linestyle="none", marker=markers[e["shape"]], markersize=7,
@@ -399,17 +425,23 @@ def write_picture(
 # --- data -------------------------------------------------------------------------------------
 
 
-def _page_data(graph: nx.MultiDiGraph) -> dict[str, Any]:
+def _page_data(graph: nx.MultiDiGraph, *, focus: Sequence[str] = (), as_of: str | None = None,
+               sources: Mapping[str, Mapping[str, str]] | None = None,
+               until: int | None = None) -> dict[str, Any]:
     """Everything the page's script needs, as plain JSON-able values in a stable order."""
     for key in graph.nodes:
         if not isinstance(key, str):
             raise DataError(f"node key {key!r} is not a string")
+    focused = sorted({key for key in focus if key in graph})
     nodes = [_node(key, graph.nodes[key]) for key in sorted(graph.nodes)]
+    _importance(nodes, graph, focused)
     positions = None
     if len(nodes) > PHYSICS_MAX_NODES and not any("x" in graph.nodes[n] for n in graph):
         positions = layout(graph)
     _place(nodes, graph, positions)
-    labels = {node["id"]: node["label"] for node in nodes}
+    if positions is not None:
+        _spread_labels(nodes)
+    labels = {node["id"]: node["name"] for node in nodes}
     edges = _edges(graph, labels)
     starts = [edge["startYear"] for edge in edges if edge["startYear"] is not None]
     org_kinds = sorted({n["orgKind"] for n in nodes if n["kind"] == "organization"})
@@ -431,10 +463,14 @@ def _page_data(graph: nx.MultiDiGraph) -> dict[str, Any]:
         for kind in org_kinds
     ]
     positioned = all("x" in node for node in nodes)
+    cited = sorted({s for edge in edges for s in edge["sources"]})
     return {
         "nodes": nodes,
         "edges": edges,
-        "years": [min(starts), max(starts)] if starts else None,
+        "focus": focused,
+        "asOf": as_of,
+        "sources": {key: _citation(sources[key]) for key in cited if sources and key in sources},
+        "years": [min(starts), max(max(starts), until or 0)] if starts and as_of is None else None,
         "legend": {
             "nodes": legend_nodes,
             "edges": [
@@ -442,8 +478,90 @@ def _page_data(graph: nx.MultiDiGraph) -> dict[str, Any]:
                 for kind, (colour, dashes) in _EDGE_STYLES.items()
             ],
         },
-        "options": _vis_options(physics=not positioned, improved_layout=len(nodes) < 100),
+        "options": _vis_options(physics=not positioned, improved_layout=len(nodes) < 100,
+                                large=len(nodes) > PHYSICS_MAX_NODES),
     }
+
+
+def _citation(source: Mapping[str, str]) -> dict[str, str]:
+    url = str(source.get("url") or "")
+    return {"title": str(source.get("title") or ""), "publisher": str(source.get("publisher") or ""),
+            "published": str(source.get("published") or ""),
+            "url": url if url.startswith(("http://", "https://")) else ""}
+
+
+#: Label level of detail: a label is drawn only when its font would be at least this many pixels
+#: on screen (vis-network's ``scaling.label.drawThreshold``). Node importance sets the font
+#: (organisations and well-linked states larger), so zooming in reveals the smaller labels
+#: instead of piling every label on every other.
+LABEL_DRAW_THRESHOLD: Final = 9
+
+
+def _importance(nodes: list[dict[str, Any]], graph: nx.MultiDiGraph, focused: Sequence[str]) -> None:
+    """Give each node a ``value`` (vis-network scales its size and its label's font by it):
+    the number of distinct neighbours, organisations counted double, the focus the most."""
+    neighbours = {key: len(set(graph.successors(key)) | set(graph.predecessors(key)))
+                  if graph.is_directed() else len(set(graph.neighbors(key))) for key in graph.nodes}
+    top = max(neighbours.values(), default=1) or 1
+    for node in nodes:
+        value = neighbours.get(node["id"], 0) * (2 if node["kind"] == "organization" else 1)
+        node["value"] = round(1 + 9 * math.sqrt(min(value, top) / top), 3)
+        node["degree"] = neighbours.get(node["id"], 0)
+        if node["id"] in focused:
+            node["value"] = 10
+            node["focus"] = True
+            node["borderWidth"] = 4
+            node["color"] = {"background": node["color"], "border": _FOCUS_COLOUR,
+                             "highlight": {"background": node["color"], "border": _FOCUS_COLOUR}}
+            node["font"] = {"bold": True, "color": "#000000"}
+
+
+#: Canvas font sizes of the labels of a large page, smallest and largest value (see
+#: :func:`_vis_options`); :func:`_spread_labels` needs them to know how wide a label is.
+_LARGE_LABEL_FONT: Final = (10.0, 40.0)
+
+
+def _spread_labels(nodes: list[dict[str, Any]], *, most: int = 60, rounds: int = 60) -> None:
+    """Move the ``most`` important nodes of a laid-out page apart until their labels do not overlap.
+
+    Labels and positions scale together when the reader zooms, so labels that do not overlap in
+    canvas units overlap at no zoom. A label's box is estimated from its font (vis-network scales
+    it linearly with ``value``) and its length, drawn under the node; of two overlapping labels the
+    less important node moves, along the shorter way out. Deterministic for the same nodes.
+    """
+    placed = [n for n in nodes if "x" in n]
+    if len(placed) < 2:
+        return
+    values = [float(n["value"]) for n in placed]
+    low, high = min(values), max(values)
+    small, large = _LARGE_LABEL_FONT
+    chosen = sorted(placed, key=lambda n: (-float(n["value"]), n["id"]))[:most]
+
+    def box(node: dict[str, Any]) -> tuple[float, float, float, float]:
+        share = (float(node["value"]) - low) / (high - low) if high > low else 0.5
+        font = small + share * (large - small)
+        half_width = 0.32 * font * len(str(node["label"])) + 4
+        top = node["y"] + 8 + 10 * share  # under the node's shape
+        return node["x"] - half_width, top, node["x"] + half_width, top + 1.25 * font
+
+    for _ in range(rounds):
+        moved = False
+        for i, first in enumerate(chosen):
+            a = box(first)
+            for second in chosen[i + 1:]:
+                b = box(second)
+                dx = min(a[2], b[2]) - max(a[0], b[0])
+                dy = min(a[3], b[3]) - max(a[1], b[1])
+                if dx <= 0 or dy <= 0:
+                    continue
+                if dx < dy:
+                    second["x"] += (dx + 2) * (1 if second["x"] >= first["x"] else -1)
+                else:
+                    second["y"] += (dy + 2) * (1 if second["y"] >= first["y"] else -1)
+                second["x"], second["y"] = round(second["x"], 2), round(second["y"], 2)
+                moved = True
+        if not moved:
+            return
 
 
 def _node(key: str, attrs: Mapping[str, Any]) -> dict[str, Any]:
@@ -452,7 +570,10 @@ def _node(key: str, attrs: Mapping[str, Any]) -> dict[str, Any]:
         raise DataError(f"node {key!r}: kind {kind!r} is not one of {', '.join(_NODE_KINDS)}")
     code = str(attrs.get("code") or key)
     label = str(attrs.get("label") or code)
-    node: dict[str, Any] = {"id": key, "code": code, "label": label, "kind": kind, "category": kind}
+    node: dict[str, Any] = {"id": key, "code": code, "label": label, "name": label, "kind": kind,
+                            "category": kind}
+    if kind == "organization" and len(label) > 16 and code:
+        node["label"] = code  # drawn short (NATO, OSCE); the name is in the tooltip and the details
     if kind == "state":
         node.update(shape="dot", size=10, color=_STATE_COLOUR)
         described = "State"
@@ -514,12 +635,12 @@ def _edges(graph: nx.MultiDiGraph, labels: Mapping[str, str]) -> list[dict[str, 
         if kind not in _EDGE_STYLES:
             choices = ", ".join(_EDGE_STYLES)
             raise DataError(f"edge {source!r} -> {target!r}: kind {kind!r} is not one of {choices}")
-        text = [str(attrs.get(name) or "") for name in ("label", "start", "end", "tooltip")]
+        text = [str(attrs.get(name) or "") for name in ("label", "start", "end", "tooltip", "sources")]
         rows.append((source, target, kind, *text, str(key)))
     rows.sort()
     parallel: Counter[tuple[str, str]] = Counter()
     edges = []
-    for index, (source, target, kind, label, start, end, tooltip, _) in enumerate(rows):
+    for index, (source, target, kind, label, start, end, tooltip, cited, _) in enumerate(rows):
         colour, dashes = _EDGE_STYLES[kind]
         edge: dict[str, Any] = {
             "id": f"e{index}",
@@ -530,7 +651,15 @@ def _edges(graph: nx.MultiDiGraph, labels: Mapping[str, str]) -> list[dict[str, 
             "dashes": dashes,
             "startYear": _year(start, source, target),
             "endYear": _year(end, source, target),
+            "what": label,
+            "start": start,
+            "end": end,
+            "sources": sorted({s.strip() for s in cited.split(";") if s.strip()}),
         }
+        if not start:  # undated: drawn as such (grey, dotted), never as if in force every year
+            edge["undated"] = True
+            edge["dashes"] = [2, 6]
+            edge["color"] = {"color": _UNDATED_COLOUR, "highlight": colour, "hover": colour}
         pair = (min(source, target), max(source, target))
         rank = parallel[pair]
         parallel[pair] += 1
@@ -570,13 +699,14 @@ def _org_kind_name(org_kind: str) -> str:
     return org_kind.replace("-", " ").capitalize()
 
 
-def _vis_options(*, physics: bool, improved_layout: bool) -> dict[str, Any]:
+def _vis_options(*, physics: bool, improved_layout: bool, large: bool = False) -> dict[str, Any]:
     return {
         "autoResize": True,
         "layout": {"randomSeed": _LAYOUT_SEED, "improvedLayout": improved_layout},
         "physics": {
             "enabled": physics,
             "solver": "forceAtlas2Based",
+            "forceAtlas2Based": {"avoidOverlap": 0.5},
             "stabilization": {
                 "enabled": True,
                 "iterations": 400,
@@ -586,8 +716,14 @@ def _vis_options(*, physics: bool, improved_layout: bool) -> dict[str, Any]:
         },
         "interaction": {"hover": True, "tooltipDelay": 150, "keyboard": False},
         "nodes": {
-            "font": {"size": 14, "face": "system-ui, sans-serif", "color": "#222222"},
+            "font": {"size": 14, "face": "system-ui, sans-serif", "color": "#222222",
+                     "strokeWidth": 3, "strokeColor": "#ffffff"},
             "borderWidth": 1,
+            # Large graphs are seen from afar at first: their important labels are drawn larger.
+            "scaling": {"min": 8, "max": 30 if large else 22,
+                        "label": {"enabled": True, "min": _LARGE_LABEL_FONT[0],
+                                  "max": _LARGE_LABEL_FONT[1] if large else 18,
+                                  "drawThreshold": LABEL_DRAW_THRESHOLD, "maxVisible": 28}},
         },
         "edges": {
             "arrows": {"to": {"enabled": True, "scaleFactor": 0.5}},

@@ -51,10 +51,13 @@ def _bound_lifetime(parent: int, timeout: float | None) -> None:
             pass
     if os.getppid() != parent:
         os._exit(1)
+    faults = sys.modules.get("faulthandler")
+    if faults is not None and faults.is_enabled():
+        faults.disable()  # an engine crash is reported by the parent, in one line
 
 
 def _child(engine: ox.Store, sparql: str, fd: int, error_fd: int, parent: int,
-           timeout: float | None, network: bool) -> None:
+           timeout: float | None, network: bool, dataset: tuple[tuple[str, ...], tuple[str, ...]] | None = None) -> None:
     """Evaluate and write ``tag + data`` to ``fd``; never returns. An engine error met while
     the results are written goes to ``error_fd`` (exit status 2): the results pipe may already
     hold part of them."""
@@ -65,7 +68,11 @@ def _child(engine: ox.Store, sparql: str, fd: int, error_fd: int, parent: int,
             sandbox.install_network_guard()
         with os.fdopen(fd, "wb", buffering=_CHUNK) as out:
             try:
-                result = engine.query(sparql, use_default_graph_as_union=True)
+                if dataset is None:
+                    result = engine.query(sparql, use_default_graph_as_union=True)
+                else:  # the SPARQL Protocol's default-graph-uri / named-graph-uri
+                    result = engine.query(sparql, default_graph=[ox.NamedNode(g) for g in dataset[0]],
+                                          named_graphs=[ox.NamedNode(g) for g in dataset[1]])
             except SyntaxError as exc:
                 out.write(b"X" + str(exc).encode())
             except Exception as exc:  # noqa: BLE001 - reported to the parent, which raises
@@ -116,10 +123,12 @@ def evaluate_in_child(
     timeout: float | None,
     max_bytes: int | None = None,
     network: bool = False,
+    dataset: tuple[tuple[str, ...], tuple[str, ...]] | None = None,
 ) -> RawResults:
     """Evaluate ``sparql`` on ``engine`` (union default graph) in a forked child.
 
     The child cannot open network connections (:mod:`kg.sandbox`) unless ``network`` is true.
+    ``dataset`` (default graphs, named graphs) replaces the union default graph.
 
     Raises
     ------
@@ -142,7 +151,7 @@ def evaluate_in_child(
     if pid == 0:  # pragma: no cover - the child leaves through os._exit
         os.close(read_fd)
         os.close(error_read)
-        _child(engine, sparql, write_fd, error_write, parent, timeout, network)
+        _child(engine, sparql, write_fd, error_write, parent, timeout, network, dataset)
     os.close(write_fd)
     os.close(error_write)
     deadline = None if timeout is None else time.monotonic() + timeout

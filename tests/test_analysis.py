@@ -158,7 +158,7 @@ def test_at_gives_a_date_column_and_defaults_to_current(store) -> None:
 
 
 def test_unknown_state_and_mixed_dates_are_usage_errors(store) -> None:
-    with pytest.raises(UsageError, match="unknown state 'XAVAA'. Did you mean: XAVA"):
+    with pytest.raises(UsageError, match="unknown state 'XAVAA'; nearest: XAVA "):
         align(store, "XAVAA", "XBOR", at="1980")
     with pytest.raises(UsageError, match="either --at or --from/--to"):
         align(store, "XAVA", "XBOR", at="1980", start=1980)
@@ -307,7 +307,8 @@ def test_kg_align_usage_errors(kg, args: list[str]) -> None:
 @pytest.mark.parametrize(
     "args,header",
     [
-        (["analyse", "blocs", "--at", "1980"], "bloc,size,state,name"),
+        (["analyse", "blocs", "--at", "1980", "--per-state"], "bloc,size,state,name"),
+        (["analyse", "blocs", "--at", "1980"], "bloc,size,ties,members"),
         (["analyse", "centrality", "--at", "1980"], "node,name,kind,degree,betweenness,eigenvector"),
         (["analyse", "path", "XAVA", "XFRE", "--at", "2005"],
          "step,from,to,link,detail,start,end,sources"),

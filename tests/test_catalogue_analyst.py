@@ -356,11 +356,18 @@ def _codes(store, cls):
 
 
 def _expected_top(store, at, limit):
-    """Top pairs with ties, computed in Python from the `members` entry of every organisation."""
+    """Top pairs with ties, computed in Python from the `members` entry of every organisation; a
+    member of an organisation and of one that continues it (the EEC and the EU) counts once."""
     states = set(_codes(store, "State"))
+    held = {org: {row[0] for row in rows(store, "members", org=org, at=at)} & states
+            for org in _codes(store, "Organization")}
+    later: dict[str, set[str]] = {}
+    for solution in store.query("PREFIX al: <https://w3id.org/alignment-kg/ontology#> "
+                                "SELECT ?a ?b WHERE { ?x al:continuedBy+ ?y . ?x al:code ?a . ?y al:code ?b }"):
+        later.setdefault(solution["a"].value, set()).add(solution["b"].value)
     counts: dict[tuple[str, str], int] = {}
-    for org in _codes(store, "Organization"):
-        members = sorted({row[0] for row in rows(store, "members", org=org, at=at)} & states)
+    for org, found in held.items():
+        members = sorted(found - set().union(*(held.get(code, set()) for code in later.get(org, ()))))
         for pair in combinations(members, 2):
             counts[pair] = counts.get(pair, 0) + 1
     ranked = sorted(counts.items(), key=lambda item: (-item[1], item[0]))

@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import pytest
 
+import facts
+
 from kg.build import build
 from kg.query import run_query
 from kg.vocab import AL, mint
@@ -18,14 +20,12 @@ AT = "2024-04-05"
 
 
 @pytest.fixture(scope="module")
-def store():
-    return build("memory")
+def store(memory_store):
+    return memory_store
 
 
 def roles(store, org: str, at: str) -> dict[str, str]:
-    result = run_query(store, "members", {"org": org, "at": at})
-    rows = [dict(zip(result.columns, row)) for row in result.rows]
-    return {r["member"]: r["role"] for r in rows}
+    return facts.roles(store, org, at)
 
 
 def full_members(store, org: str, at: str) -> set[str]:

@@ -8,6 +8,9 @@ from __future__ import annotations
 
 import pytest
 
+import facts
+from facts import UN_MEMBERS
+
 from kg.build import build
 from kg.query import run_query
 
@@ -16,15 +19,13 @@ FULL = {"founding member", "member", "suspended"}
 
 
 @pytest.fixture(scope="module")
-def store():
-    return build("memory")
+def store(memory_store):
+    return memory_store
 
 
 def rows(store, org: str, at: str) -> dict[str, str]:
     """member -> role of every spell in force on ``at``."""
-    result = run_query(store, "members", {"org": org, "at": at})
-    records = [dict(zip(result.columns, row)) for row in result.rows]
-    return {r["member"]: r["role"] for r in records}
+    return facts.roles(store, org, at)
 
 
 def full_members(store, org: str, at: str = END) -> set[str]:
@@ -46,19 +47,10 @@ def spells(store, org: str, member: str) -> list[tuple[str, str, str | None]]:
 
 
 # -- United Nations -------------------------------------------------------------------------
-# UN, "Member States" (un.org): 193 Member States; UN Dag Hammarskjöld Library, "UN Membership:
-# Observers": the Holy See and the State of Palestine are the non-member observer States.
-UN_193 = set(
-    """AFG ALB DZA AND AGO ATG ARG ARM AUS AUT AZE BHS BHR BGD BRB BLR BEL BLZ BEN BTN BOL BIH BWA BRA
-    BRN BGR BFA BDI CPV KHM CMR CAN CAF TCD CHL CHN COL COM COG CRI CIV HRV CUB CYP CZE PRK COD DNK
-    DJI DMA DOM ECU EGY SLV GNQ ERI EST SWZ ETH FJI FIN FRA GAB GMB GEO DEU GHA GRC GRD GTM GIN GNB
-    GUY HTI HND HUN ISL IND IDN IRN IRQ IRL ISR ITA JAM JPN JOR KAZ KEN KIR KWT KGZ LAO LVA LBN LSO
-    LBR LBY LIE LTU LUX MDG MWI MYS MDV MLI MLT MHL MRT MUS MEX FSM MCO MNG MNE MAR MOZ MMR NAM NRU
-    NPL NLD NZL NIC NER NGA MKD NOR OMN PAK PLW PAN PNG PRY PER PHL POL PRT QAT KOR MDA ROU RUS RWA
-    KNA LCA VCT WSM SMR STP SAU SEN SRB SYC SLE SGP SVK SVN SLB SOM ZAF SSD ESP LKA SDN SUR SWE CHE
-    SYR TJK THA TLS TGO TON TTO TUN TUR TKM TUV UGA UKR ARE GBR TZA USA URY UZB VUT VEN VNM YEM ZMB
-    ZWE""".split()
-)
+# UN, "Member States" (un.org): 193 Member States (tests/facts.py); UN Dag Hammarskjöld Library,
+# "UN Membership: Observers": the Holy See and the State of Palestine are the non-member observer
+# States.
+UN_193 = UN_MEMBERS
 
 
 def test_un_members_unchanged_through_2026(store):

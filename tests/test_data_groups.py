@@ -18,8 +18,8 @@ TODAY = "2026-11-30"  # the day the dataset is brought current to
 
 
 @pytest.fixture(scope="module")
-def store():
-    return build("memory")
+def store(memory_store):
+    return memory_store
 
 
 def spells(store, org: str, at: str | None = None) -> list[dict[str, str]]:

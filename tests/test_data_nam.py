@@ -7,6 +7,8 @@ from __future__ import annotations
 
 import pytest
 
+import facts
+
 from kg.build import build
 from kg.query import run_query
 
@@ -14,21 +16,16 @@ AT = "2026-11-30"
 
 
 @pytest.fixture(scope="module")
-def store():
-    return build("memory")
+def store(memory_store):
+    return memory_store
 
 
 def members(store, org: str, at: str | None = AT) -> list[dict[str, str]]:
-    params = {"org": org}
-    if at is not None:
-        params["at"] = at
-    result = run_query(store, "members", params)
-    return [dict(zip(result.columns, row)) for row in result.rows]
+    return facts.members(store, org, at)
 
 
 def full_members(store, org: str, at: str = AT) -> set[str]:
-    """Members in force on ``at`` that are not observers (suspended members still count)."""
-    return {r["member"] for r in members(store, org, at) if r["role"] in ("member", "founding member", "suspended")}
+    return facts.full_members(store, org, at)
 
 
 def roles(store, org: str, at: str = AT) -> dict[str, str]:
@@ -189,6 +186,102 @@ def test_nam_post_cold_war_accessions(store):
 def test_nam_2006_accessions(store):
     # Granma / Xinhua: Dominica and Antigua and Barbuda accepted at Putrajaya (May 2006); NotiCen:
     # Haiti and Saint Kitts and Nevis became members during the Havana summit (September 2006),
-    # bringing the total to 118.
+    # bringing the total to 118. St Kitts and Nevis Information Service (press release, 17 September
+    # 2016): the four became members in 2006.
     assert not {"ATG", "DMA", "HTI", "KNA"} & full_members(store, "NAM", "2006-01-01")
     assert {"ATG", "DMA", "HTI", "KNA"} <= full_members(store, "NAM", "2006-10-01")
+
+
+# --- NAM, second pass (nam2): the 25 members missing after the first pass ------------------------
+
+# The Fourth Summit, Algiers, 5-9 September 1973 (Wikipedia, "4th Summit", listing the member states
+# after the New York Times of 5 September 1973): Madagascar, Niger, Upper Volta (Burkina Faso), Ivory
+# Coast, Mauritius, Bahrain and Chile took part as members; none of them was among the 55 states of
+# Lusaka 1970 (SAIIA, "Resolutions of the Third Conference of Non-Aligned States"). (Chile's first spell
+# ends at year precision, "1973", which compares as 1 January 1973: see its row's note.)
+ALGIERS_FIRST_SUMMIT = {"MDG", "NER", "BFA", "CIV", "MUS"}
+
+
+def first_start(store, org: str, state: str) -> str:
+    starts = [r["start"] for r in members(store, org, None) if r["member"] == state and r["role"] != "observer"]
+    return min(starts)
+
+
+def test_nam_algiers_1973_members(store):
+    assert ALGIERS_FIRST_SUMMIT | {"BHR"} <= full_members(store, "NAM", "1973-10-01")
+    assert not ALGIERS_FIRST_SUMMIT & full_members(store, "NAM", "1973-01-01")
+    # Al Watan (Bahrain), 2012: Bahrain joined in 1972, after its independence in 1971.
+    assert first_start(store, "NAM", "BHR")[:4] == "1972"
+
+
+def test_nam_chile_spells(store):
+    # Chilean Ministry of Foreign Affairs, 13 October 2011: observer from 1964, full member in 1971,
+    # then 18 years of absence, full member again in 1991.
+    assert roles(store, "NAM", "1966-06-01")["CHL"] == "observer"
+    assert "CHL" in full_members(store, "NAM", "1972-06-01")
+    assert "CHL" not in roles(store, "NAM", "1974-06-01")
+    assert "CHL" not in roles(store, "NAM", "1985-06-01")
+    assert "CHL" in full_members(store, "NAM", "1992-06-01")
+
+
+def test_nam_second_pass_joining_years(store):
+    # Years of joining as their sources give them: Maldives MFA (1976); Grenada, Maurice Bishop's
+    # maiden address at Havana, 6 September 1979; Belize National Library (25 September 1981); CNS
+    # (Middlebury Institute) country profiles: Bolivia 1979, Suriname 1983, Saint Lucia 1983, Mongolia
+    # 1993, Uzbekistan 1993, Papua New Guinea 1993, Honduras 1995.
+    expected = {
+        "MDV": "1976", "GRD": "1979", "BOL": "1979", "BLZ": "1981", "SUR": "1983", "LCA": "1983",
+        "MNG": "1993", "UZB": "1993", "PNG": "1993", "HND": "1995",
+    }
+    for state, year in expected.items():
+        assert first_start(store, "NAM", state)[:4] == year, state
+
+
+def test_nam_belize_on_the_day_of_its_un_admission(store):
+    # Belize National Library Service: full member on 25 September 1981.
+    assert "BLZ" not in full_members(store, "NAM", "1981-09-24")
+    assert "BLZ" in full_members(store, "NAM", "1981-09-25")
+
+
+# --- NAM, third pass (nam3): Pakistan and the Dominican Republic ------------------------------------
+
+def test_nam_pakistan_admitted_at_havana_1979(store):
+    # Pakistan's statement in the general debate of the 34th General Assembly, autumn 1979 (UN General
+    # Debate Corpus, Harvard Dataverse): "Our unanimous admission to the non-aligned movement at Havana"
+    # (the Sixth Summit, September 1979). Year precision.
+    assert first_start(store, "NAM", "PAK") == "1979"
+    assert "PAK" not in full_members(store, "NAM", "1978-12-31")
+    assert "PAK" in full_members(store, "NAM", "1979-12-31")
+    assert "PAK" in full_members(store, "NAM")
+
+
+def test_nam_dominican_republic_since_2000(store):
+    # Sin Reservas, September 2016: Foreign Minister Miguel Vargas recalled at Isla Margarita that the
+    # Dominican Republic has been part of the Movement since 2000. Year precision.
+    assert first_start(store, "NAM", "DOM") == "2000"
+    assert "DOM" not in full_members(store, "NAM", "1999-12-31")
+    assert "DOM" in full_members(store, "NAM", "2000-12-31")
+    assert "DOM" in full_members(store, "NAM")
+
+
+# NAM's own count after Kampala (New Vision, 17 January 2024): 121 members, none admitted or gone since
+# (no change found for 2024-2026). The dataset still lacks 6 of them (United Arab Emirates, Djibouti,
+# Ecuador, Guatemala, Namibia, Zimbabwe: no citable dated source found after three passes;
+# data/coverage-nam.csv says so), so the exact count is an expected failure until they are added.
+NAM_PUBLISHED_COUNT = 121
+NAM_UNSOURCED = {"ARE", "DJI", "ECU", "GTM", "NAM", "ZWE"}
+
+
+@pytest.mark.parametrize("at", ["2024-04-05", "2026-11-30"])
+def test_nam_count_is_at_most_the_published_count(store, at):
+    current = full_members(store, "NAM", at)
+    assert len(current) <= NAM_PUBLISHED_COUNT
+    assert not NAM_UNSOURCED & current
+    assert len(current | NAM_UNSOURCED) == NAM_PUBLISHED_COUNT
+    assert not {"CYP", "MLT", "ARG", "YUG", "YMD"} & current
+
+
+@pytest.mark.xfail(strict=True, reason="6 NAM members without a citable dated source (data/coverage-nam.csv)")
+@pytest.mark.parametrize("at", ["2024-04-05", "2026-11-30"])
+def test_nam_count_equals_the_published_count(store, at):
+    assert len(full_members(store, "NAM", at)) == NAM_PUBLISHED_COUNT

@@ -17,8 +17,8 @@ AL = "PREFIX al: <https://w3id.org/alignment-kg/ontology#>\n"
 
 
 @pytest.fixture(scope="module")
-def store():
-    return build("memory")
+def store(memory_store):
+    return memory_store
 
 
 def full_members(store, org: str, at: str) -> set[str]:

@@ -10,13 +10,15 @@ from __future__ import annotations
 
 import pytest
 
+from facts import UN_MEMBERS
+
 from kg.build import build
 from kg.query import run_query
 
 
 @pytest.fixture(scope="module")
-def store():
-    return build("memory")
+def store(memory_store):
+    return memory_store
 
 
 def states_at(store, at: str) -> set[str]:
@@ -61,18 +63,7 @@ INDEPENDENT_AFTER_1950 = set(
     BIH MKD SRB ESH""".split()
 ) | AFRICA_1960 | SOVIET_REPUBLICS
 
-# The UN's 193 members today (United Nations, "Member States").
-UN_193 = set(
-    """AFG ALB DZA AND AGO ATG ARG ARM AUS AUT AZE BHS BHR BGD BRB BLR BEL BLZ BEN BTN BOL BIH BWA BRA
-    BRN BGR BFA BDI CPV KHM CMR CAN CAF TCD CHL CHN COL COM COG CRI CIV HRV CUB CYP CZE PRK COD DNK
-    DJI DMA DOM ECU EGY SLV GNQ ERI EST SWZ ETH FJI FIN FRA GAB GMB GEO DEU GHA GRC GRD GTM GIN GNB
-    GUY HTI HND HUN ISL IND IDN IRN IRQ IRL ISR ITA JAM JPN JOR KAZ KEN KIR KWT KGZ LAO LVA LBN LSO
-    LBR LBY LIE LTU LUX MDG MWI MYS MDV MLI MLT MHL MRT MUS MEX FSM MCO MNG MNE MAR MOZ MMR NAM NRU
-    NPL NLD NZL NIC NER NGA MKD NOR OMN PAK PLW PAN PNG PRY PER PHL POL PRT QAT KOR MDA ROU RUS RWA
-    KNA LCA VCT WSM SMR STP SAU SEN SRB SYC SLE SGP SVK SVN SLB SOM ZAF SSD ESP LKA SDN SUR SWE CHE
-    SYR TJK THA TLS TGO TON TTO TUN TUR TKM TUV UGA UKR ARE GBR TZA USA URY UZB VUT VEN VNM YEM ZMB
-    ZWE""".split()
-)
+UN_193 = UN_MEMBERS  # United Nations, "Member States" (tests/facts.py)
 # States beyond the UN members the dataset holds (data/README.md): the two UN observer states, Kosovo,
 # Taiwan and the Sahrawi Republic (an African Union member).
 NON_UN_STATES = {"VAT", "PSE", "XKX", "TWN", "ESH"}

@@ -19,10 +19,8 @@ FULL = {"member", "founding member"}
 
 
 @pytest.fixture(scope="module")
-def store():
-    from kg.build import build
-
-    return build("memory")
+def store(memory_store):
+    return memory_store
 
 
 def spells(store, org, at=None):

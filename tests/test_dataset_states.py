@@ -8,24 +8,13 @@ from pathlib import Path
 import pycountry
 import pytest
 
+from facts import UN_MEMBERS
+
 from conftest import shared_path
 from kg.dates import parse_date
 from kg.query import run_query
 from kg.resources import data_dir
 
-# The 193 member states of the United Nations, by ISO 3166-1 alpha-3 code, as listed on the
-# UN's "Member States" page (United Nations, un.org, "Member States").
-UN_MEMBERS = set(
-    """AFG ALB DZA AND AGO ATG ARG ARM AUS AUT AZE BHS BHR BGD BRB BLR BEL BLZ BEN BTN BOL BIH BWA BRA
-    BRN BGR BFA BDI CPV KHM CMR CAN CAF TCD CHL CHN COL COM COG CRI CIV HRV CUB CYP CZE PRK COD DNK
-    DJI DMA DOM ECU EGY SLV GNQ ERI EST SWZ ETH FJI FIN FRA GAB GMB GEO DEU GHA GRC GRD GTM GIN GNB
-    GUY HTI HND HUN ISL IND IDN IRN IRQ IRL ISR ITA JAM JPN JOR KAZ KEN KIR KWT KGZ LAO LVA LBN LSO
-    LBR LBY LIE LTU LUX MDG MWI MYS MDV MLI MLT MHL MRT MUS MEX FSM MCO MNG MNE MAR MOZ MMR NAM NRU
-    NPL NLD NZL NIC NER NGA MKD NOR OMN PAK PLW PAN PNG PRY PER PHL POL PRT QAT KOR MDA ROU RUS RWA
-    KNA LCA VCT WSM SMR STP SAU SEN SRB SYC SLE SGP SVK SVN SLB SOM ZAF SSD ESP LKA SDN SUR SWE CHE
-    SYR TJK THA TLS TGO TON TTO TUN TUR TKM TUV UGA UKR ARE GBR TZA USA URY UZB VUT VEN VNM YEM ZMB
-    ZWE""".split()
-)
 HISTORICAL = {"SUN", "DDR", "CSK", "YUG", "SCG", "YMD"}
 TERRITORIES = {"HKG", "COK", "NIU", "PYF", "NCL"}
 
@@ -40,10 +29,8 @@ def _table(name: str) -> list[dict[str, str]]:
 
 
 @pytest.fixture(scope="module")
-def store():
-    from kg.build import build
-
-    return build("memory")
+def store(memory_store):
+    return memory_store
 
 
 @pytest.fixture(scope="module")

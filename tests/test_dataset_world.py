@@ -25,6 +25,8 @@ from pathlib import Path
 
 import pytest
 
+import facts
+
 from kg.build import build
 from kg.query import run_query
 
@@ -38,22 +40,16 @@ WORLD_ORGS = (
 
 
 @pytest.fixture(scope="module")
-def store():
-    return build("memory")
+def store(memory_store):
+    return memory_store
 
 
 def members(store, org: str, at: str | None = AT) -> list[dict[str, str]]:
-    params = {"org": org}
-    if at is not None:
-        params["at"] = at
-    result = run_query(store, "members", params)
-    return [dict(zip(result.columns, row)) for row in result.rows]
+    return facts.members(store, org, at)
 
 
 def full_members(store, org: str, at: str = AT) -> set[str]:
-    """Full members in force on ``at`` (suspended members still count; observers, associates and
-    partners do not)."""
-    return {r["member"] for r in members(store, org, at) if r["role"] in ("member", "founding member", "suspended")}
+    return facts.full_members(store, org, at)
 
 
 def test_every_world_organisation_is_in_the_graph(store):

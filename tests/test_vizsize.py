@@ -53,18 +53,20 @@ def _shape(graph):
     ("NZL", 1, (), None), ("NZL", 2, (), None), ("NZL", 0, (), None), ("NATO", 1, (), None),
     ("UN", 1, (), None), ("USA", 2, (), "1990"), (None, 1, ("ANZUS",), None),
     ("NZL", 1, ("ANZUS", "NATO"), None), ("FRA", 3, (), None), ("NAM@org", 1, (), None),
+    (("NZL", "AUS"), 1, (), None), (("FJI", "NAM@org"), 2, (), "2000"),
 ])
 def test_a_narrowed_picture_is_read_from_its_nodes_with_the_same_graph(store_dir, focus, depth, orgs, at):
     """`kg viz --focus/--org` reads the part shown (kg.network.network_around): the same nodes
     and edges, with the same attributes, as narrowing the whole network."""
-    from kg.network import ego_network, network_around, restrict_to_orgs
+    from kg.network import ego_networks, network_around, restrict_to_orgs
 
     store = open_store(str(store_dir))
     whole = alignment_network(store, at=at)
     if orgs:
         whole = restrict_to_orgs(whole, list(orgs))
-    if focus:
-        whole = ego_network(whole, focus, depth)
-    mine = network_around(store, focus=focus, depth=depth, orgs=orgs, at=at)
+    foci = [focus] if isinstance(focus, str) else list(focus or ())
+    if foci:
+        whole = ego_networks(whole, foci, depth)
+    mine = network_around(store, focus=foci, depth=depth, orgs=orgs, at=at)
     assert _shape(mine) == _shape(whole)
     assert mine.number_of_edges() > 0 or depth == 0

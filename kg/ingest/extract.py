@@ -50,15 +50,6 @@ _HEDGE = re.compile(r"(?i)\b(will|would|could|may|might|expected|likely|plans?|i
                     r"coming (?:weeks|months)|soon|hopes?|hopefully|future|to be finali[sz]ed|seeks?|"
                     r"applied|application|bid|candidate)\b")
 _NEGATION = re.compile(r"(?i)\b(not|never|no longer|nor|rejected|denied|refused)\b")
-_JOIN = re.compile(r"(?i)\b(joined|joins|join|joining|became (?:a|an|the \w+) (?:full |new )?member|"
-                   r"become (?:a|an|the \w+) (?:full |new )?member|accession|acceded|accede|admitted|"
-                   r"admission|welcomed? (?:\w+ ){0,3}as (?:a|an|its) (?:\w+ )?member)\b")
-_LEAVE = re.compile(r"(?i)\b(withdr[ae]w|withdrawn|withdrawal|withdrawing|left|leave|leaving|quit|quits|"
-                    r"exit|exited|exits|pulled out|pull out|ceased? to be (?:a )?members?|departure)\b")
-_SUSPEND = re.compile(r"(?i)\b(suspend(?:ed|s|ing)?|suspension)\b")
-_READMIT = re.compile(r"(?i)\b(readmit\w*|re-admit\w*|reinstat\w*|lift(?:ed|s|ing)? (?:\w+ ){0,3}suspension|"
-                      r"suspension (?:\w+ ){0,3}(?:was |were |is )?lifted|restored? (?:\w+ ){0,2}membership|"
-                      r"rejoin\w*|return(?:ed|s)? to)\b")
 _PARTNER = re.compile(r"(?i)\b(partner(?:ship)?s?|programme|program|cooperation agreement|dialogue)\b")
 _NEGOTIATING = re.compile(r"(?i)\b(negotiat\w*|talks|finali[sz]\w*|conclude|concluding|coming months|"
                           r"will (?:be )?(?:sign|agree)\w*)\b")
@@ -74,10 +65,127 @@ _STANCES = {
 _PRONOUN = re.compile(r"(?i)^(?:\W*)(they|it|the (?:nation|country|government|state|island nation))\b")
 _POSSESSIVE = re.compile(r"(?i)\b(the (?:nation|country|government|island nation)'s|their|its)\b")
 _OPPOSED = re.compile(r"(?i)\b(against|war (?:with|on)|invasion (?:of|by)|attack(?:s|ed)? (?:on|by)|aggression (?:of|by))\s+(?:the\s+)?$")
+_COORDINATED = re.compile(r"(?i)\b(?:and|but|although|though|while)\s+(?:the\s+)?(?:(?:was|were|is|are|has|have|had|been|later|then|"
+                          r"finally|eventually)\s+)*$")
+_TITLE = re.compile(r"(?:(?:Prime|Foreign|Defen[cs]e|Deputy Prime) Minister|President|Chancellor|King|Queen|"
+                    r"Emir|Premier|Foreign Secretary|Secretary of State)\s+(?:[A-Z][\w'-]+\s+){1,3}")
+_PREPOSITION_BEFORE = re.compile(r"(?i)\b(to|for|on|against|with|of|in|from|at|by|into|toward|towards|"
+                                 r"over|about|between|and)\s+(?:the\s+)?$")
 _CLAUSES = re.compile(r"(?i),\s*(?:but|although|though|while|whereas)\s+|;\s*|,\s+and\s+(?=(?:they|it|he|she|we)\b)")
 _GENERIC = re.compile(r"(?i)\bthe (" + "|".join(GENERIC) + r")\b")
 _TOPIC_STOP = {"and", "of", "the", "in", "on", "for", "a", "an", "to", "security", "international"}
-_ALL_SPEECH = re.compile(r"(?i)\b(member (?:countries|states|nations)|all members|its members)\b")
+
+
+#: Trigger words of membership changes, with where their states stand: "before" ("X joined"),
+#: "after" ("admitted X"), or "either" (decided by what stands next to the word).
+_TRIGGERS = (
+    ("readmission", re.compile(r"(?i)\b(readmit\w*|re-admit\w*|reinstat\w*|lift(?:ed|s|ing)? the suspension of|"
+                               r"lift(?:ed|s|ing)? (?:\w+ ){0,2}suspension|restor(?:ed|es|ing) (?:\w+ ){0,2}membership|"
+                               r"suspension (?:\w+ ){0,3}(?:was|were|is|has been) lifted|"
+                               r"rejoin\w*)\b"), "either"),
+    ("suspension", re.compile(r"(?i)\b((?:was|were|is|are|been|remains?|remained|be) suspended|suspended|"
+                              r"suspension of|suspend(?:s|ing)?|excluded from)\b"), "either"),
+    ("withdrawal", re.compile(r"(?i)\b(withdr[ae]w(?:n)? from|withdrawal (?:of|from)|left|leave|leaving|quit|quits|"
+                              r"exit(?:ed|s)?(?: from)?|pulled out of|ceased? to be (?:a )?members?(?: of)?|"
+                              r"expelled|expulsion of)\b"), "either"),
+    ("membership", re.compile(r"(?i)\b(joined|joins|join|joining|"
+                              r"became (?:a|an|the|its|the \w+'s)(?: \w+){0,2} (?:member|partner|observer)|"
+                              r"becom(?:e|es|ing) (?:a|an|the \w+) (?:full |new )?(?:member|partner|observer)|"
+                              r"acceded to|accession (?:of|to)|admitted|admission of|added|to include|including|"
+                              r"welcomed|formed|founded (?:in \d{4} )?by|founding members?|granted (?:\w+ ){0,2}status|"
+                              r"(?:has|have|had) been an? (?:full )?(?:member|observer|partner|associate)|"
+                              r"(?:is|are|was|were|remains?) an? (?:full )?(?:observer|associate)|an? observer (?:of|to|in))\b"),
+     "either"),
+)
+_AFTER_WORDS = re.compile(r"(?i)^(admitted|admission of|added|to include|including|welcomed|founded by|"
+                          r"suspension of|lift\w* the suspension of|readmit\w*|re-admit\w*|reinstat\w*|expelled|"
+                          r"expulsion of|withdrawal of|accession of|suspended|suspend\w*)$")
+_ROLE_WORDS = re.compile(r"(?i)\b(?P<role>partner country|partner status|observer status|observer|associate|"
+                         r"dialogue partner|partner)\b")
+_PROSPECTIVE = re.compile(r"(?i)\b(appl(?:y|ied|ies|ication)|bid|candidacy|seeks?|sought|wants?|wanted|hopes?|"
+                          r"aims?|plans?|intends?|invited|invitation|will|would|could|may|might|expected)\b"
+                          r"(?:\s+\w+){0,3}\s+(?:to\s+)?(?:join|become|accede|membership|be admitted)")
+_SEPARATOR = re.compile(r"^(?:\s*,\s*(?:and\s+)?|\s+and\s+|\s*,?\s+as well as\s+)(?:the\s+)?$")
+_PLURAL = re.compile(r"(?i)\b(?:the|all|both) (?:(?:two|three|four|five|six|\d+|nordic|sahel|military-led|"
+                     r"west african|three military-led) )*(?:countries|states|nations|juntas|governments|members)\b")
+
+
+def _triggers(text: str) -> list[tuple[str, re.Match[str], str]]:
+    """Every trigger of a membership change, in order, longest first where two overlap."""
+    found: list[tuple[str, re.Match[str], str]] = []
+    for kind, pattern, direction in _TRIGGERS:
+        for match in pattern.finditer(text):
+            if any(m.start() < match.end() and match.start() < m.end() for _, m, _ in found):
+                continue
+            found.append((kind, match, direction))
+    return sorted(found, key=lambda t: t[1].start())
+
+
+def _adjacent(text: str, states: list[Mention], match: re.Match[str], direction: str) -> list[str]:
+    """The codes of the list of states next to a trigger: after it for "admitted X", else the
+    list that ends just before it ("Mali, Burkina Faso and Niger left")."""
+    states = [m for m in states if not m.demonym]  # "two former French colonies": not an actor
+    after = [m for m in states if m.start >= match.end()]
+    before = [m for m in states if m.end <= match.start()]
+
+    def run(ordered: list[Mention], gap_of) -> list[Mention]:
+        chosen: list[Mention] = []
+        for mention in ordered:
+            if not chosen or mention.start == chosen[-1].start:  # "the three countries": one span
+                chosen.append(mention)
+            elif _SEPARATOR.match(gap_of(chosen[-1], mention)):
+                chosen.append(mention)
+            else:
+                break
+        return chosen
+
+    def forward_gap(a: Mention, b: Mention) -> str:
+        return text[a.end:b.start]
+
+    def backward_gap(a: Mention, b: Mention) -> str:
+        return text[b.end:a.start]
+
+    word = re.sub(r"\s+", " ", match.group(0).strip())
+    if word.lower() in ("joining", "joins", "joined", "join") and after \
+            and len(text[match.end():after[0].start].split()) <= 2:
+        return []  # "..., joining Belarus, Bolivia", "X joins Mali and Guinea": the others already there
+    passive = re.search(r"(?i)\b(was|were|is|are|been|remains?|remained|be)\s+(?:\w+ly\s+)?$", text[:match.start()])
+    if _AFTER_WORDS.match(word) and not passive and word.lower() not in ("suspended", "suspend"):
+        near = after and len(text[match.end():after[0].start].split()) <= 3
+        return [m.entry.code for m in run(after, forward_gap)] if near else []
+    if _AFTER_WORDS.match(word) and after and len(text[match.end():after[0].start].split()) <= 3 and not passive:
+        return [m.entry.code for m in run(after, forward_gap)]
+    gap = re.sub(r",\s*(?:which|who|that|whose)\b[^,]*,", ",", text[before[-1].end:match.start()]) if before else ""
+    if before and len(gap.split()) <= 12:
+        chosen = run(list(reversed(before)), backward_gap)
+        return [m.entry.code for m in reversed(chosen)]
+    if after and len(text[match.end():after[0].start].split()) <= 3:
+        return [m.entry.code for m in run(after, forward_gap)]
+    return []
+
+
+def _nearest_org(orgs: list[Mention], match: re.Match[str], limit: int) -> Entry | None:
+    """The organisation named after the trigger (before the next one), else the nearest before it."""
+    after = [m for m in orgs if match.end() <= m.start < limit]
+    if after:
+        return after[0].entry
+    before = [m for m in orgs if m.end <= match.start()]
+    return before[-1].entry if before else None
+
+
+def _best_date(dates: list[DateMention], subjects: int, start: int, end: int) -> str:
+    """The date nearest to the trigger (at ``start``..``end`` of its stretch of text); none when
+    several subjects come with a list of dates ("after coups in 2021, 2022 and 2023")."""
+    if not dates:
+        return ""
+
+    def distance(d: DateMention) -> int:
+        return end - (d.start + len(d.text)) if d.start < start else d.start - end
+
+    following = [d for d in dates if d.start >= end]
+    if following and subjects > 1 and len({d.value for d in following}) > 1:
+        return ""
+    return min(following or dates, key=lambda d: (max(distance(d), 0), -len(d.value))).value
 
 
 @dataclass
@@ -89,6 +197,7 @@ class _Context:
     last_org: Entry | None = None
     last_state: Entry | None = None
     last_subject: Entry | None = None
+    last_states: list[Entry] = field(default_factory=list)
     partnership: Candidate | None = None
     found: list[Candidate] = field(default_factory=list)
 
@@ -107,8 +216,11 @@ def _topic_matches(gazetteer: Gazetteer, sentence: str) -> list[Entry]:
         content = [w for w in label_words if w not in _TOPIC_STOP]
         if not content:
             continue
-        positions = [[i for i, w in enumerate(words) if w == c or w == c + "s"] for c in content]
-        if all(positions) and max(p[0] for p in positions) - min(p[0] for p in positions) <= 4:
+        positions = [[i for i, w in enumerate(words) if w == c or w == c + "s" or w + "s" == c] for c in content]
+        present = [p[0] for p in positions if p]
+        enough = len(present) == len(content) or (len(content) >= 3 and len(present) >= len(content) - 1
+                                                   and positions[0] and positions[-1])
+        if enough and max(present) - min(present) <= 4:
             found.append(topic)
     # the more specific label wins: "cyber security" names Cyber security, not Cyber defence too
     return [t for t in found if not any(o is not t and set(_words(t.label)) < set(_words(o.label))
@@ -163,6 +275,16 @@ class _Reader:
             if referent is not None and (not allowed or referent.org_kind in allowed):
                 orgs.append(Mention(referent, match.start(), match.end(), match.group(0)))
         contextual = False
+        plural = _PLURAL.search(sentence.text)
+        if plural and self.context.last_states and not any(
+                plural.start() <= m.start < plural.end() + 3 for m in states):
+            for entry in self.context.last_states:
+                states.append(Mention(entry, plural.start(), plural.end(), plural.group(0)))
+            contextual = True
+        title = _TITLE.match(sentence.text)
+        if title and self.context.main_state is not None and (not states or states[0].start > title.end()):
+            states.append(Mention(self.context.main_state, title.start(), title.end(), title.group(0)))
+            contextual = True
         referent = self.context.last_subject or self.context.main_state
         pronoun = _PRONOUN.match(sentence.text)
         if pronoun and (not states or states[0].start > pronoun.end()) and referent is not None:
@@ -187,18 +309,18 @@ class _Reader:
         org = orgs[0].entry if orgs else None
         if org is None and frameworks and frameworks[0].org:
             org = self.gazetteer.entry("org", frameworks[0].org)
-        done = False
-        if org is not None and state_codes:
-            done = self.memberships(text, state_codes, org, states, orgs, dates, hedged, base)
+        done = bool(states) and self.memberships(text, states, orgs, base)
         attending = bool(_ATTEND.search(text) and _EVENT_WORD.search(text))
         if not done and not attending and state_codes and (org is not None or frameworks):
             done = self.partnership(text, states, org, frameworks, dates, hedged, base)
         if not done and not states and not orgs and self.context.partnership is not None:
             self.continued(text, dates, hedged)
-        if state_codes and attending:
-            self.participation(text, state_codes, org or self.context.last_org, dates, base)
+        if states and attending:
+            self.participation(text, states, org or self.context.last_org, dates, base)
         if state_codes:
             self.stances(text, states, base)
+        if len({m.entry.code for m in states}) > 1:
+            self.context.last_states = list(dict.fromkeys(m.entry for m in states))
         if states:
             self.context.last_state = states[-1].entry
             subjects = [m for m in states if not _OPPOSED.search(text[:m.start])]
@@ -207,31 +329,56 @@ class _Reader:
         if orgs:
             self.context.last_org = orgs[-1].entry
 
-    def memberships(self, text, states, org, state_mentions, org_mentions, dates, hedged, base) -> bool:
-        """Membership, withdrawal, suspension and readmission: the states of the sentence in the
-        organisation."""
-        date = next((d.value for d in dates), "")
-        subjects = [s for s in states if s != org.code]
-        if not subjects:
+    def memberships(self, text: str, states: list[Mention], orgs: list[Mention], base: float) -> bool:
+        """Membership, withdrawal, suspension and readmission, trigger by trigger: each trigger
+        takes the list of states next to it ("Mali, Burkina Faso and Niger left ..." before it,
+        "... admitted Timor-Leste" after it), the organisation it names or the one the article
+        is about, and the date nearest to it."""
+        triggers = _triggers(text)
+        if not triggers:
             return False
-        for kind, pattern in (("readmission", _READMIT), ("suspension", _SUSPEND),
-                              ("withdrawal", _LEAVE), ("membership", _JOIN)):
-            trigger = pattern.search(text)
-            if not trigger:
+        found = False
+        shared: list[str] = []
+        for index, (kind, match, direction) in enumerate(triggers):
+            following = triggers[index + 1][1].start() if index + 1 < len(triggers) else len(text)
+            subjects = _adjacent(text, states, match, direction)
+            nominal = re.match(r"(?i)the suspension|suspension", match.group(0))
+            if not subjects and shared and (_COORDINATED.search(text[:match.start()]) or nominal):
+                subjects = shared  # "X was suspended in 2009 ... and was readmitted in 2014"
+            shared = subjects or shared
+            if not subjects:
                 continue
-            if kind == "suspension" and _READMIT.search(text):
+            framework = next((m for m in self.gazetteer.mentions(text[match.end():following], ("framework",))
+                              if m.start <= 12), None)
+            if framework is not None:
+                continue  # "joined the Partnership for Peace": a partnership, read as one
+            org = _nearest_org(orgs, match, following) or self.context.last_org or self.context.main_org
+            if org is None:
                 continue
-            if kind == "membership" and (_NEGATION.search(text[:trigger.start()][-30:]) or _ALL_SPEECH.search(text)):
+            previous = triggers[index - 1][1].end() if index else 0
+            window_start = max(previous, match.start() - 40)
+            window = text[window_start:following]
+            role = _ROLE_WORDS.search(text[max(0, match.start() - 10):match.end() + 40])
+            prospective = bool(_PROSPECTIVE.search(text[max(0, match.start() - 40):match.end()])) or (
+                kind == "membership" and bool(_HEDGE.search(text[max(0, match.start() - 25):match.start()])))
+            if kind == "membership" and _NEGATION.search(text[max(0, match.start() - 25):match.start()]):
                 continue
-            if kind == "withdrawal" and not any(m.start > trigger.start() for m in org_mentions) \
-                    and not re.search(r"(?i)withdrawal|exit|departure", trigger.group(0)):
-                continue
-            confidence = base - (0.25 if hedged and kind in ("membership", "withdrawal") else 0)
+            dates = find_dates(window, self.article.published)
+            date = "" if prospective else _best_date(dates, len(subjects), match.start() - window_start,
+                                                     match.end() - window_start)
+            detail = role.group("role").lower().replace(" country", "").replace(" status", "") if role else ""
+            if prospective:
+                detail = "prospective"
+            confidence = base - (0.25 if prospective else 0) - (0.05 if org is not None and org not in
+                                                               [m.entry for m in orgs] else 0)
+            if detail == "partner" and any(f.org == org.code for f in self.gazetteer.by_kind("framework")):
+                continue  # a partner of NATO has a partnership (a framework), not a role
             for code in subjects:
-                self.add(Candidate(kind, code, org.code, "prospective" if hedged and kind == "membership" else "",
-                                   "" if hedged else date, text, round(confidence, 2)))
-            return True
-        return False
+                if code == org.code:
+                    continue
+                self.add(Candidate(kind, code, org.code, detail, date, text, round(confidence, 2)))
+                found = True
+        return found
 
     def partnership(self, text, states, org, frameworks, dates, hedged, base) -> bool:
         """Partnerships, clause by clause ("a partner since 2012, although ... dialogue since
@@ -307,6 +454,12 @@ class _Reader:
     def participation(self, text, states, org, dates, base) -> None:
         if re.search(r"(?i)\b(multiple|several|many|various)\b", text):
             return
+        trigger = _ATTEND.search(text)
+        if trigger is not None and isinstance(states[0], Mention):
+            near = _adjacent(text, states, trigger, "before")
+            states = near or [m.entry.code for m in states if m.start < trigger.start()][-1:]
+            if not states:
+                return
         event = _event(self.gazetteer, org.code if org else "", text, dates)
         detail = event.code if event else (_EVENT_WORD.search(text).group(1).lower())
         date = next((d.value for d in dates), "")
@@ -316,22 +469,27 @@ class _Reader:
                 self.add(Candidate("participation", code, counterpart, detail, date, text,
                                    round(base - (0 if event else 0.2), 2)))
 
-    def stances(self, text, states, base) -> None:
+    def stances(self, text: str, states: list[Mention], base: float) -> None:
+        """Support, aid and sanctions: the party is the state named right after the trigger
+        ("support for Ukraine", "sanctions on Russia"), the actor the sentence's subject (a state
+        not governed by a preposition), or the state the article is about."""
+        first = min((t.start() for p in _STANCES.values() for t in p.finditer(text)), default=len(text))
+        subjects = [m for m in states if m.start < first and not _PREPOSITION_BEFORE.search(text[:m.start])
+                    and not _OPPOSED.search(text[:m.start])]
         for kind, pattern in _STANCES.items():
             for trigger in pattern.finditer(text):
                 after = [m for m in states if m.start > trigger.start() and m.start - trigger.end() < 40]
-                before = [m for m in states if m.end <= trigger.start()]
                 if not after:
                     continue
                 party = after[0].entry.code
-                actors = [m.entry.code for m in before if m.entry.code != party] or (
-                    [self.context.main_state.code] if self.context.main_state and
-                    self.context.main_state.code != party else [])
-                if kind == "sanctions" and re.search(r"(?i)\bsanctions? (?:on|against)\b", text[trigger.start():trigger.end() + 10]) is None \
-                        and not re.search(r"(?i)sanction(?:ed|s|ing)?\s", text[trigger.start():]):
-                    continue
-                for actor in actors[-1:]:
-                    self.add(Candidate("stance", actor, party, kind, "", text, round(base - 0.1, 2)))
+                actors = [m.entry.code for m in subjects if m.start < trigger.start() and m.entry.code != party]
+                if not actors and self.context.main_state and self.context.main_state.code != party:
+                    actors = [self.context.main_state.code]
+                since = next((d for d in find_dates(text[trigger.start():], self.article.published)
+                              if d.since), None)
+                for actor in actors[:1]:
+                    self.add(Candidate("stance", actor, party, kind, since.value if since else "", text,
+                                       round(base - 0.1, 2)))
                 break
 
 
@@ -355,9 +513,11 @@ def extract(gazetteer: Gazetteer, article: Article) -> list[Candidate]:
     reader.context.last_org = reader.context.main_org
     for sentence in parts:
         reader.read(sentence)
-    merged: dict[tuple[str, str, str, str], Candidate] = {}
+    merged: dict[tuple[str, ...], Candidate] = {}
+    changes = ("membership", "withdrawal", "suspension", "readmission")
     for candidate in reader.context.found:
-        key = candidate.key()
+        # changes on different dates are different facts ("suspended in 2009 ... and again")
+        key: tuple[str, ...] = (*candidate.key(), candidate.date) if candidate.kind in changes else candidate.key()
         kept = merged.get(key)
         if kept is None:
             merged[key] = candidate
@@ -365,9 +525,14 @@ def extract(gazetteer: Gazetteer, article: Article) -> list[Candidate]:
             merged[key] = replace(candidate, confidence=max(candidate.confidence, kept.confidence))
         elif candidate.confidence > kept.confidence and candidate.date == kept.date:
             merged[key] = replace(kept, confidence=candidate.confidence)
+    for key, candidate in list(merged.items()):  # an undated change said again with its date
+        if candidate.kind in changes and not candidate.date and any(
+                k[:4] == key[:4] and c.date for k, c in merged.items()):
+            del merged[key]
     # a partnership without framework or date says less than another of the same pair: dropped
     for key, candidate in list(merged.items()):
-        if candidate.kind == "partnership" and not candidate.framework and not candidate.date:
+        if candidate.kind == "partnership" and not candidate.framework and not candidate.date \
+                and candidate.status != "active":
             if any(c is not candidate and c.kind == "partnership" and c.subject == candidate.subject
                    and c.object == candidate.object for c in merged.values()):
                 del merged[key]
@@ -377,4 +542,4 @@ def extract(gazetteer: Gazetteer, article: Article) -> list[Candidate]:
                 del merged[key]
     order = {kind: i for i, kind in enumerate(KINDS)}
     return sorted(merged.values(), key=lambda c: (order[c.kind], reader.context.found.index(
-        next(f for f in reader.context.found if f.key() == c.key()))))
+        next(f for f in reader.context.found if f.key() == c.key())), c.date))

@@ -48,6 +48,8 @@ class Mention:
     start: int
     end: int
     text: str
+    #: named by a demonym or adjective ("French colonies"): an attribute, not an actor
+    demonym: bool = False
 
 
 #: Generic nouns that refer back to an organisation, with the kinds they may name.
@@ -75,6 +77,7 @@ class Gazetteer:
     entries: dict[tuple[str, str], Entry] = field(default_factory=dict)
     names: dict[str, set[tuple[str, str]]] = field(default_factory=lambda: defaultdict(set))
     exact: dict[str, set[tuple[str, str]]] = field(default_factory=lambda: defaultdict(set))
+    demonyms: set[str] = field(default_factory=set)
     _pattern: re.Pattern[str] | None = None
 
     def add(self, entry: Entry, name: str) -> None:
@@ -118,7 +121,8 @@ class Gazetteer:
             for key in sorted(keys):
                 entry = self.entries[key]
                 if entry.kind in kinds:
-                    found.append(Mention(entry, match.start(), match.start() + len(bare), bare))
+                    found.append(Mention(entry, match.start(), match.start() + len(bare), bare,
+                                         demonym=fold(bare) in self.demonyms))
                     break
         return found
 
@@ -126,11 +130,11 @@ class Gazetteer:
 _QUERY = f"""PREFIX al: <{AL}>
 PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
 PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
-SELECT ?kind ?code ?name ?label ?orgKind ?org ?start ?place WHERE {{
+SELECT ?kind ?code ?name ?label ?orgKind ?org ?start ?place ?demonym WHERE {{
   {{
     ?x a al:State ; al:code ?code . BIND("state" AS ?kind)
     OPTIONAL {{ ?x rdfs:label ?label FILTER(LANGMATCHES(LANG(?label), "en")) }}
-    {{ ?x rdfs:label|skos:altLabel|al:code|al:demonym ?name }}
+    {{ ?x rdfs:label|skos:altLabel|al:code ?name }} UNION {{ ?x al:demonym ?name BIND(true AS ?demonym) }}
     FILTER NOT EXISTS {{ ?x al:end ?gone }}
   }} UNION {{
     ?x a al:Organization ; al:code ?code ; al:kind/al:code ?orgKind . BIND("org" AS ?kind)
@@ -167,6 +171,8 @@ def load_gazetteer(store: Store) -> Gazetteer:
                       place=text(s, "place"))
         name = text(s, "name")
         gazetteer.add(entry, name)
+        if s["demonym"] is not None:
+            gazetteer.demonyms.add(fold(name))
         if entry.kind in ("state", "org") and name.lower().startswith("the "):
             gazetteer.add(entry, name[4:])
         if entry.kind in ("state", "org"):

@@ -120,9 +120,10 @@ def find_dates(sentence: str, published: str = "") -> list[DateMention]:
         (rf"(?i){lead}{month}\s+(?P<day>\d{{1,2}})(?:st|nd|rd|th)?,?\s+(?P<year>\d{{4}})", "dmy"),
         (r"(?i)" + lead + r"(?P<year>\d{4})-(?P<m>\d{2})-(?P<day>\d{2})", "iso"),
         (rf"(?i){lead}{month}(?:\s+of)?,?\s+(?P<year>\d{{4}})", "my"),
+        (rf"(?i){lead}{month}\s+(?:of\s+)?(?P<relyear>last|this|next) year", "mrel"),
         (rf"(?i){lead}(?P<day>\d{{1,2}})(?:st|nd|rd|th)?\s+{month}(?!\w)", "dm"),
         (rf"(?i){lead}{month}\s+(?P<day>\d{{1,2}})(?:st|nd|rd|th)?(?!\d)", "dm"),
-        (r"(?i)" + lead + r"(?<![\d-])(?P<year>(?:19|20)\d{2})(?![\d-])", "y"),
+        (r"(?i)" + lead + r"(?<![\d-])(?P<year>(?:19|20)\d{2})(?![\d-]|s\b|'s\b)", "y"),
         (r"(?i)\b(?:on\s+)?(?:last\s+)?(?P<weekday>monday|tuesday|wednesday|thursday|friday|saturday|sunday)\b", "weekday"),
         (r"(?i)\b(?P<rel>last year|this year|next year|last month|this month|yesterday|today)\b", "rel"),
     ]
@@ -136,6 +137,9 @@ def find_dates(sentence: str, published: str = "") -> list[DateMention]:
                 if shape in ("dmy", "iso"):
                     m = int(g["m"]) if shape == "iso" else _MONTHS[g["month"].lower().rstrip(".")]
                     value = dt.date(int(g["year"]), m, int(g["day"])).isoformat()
+                elif shape == "mrel" and pub is not None:
+                    year = pub.first_day().year + {"last": -1, "this": 0, "next": 1}[g["relyear"].lower()]
+                    value = f"{year:04d}-{_MONTHS[g['month'].lower().rstrip('.')]:02d}"
                 elif shape == "my":
                     value = f"{int(g['year']):04d}-{_MONTHS[g['month'].lower().rstrip('.')]:02d}"
                 elif shape == "dm" and pub is not None:

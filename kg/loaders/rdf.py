@@ -49,6 +49,8 @@ class RdfFile:
     graph: str
     sha256: str = ""
     triples: dict[str, int] = field(default_factory=dict)
+    #: Earlier loads of other content whose graphs this one replaces (as text, to be said).
+    replaces: list[str] = field(default_factory=list)
 
     @property
     def total(self) -> int:

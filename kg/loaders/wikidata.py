@@ -45,6 +45,8 @@ def load_wikidata(path: Path, context: ImportContext) -> ImportedFile:
         data = json.loads(text)
     except json.JSONDecodeError as exc:
         raise DataError(f"not JSON: {exc.msg} (column {exc.colno})", file=name, line=exc.lineno) from None
+    except RecursionError:
+        raise DataError("not a SPARQL JSON result: nested too deeply", file=name) from None
     try:
         variables = data["head"]["vars"]
         bindings = data["results"]["bindings"]
@@ -95,15 +97,25 @@ def load_wikidata(path: Path, context: ImportContext) -> ImportedFile:
     return ImportedFile(out.quads, info, len(bindings), {"memberships": count})
 
 
+def _value(binding: dict, variable: str) -> str | None:
+    """The text value of a variable in a result, ``None`` when it is absent or not shaped as
+    SPARQL JSON says (an object whose ``value`` is a string)."""
+    term = binding.get(variable)
+    if not isinstance(term, dict):
+        return None
+    value = term.get("value")
+    return value if isinstance(value, str) else None
+
+
 def _item(context: ImportContext, file: str, line: int | None, binding: dict, variable: str):
-    value = (binding.get(variable) or {}).get("value", "")
+    value = _value(binding, variable) or ""
     match = _ENTITY.match(value)
     if not match:
         context.report(Issue(file, line, f"{variable} {value!r} is not a Wikidata item"))
         return None
     iri = context.wikidata.get(match.group(1))
     if iri is None:
-        label = (binding.get(f"{variable}Label") or {}).get("value", "")
+        label = _value(binding, f"{variable}Label") or ""
         named = f" ({label})" if label and label != match.group(1) else ""
         context.report(Issue(file, line, f"{variable} {match.group(1)}{named} is not a state or "
                                          "organisation of the project (no al:wikidata match)"))
@@ -114,13 +126,13 @@ def _time(context: ImportContext, file: str, line: int | None, binding: dict, va
           ) -> PartialDate | None:
     """A P580/P582 time value at its precision; ``None`` when the statement has none, or
     when its precision is coarser than a year (reported: the date is left out)."""
-    value = (binding.get(variable) or {}).get("value")
+    value = _value(binding, variable)
     if not value:
         return None
     match = _TIME.match(value)
     if not match:
         raise ValueError(f"{variable} {value!r} is not a Wikidata time value (+YYYY-MM-DDT...)")
-    precision_text = (binding.get(f"{variable}Precision") or {}).get("value", "11")
+    precision_text = _value(binding, f"{variable}Precision") or "11"
     if not precision_text.isdigit():
         raise ValueError(f"{variable}Precision {precision_text!r} is not a Wikidata precision code")
     precision = _PRECISIONS.get(int(precision_text))
@@ -152,7 +164,7 @@ def _result_lines(text: str, count: int) -> list[int | None]:
                 _, after = decoder.raw_decode(text, position)
                 line += text.count("\n", position, after)
                 position = after
-        except (ValueError, IndexError):
+        except (ValueError, IndexError, RecursionError):
             continue
         return lines
     return [None] * count

@@ -61,7 +61,7 @@ def test_bom_and_crlf_are_accepted(tmp_path):
         ("NATO,NZL,member,2030-02-30,,natowatch-2012-06-04,", "column 'start': impossible date '2030-02-30'"),
         ("NATO,NZL,member,2030-05,2030-01,natowatch-2012-06-04,", "end 2030-01 is not after start 2030-05"),
         ("NATO,NZL,member,2030,,,", "no source: every fact must name one or more ids from sources.csv"),
-        ("NATO,NZL,partner,2030,,natowatch-2012-06-04,", "role 'partner' is not one of"),
+        ("NATO,NZL,ally,2030,,natowatch-2012-06-04,", "role 'ally' is not one of"),
         ("NATO,NZL,member,2030,,no-such-source,", "unknown source code 'no-such-source'"),
         ("NATO,NZL,member,30 June 2030,,natowatch-2012-06-04,", "malformed date '30 June 2030'"),
         ("NATO,NZL,member,2030", "expected 7 cells, found 4"),

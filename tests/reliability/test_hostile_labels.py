@@ -99,7 +99,7 @@ def check_page(html: str, names: dict[str, str]) -> None:
     scripts = re.findall(r'<script type="application/json" id="kg-data">(.*?)</script>', html, re.DOTALL)
     assert len(scripts) == 1
     data = json.loads(scripts[0])
-    shown = {node["code"]: node["label"] for node in data["nodes"]}
+    shown = {node["code"]: node["name"] for node in data["nodes"]}  # "label": what is drawn (a long organisation name: its code)
     for code, name in names.items():
         assert shown[code] == name
     assert re.fullmatch(r"[\x20-\x7e]*", scripts[0]), "the embedded JSON is plain ASCII"

@@ -32,7 +32,7 @@ pytestmark = pytest.mark.reliability
 COMMANDS = [
     ("viz-html", ["viz", "-o", "{out}"], ["viz", "--at", "1950", "-o", "{out}"], 8, "graph.html"),
     ("viz-png", ["viz", "--format", "png", "-o", "{out}"],
-     ["viz", "--format", "png", "--focus", "NZL", "-o", "{out}"], 4, "graph.png"),
+     ["viz", "--format", "png", "--focus", "NZL", "-o", "{out}"], 8, "graph.png"),
     ("network", ["network", "-o", "{out}"], ["network", "--at", "1950", "-o", "{out}"], 8, "graph.graphml"),
     ("align-all", ["align", "--all", "--from", "2020", "--to", "2024", "-o", "{out}"],
      ["align", "--all", "--from", "2024", "--to", "2024", "-o", "{out}"], 8, "dyads.csv"),

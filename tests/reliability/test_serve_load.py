@@ -36,6 +36,9 @@ QUERIES = [
     f"ASK {{ <{NZL}> a <https://w3id.org/alignment-kg/ontology#State> }}",
 ]
 UPDATE = urllib.parse.urlencode({"update": "DROP ALL"}).encode()
+#: Pages of the web application (kg.web) in the mix: entity pages, a form's answer, a search.
+PAGES = ["/id/state/NZL", "/id/org/NATO", "/id/state/USA?at=1990-01-01", "/queries/members?org=NATO",
+         "/search.json?q=new", "/id/source/reuters-2023-06-14", "/"]
 
 
 def status_of(pid: int) -> dict[str, str]:
@@ -59,8 +62,12 @@ def children(pid: int) -> list[int]:
 
 
 def ask(base: str, index: int) -> tuple[str, bytes]:
-    """One request of client ``index``: mostly queries, one in ten an update (to be refused)."""
-    if index % 10 == 0:
+    """One request of client ``index``: mostly queries, one in ten an update (to be refused), one
+    in ten a web page."""
+    if index % 10 == 5:
+        request = urllib.request.Request(f"{base}{PAGES[index // 10 % len(PAGES)]}")
+        kind = "page"
+    elif index % 10 == 0:
         request = urllib.request.Request(f"{base}/update", data=UPDATE,
                                          headers={"Content-Type": "application/x-www-form-urlencoded"})
         kind = "update"
@@ -109,6 +116,7 @@ def test_200_clients_for_30_seconds(store_dir: Path, tmp_path: Path):
         rss_before = rss_mb(pid)
         outcomes: Counter = Counter()
         failures: list[str] = []
+        unexpected: list[str] = []
         answers: dict[int, set] = {}
         lock = threading.Lock()
         deadline = time.monotonic() + SECONDS
@@ -124,6 +132,8 @@ def test_200_clients_for_30_seconds(store_dir: Path, tmp_path: Path):
                     return
                 with lock:
                     outcomes[outcome] += 1
+                    if outcome not in ("query 200", "update 403", "page 200"):
+                        unexpected.append(f"{outcome}: {body[:200]!r}")
                     if outcome == "query 200":
                         answers.setdefault(index % len(QUERIES), set()).add(body)
                 index += CLIENTS
@@ -142,7 +152,7 @@ def test_200_clients_for_30_seconds(store_dir: Path, tmp_path: Path):
         threads_after = int(status_of(pid)["Threads"])
 
     assert failures == []
-    assert set(outcomes) == {"query 200", "update 403"}, outcomes
+    assert set(outcomes) == {"query 200", "update 403", "page 200"}, (outcomes, unexpected[:5])
     assert outcomes["query 200"] >= CLIENTS and outcomes["update 403"] >= CLIENTS // 10
     # The same query always gets the same answer.
     assert all(len(bodies) == 1 for bodies in answers.values()), {k: len(v) for k, v in answers.items()}

@@ -162,6 +162,7 @@ def test_the_text_check_agrees_with_the_engine(listener: Listener):
     """OS guard off: whatever makes the engine connect is refused by the check."""
     store = _scratch()
     seen = {"connected": 0, "refused": 0, "parsed": 0, "total": 0}
+    refusals: dict[str, bool] = {}
 
     @settings(max_examples=400)
     @given(case=service_queries())
@@ -169,6 +170,7 @@ def test_the_text_check_agrees_with_the_engine(listener: Listener):
         text, marker = case
         text = text.replace("{url}", listener.url)
         refused = _refused(store, text)
+        refusals[marker] = refused
         outcome = _evaluate(store, text, network=True)
         connected = _connected(listener, marker, wait=0.05 if outcome != "syntax" else 0.0)
         seen["total"] += 1
@@ -178,9 +180,14 @@ def test_the_text_check_agrees_with_the_engine(listener: Listener):
         assert refused or not connected, f"the engine connected, the check let it through: {text!r}"
 
     run()
+    # A connection that came late is still traced to its query: every one is from a refused one.
+    time.sleep(1.0)
+    late = {m for request in listener.accepted for m in re.findall(rb"q\d{6}x", request)}
+    assert late, "no connection at all"
+    assert all(refusals.get(m.decode()) for m in late), [m for m in late if not refusals.get(m.decode())]
     print("agreement:", seen)
     # Not vacuous: many variants parse and connect when nothing stops them.
-    assert seen["connected"] >= 100, seen
+    assert seen["connected"] >= 60, seen
     assert seen["parsed"] >= seen["connected"]
 
 
