@@ -527,7 +527,7 @@ def blocs(
     """
     if isinstance(resolution, bool) or not isinstance(resolution, (int, float)) \
             or not math.isfinite(resolution) or resolution <= 0:
-        raise UsageError(f"--resolution {resolution!r}: give a number above 0")
+        raise UsageError(f"--resolution {resolution!r} is not a positive number: give a number above 0")
     import networkx as nx
 
     graph = alignment_graph(store, at=at)

@@ -500,3 +500,19 @@ def test_cli(kg):
     result = kg("query", "joiners", "-p", "org", "NATO", "-p", "from", "2024-01-01", "-p", "to", "2024",
                 "--format", "csv")
     assert result.stdout.splitlines() == ["date,org,member,name,role", "2024-03-07,NATO,SWE,Sweden,member"]
+
+
+def test_shared_memberships_count_the_current_unbroken_full_membership(fx):
+    """Issue 20: `shared-memberships` is dated from the start of the current unbroken full
+    membership. New Zealand has been suspended from ANZUS since 1986 (not a shared full
+    membership with the United States); Egypt was suspended from the AU on 2013-07-05 and
+    readmitted on 2014-06-17 (so shared with Nigeria since then, not during the suspension)."""
+    def rows(a: str, b: str, at: str | None = None) -> dict[str, str]:
+        params = {"a": a, "b": b, **({"at": at} if at else {})}
+        return {r[0]: r[2] for r in run_query(fx, "shared-memberships", params).rows}
+
+    assert "ANZUS" not in rows("NZL", "USA")
+    assert rows("NZL", "USA", "1980-01-01")["ANZUS"] == "1952-04-29"
+    assert rows("EGY", "NGA")["AU"] == "2014-06-17"
+    assert "AU" not in rows("EGY", "NGA", "2014-01-01")
+    assert rows("EGY", "NGA", "2010-01-01")["AU"] == "2002-07-09"
