@@ -29,7 +29,8 @@ import pyoxigraph as ox
 from kg.errors import DataError
 from kg.vocab import AL, GRAPH
 
-__all__ = ["DERIVED", "MAX_SPELLS", "check_spells", "derivation_query", "derivation_update", "derive"]
+__all__ = ["DERIVED", "MAX_SPELLS", "check_spells", "derivation_query", "derivation_update", "derive",
+           "spells_query", "too_many_spells"]
 
 #: The named graph that holds the derived triples.
 DERIVED = GRAPH + "derived"
@@ -53,18 +54,28 @@ CHUNK = 500_000
 #: long. The shipped data has at most a handful.
 MAX_SPELLS = 100
 
-_SPELLS = f"""SELECT ?m ?o (COUNT(*) AS ?n) WHERE {{
-  ?f a <{AL}Membership> ; <{AL}member> ?m ; <{AL}organization> ?o
-}} GROUP BY ?m ?o HAVING (COUNT(*) > {MAX_SPELLS}) LIMIT 1"""
+
+def spells_query(graphs: list[str] | None = None) -> str:
+    """The query that finds a member with more than :data:`MAX_SPELLS` spells in one
+    organisation: over the union default graph, or over the merge of ``graphs`` (``FROM``)."""
+    sources = "".join(f"FROM <{g}>\n" for g in graphs or [])
+    return (f"SELECT ?m ?o (COUNT(DISTINCT ?f) AS ?n)\n{sources}WHERE {{\n"
+            f"  ?f a <{AL}Membership> ; <{AL}member> ?m ; <{AL}organization> ?o\n"
+            f"}} GROUP BY ?m ?o HAVING (COUNT(DISTINCT ?f) > {MAX_SPELLS}) LIMIT 1")
+
+
+def too_many_spells(member: str, organization: str, count: str) -> DataError:
+    """The refusal of a store in which ``member`` has ``count`` spells in ``organization``."""
+    return DataError(f"{member} has {count} membership spells in {organization}: more than "
+                     f"{MAX_SPELLS}, which the derived graph cannot hold (it pairs every spell "
+                     "with every other)")
 
 
 def check_spells(engine: ox.Store) -> None:
     """Refuse a store in which a member has more than :data:`MAX_SPELLS` spells in one
     organisation (:class:`~kg.errors.DataError`), before the derived graph is computed."""
-    for row in engine.query(_SPELLS, use_default_graph_as_union=True):  # type: ignore[union-attr]
-        raise DataError(f"{row['m'].value} has {row['n'].value} membership spells in "
-                        f"{row['o'].value}: more than {MAX_SPELLS}, which the derived graph "
-                        "cannot hold (it pairs every spell with every other)")
+    for row in engine.query(spells_query(), use_default_graph_as_union=True):  # type: ignore[union-attr]
+        raise too_many_spells(row["m"].value, row["o"].value, row["n"].value)
 
 
 def derive(engine: ox.Store) -> int:

@@ -48,7 +48,7 @@ from collections.abc import Callable, Iterable, Iterator
 
 import pyoxigraph as ox
 
-from kg.derived import derivation_update
+from kg.derived import DERIVED, derivation_update, spells_query, too_many_spells
 from kg.errors import KgError, QueryError, StoreError
 from kg.sparqltext import bare_part, tokens
 from kg.store import (
@@ -63,7 +63,39 @@ from kg.store import (
 )
 from kg.store import redact_url as redact
 
-__all__ = ["CHUNK", "GENID", "RemoteStore", "skolemise"]
+__all__ = ["CHUNK", "GENID", "RemoteStore", "default_graph_writes", "skolemise"]
+
+
+def default_graph_writes(update: str) -> str | None:
+    """The first operation of the SPARQL ``update`` that writes into the default graph (named
+    as the update names it), or ``None``. Read from rdflib's parse of the update: a template
+    triple outside ``GRAPH`` (and with no ``WITH``), a ``LOAD`` without ``INTO GRAPH``, or an
+    ``ADD``, ``COPY`` or ``MOVE`` to ``DEFAULT``; an update rdflib cannot read is refused.
+
+    >>> default_graph_writes("INSERT DATA { <http://e/s> <http://e/p> 1 }")
+    'INSERT DATA'
+    >>> default_graph_writes("WITH <http://e/g> INSERT { ?s <http://e/p> 1 } WHERE { ?s ?p ?o }") is None
+    True
+    """
+    from rdflib.plugins.sparql import prepareUpdate
+
+    try:
+        operations = prepareUpdate(update).algebra
+    except Exception as error:  # rdflib raises pyparsing and assorted errors
+        raise QueryError(f"refused: kg cannot tell where this update writes ({type(error).__name__}); "
+                         "a remote store takes only updates that name their graphs") from None
+    for operation in operations:
+        name = operation.name
+        if name == "InsertData" and operation.triples:
+            return "INSERT DATA"
+        if name == "Modify" and "insert" in operation and operation["insert"].triples \
+                and "withClause" not in operation:
+            return "INSERT"
+        if name == "Load" and "graphiri" not in operation:
+            return "LOAD"
+        if name in ("Add", "Copy", "Move") and operation.graph[1] == "DEFAULT":
+            return name.upper()
+    return None
 
 #: Blank nodes written to a remote store become IRIs under this prefix (RDF 1.1, section 3.5).
 GENID = "https://w3id.org/alignment-kg/.well-known/genid/"
@@ -390,7 +422,12 @@ class RemoteStore(Store):
 
     def update(self, sparql: str) -> None:
         """Apply ``sparql``, then recompute the derived graph (a second update: a server may
-        apply the two apart)."""
+        apply the two apart). An update that writes into the default graph is refused before it
+        is sent (:func:`default_graph_writes`): queries and exports read the named graphs only."""
+        where = default_graph_writes(sparql)
+        if where:
+            raise StoreError(f"refused: {where} writes into the default graph, which kg does not "
+                             "keep; write into a named graph (INSERT { GRAPH <...> { ... } })")
         self._post_update(sparql)
         self._post_update(derivation_update(self.graph_iris()))
 
@@ -476,6 +513,7 @@ class RemoteStore(Store):
                 if lines:
                     self._upload(staging[graph], lines, progress)
             self._check_staging(staging, {g: len(lines) for g, lines in expected.items()})
+            self._check_spells(existing, staging, replace)
             self._post_update(self._swap_update(existing, staging, replace))
         except BaseException:
             if staging:
@@ -507,6 +545,18 @@ class RemoteStore(Store):
                 raise StoreError(f"{redact(self.query_url)}: the upload of {graph} is incomplete "
                                  f"({found.get(name, 0)} of {expected[graph]} triples); "
                                  "the store is unchanged")
+
+    def _check_spells(self, existing: set[str], staging: dict[str, str],
+                      replace: Callable[[str], bool]) -> None:
+        """Refuse the write, before the swap, if the graphs as they would be after it give a
+        member more spells in one organisation than the derived graph can hold (as an embedded
+        store refuses it, :func:`kg.derived.check_spells`)."""
+        kept = {g for g in existing if not g.startswith(STAGING) and g != DERIVED and not replace(g)}
+        sources = sorted(kept | set(staging.values()))
+        if not sources:
+            return
+        for row in solutions(self._raw_query(spells_query(sources), dataset=False).parse()):
+            raise too_many_spells(row["m"].value, row["o"].value, row["n"].value)
 
     @staticmethod
     def _swap_update(existing: set[str], staging: dict[str, str], replace: Callable[[str], bool]) -> str:

@@ -152,3 +152,49 @@ def test_a_load_that_replaces_another_files_graph_says_so(store: Path, tmp_path:
             "(loaded before from members.ttl, other content)") in second.stderr.splitlines()
     again = kg("load", str(tmp_path / "2024" / "members.ttl"), "--store", str(store))
     assert "replaced" not in again.stderr  # the same content again: a reload, nothing to say
+
+
+@pytest.fixture
+def remote(tmp_path: Path):
+    """An Oxigraph server of this test's own, on loopback, with the shipped data built into it."""
+    from servers import oxigraph_server
+
+    with oxigraph_server(tmp_path / "oxigraph", "--timeout-s", "20") as url:
+        built = kg("build", "--store", url)
+        assert built.returncode == 0, built.stderr
+        yield url
+
+
+def _remote_content(url: str) -> list[tuple[str, int]]:
+    return open_store(url).named_graphs()
+
+
+def test_a_remote_store_refuses_an_update_of_the_default_graph(remote: str):
+    """Queries and exports of a remote store read its named graphs: a triple written into the
+    server's default graph would be lost silently. Refused before it is sent; a named graph is
+    written and exported."""
+    before = _remote_content(remote)
+    for update in ("INSERT DATA { <http://e/s> <http://e/p> 1 }",
+                   "INSERT { ?s <http://e/p> 1 } WHERE { GRAPH ?g { ?s a ?t } }",
+                   "ADD <https://w3id.org/alignment-kg/graph/curated> TO DEFAULT"):
+        done = kg("query", "--allow-update", update, "--store", remote)
+        assert done.returncode == 1, (update, done.stderr)
+        assert "writes into the default graph" in one_error_line(done.stderr)
+        assert _remote_content(remote) == before
+    done = kg("query", "--allow-update", "INSERT DATA { GRAPH <http://e/g> { <http://e/s> <http://e/p> 1 } }",
+              "--store", remote)
+    assert done.returncode == 0, done.stderr
+    exported = kg("export", "--format", "nquads", "--store", remote)
+    assert "<http://e/s> <http://e/p>" in exported.stdout
+
+
+def test_a_remote_store_bounds_the_spells_of_one_member(remote: str, tmp_path: Path):
+    """As an embedded store: 2,000 spells of one state in one organisation are refused in one
+    line before the swap (nothing changes on the server); 90 load."""
+    before = _remote_content(remote)
+    done = kg("load", str(_spells(tmp_path / "spells.ttl", 2000)), "--store", remote)
+    assert done.returncode == 1
+    assert "has 2000 membership spells in" in one_error_line(done.stderr)
+    assert _remote_content(remote) == before
+    done = kg("load", str(_spells(tmp_path / "few.ttl", 90)), "--store", remote)
+    assert done.returncode == 0, done.stderr
