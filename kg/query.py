@@ -348,7 +348,7 @@ def run_query(
     if not trusted:
         check_user_query(store, text, allow_update=allow_update, allow_network=allow_network)
     if not trusted and allow_update and _is_update(text):
-        store.update(text)
+        store.update(text, network=allow_network)
         return QueryResult(kind="ask", boolean=True)
     try:
         if trusted:

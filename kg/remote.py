@@ -420,10 +420,12 @@ class RemoteStore(Store):
     def query(self, sparql: str, *, timeout: float | None = None) -> QueryOutcome:
         return self.evaluate(sparql, timeout=timeout).parse()
 
-    def update(self, sparql: str) -> None:
+    def update(self, sparql: str, *, network: bool = False) -> None:
         """Apply ``sparql``, then recompute the derived graph (a second update: a server may
         apply the two apart). An update that writes into the default graph is refused before it
-        is sent (:func:`default_graph_writes`): queries and exports read the named graphs only."""
+        is sent (:func:`default_graph_writes`): queries and exports read the named graphs only.
+        ``network`` is the server's to enforce (``kg``'s text check refuses ``SERVICE`` and
+        ``LOAD`` before this is called)."""
         where = default_graph_writes(sparql)
         if where:
             raise StoreError(f"refused: {where} writes into the default graph, which kg does not "

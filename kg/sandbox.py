@@ -9,6 +9,10 @@
 - ``io_uring_setup()`` fails (``io_uring`` can create sockets without the ``socket()`` call);
 - on x86-64, system calls of the i386 and x32 ABIs fail (they would bypass the numbers above).
 
+An update of an embedded store (``kg query --allow-update``) cannot be evaluated in a forked
+child, which could not write the parent's engine: it runs in a thread of its own that installs
+the same filter on itself (:func:`without_network`; the filter holds for one thread only).
+
 The filter is inherited by nothing but the child, which ends after the one query; it needs no
 privilege (``PR_SET_NO_NEW_PRIVS`` first, as the kernel requires of an unprivileged process) and
 works as root. Landlock (Linux 6.7+, ABI 4) was considered: it restricts only TCP ``connect`` and
@@ -34,8 +38,13 @@ import os
 import platform
 import struct
 import sys
+import threading
+from collections.abc import Callable
+from typing import TypeVar
 
-__all__ = ["guard_available", "install_network_guard"]
+_T = TypeVar("_T")
+
+__all__ = ["guard_available", "install_network_guard", "without_network"]
 
 # Linux constants (uapi/linux/prctl.h, seccomp.h, filter.h, audit.h).
 _PR_SET_NO_NEW_PRIVS = 38
@@ -112,9 +121,10 @@ _PROBED: bool | None = None
 
 
 def install_network_guard() -> bool:
-    """Deny this process (and any process it starts) every non-Unix socket, for good.
+    """Deny the calling thread (and any thread or process it starts) every non-Unix socket,
+    for good: in the single-threaded forked query worker, the whole process.
 
-    Meant for the forked query worker only; returns ``False`` where the filter cannot be
+    Meant for the forked query worker and :func:`without_network`; returns ``False`` where the filter cannot be
     installed (then nothing changed). Takes no Python lock: safe in a child forked from a
     process with threads.
     """
@@ -124,6 +134,36 @@ def install_network_guard() -> bool:
     if prctl(_PR_SET_NO_NEW_PRIVS, 1, None, 0, 0) != 0:  # type: ignore[operator]
         return False
     return prctl(_PR_SET_SECCOMP, _SECCOMP_MODE_FILTER, ctypes.addressof(fprog), 0, 0) == 0  # type: ignore[operator]
+
+
+def without_network(action: Callable[[], _T]) -> _T:
+    """Call ``action`` in a thread of its own that first installs the filter on itself, and
+    return what it returns (or raise what it raises).
+
+    The filter (``prctl``, without ``SECCOMP_FILTER_FLAG_TSYNC``) holds for that one thread and
+    the threads it starts, and ends with it: the rest of the process keeps its network. For what
+    must run in this process, such as a SPARQL update of an embedded store (its engine cannot
+    be written from a forked child). Where the filter cannot be installed the action runs all
+    the same, with the text check alone, as in the query worker.
+
+    >>> without_network(lambda: 6 * 7)
+    42
+    """
+    outcome: dict[str, object] = {}
+
+    def run() -> None:
+        try:
+            install_network_guard()
+            outcome["value"] = action()
+        except BaseException as error:  # noqa: BLE001 - handed to the calling thread
+            outcome["error"] = error
+
+    thread = threading.Thread(target=run, name="kg-without-network")
+    thread.start()
+    thread.join()
+    if "error" in outcome:
+        raise outcome["error"]  # type: ignore[misc]
+    return outcome["value"]  # type: ignore[return-value]
 
 
 def guard_available() -> bool:

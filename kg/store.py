@@ -33,7 +33,7 @@ from typing import IO
 import pyoxigraph as ox
 
 from kg.derived import derive
-from kg.errors import StoreError
+from kg.errors import QueryError, StoreError
 
 __all__ = [
     "STAGING",
@@ -219,9 +219,11 @@ class Store(ABC):
         """
 
     @abstractmethod
-    def update(self, sparql: str) -> None:
+    def update(self, sparql: str, *, network: bool = False) -> None:
         """Apply a SPARQL update (atomically: on a directory store as a new generation), then
-        recompute the derived graph (:mod:`kg.derived`)."""
+        recompute the derived graph (:mod:`kg.derived`). Unless ``network``, an embedded store
+        evaluates it where no Internet socket can be opened (:func:`kg.sandbox.without_network`),
+        as the query worker evaluates queries."""
 
     @abstractmethod
     def named_graphs(self) -> list[tuple[str, int]]:
@@ -280,9 +282,18 @@ class OxigraphStore(Store):
         return evaluate_in_child(self._engine, sparql, timeout=timeout, max_bytes=max_bytes,
                                  network=network, dataset=dataset)
 
-    def update(self, sparql: str) -> None:
+    def update(self, sparql: str, *, network: bool = False) -> None:
+        from kg.sandbox import without_network
+
         def edit(engine: ox.Store) -> None:
-            engine.update(sparql)
+            if network:
+                engine.update(sparql)
+            else:
+                try:
+                    without_network(lambda: engine.update(sparql))
+                except PermissionError as error:  # the guard refused a socket (EACCES)
+                    raise QueryError(f"{' '.join(str(error).split())} (this update may not open "
+                                     "network connections)") from None
             if next(iter(engine.quads_for_pattern(None, None, None, ox.DefaultGraph())), None) is not None:
                 # Queries read the union of the named graphs and exports leave the default graph
                 # out: a triple written there would be seen by queries and lost by `kg export`.

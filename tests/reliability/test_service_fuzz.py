@@ -314,3 +314,22 @@ def test_the_guard_alone_through_run_query_kg_query_and_kg_serve(no_text_check, 
     assert statuses.count(500) >= 4, statuses  # refused by the guard (SILENT gives an empty answer)
     time.sleep(0.5)
     assert listener.accepted == []
+
+
+def test_an_allowed_update_cannot_reach_the_network_either(listener: Listener):
+    """`--allow-update` is evaluated in this process (a forked child could not write the
+    engine), in a thread under the same filter: with the text check off, a SERVICE in the
+    update's WHERE makes no connection, and the rest of the process keeps its network. The same
+    update with the network allowed does connect: the test could fail."""
+    store = _scratch()
+    text = (f"INSERT {{ GRAPH <http://e/g> {{ ?s ?p ?o }} }} "
+            f"WHERE {{ SERVICE <{listener.url}update> {{ ?s ?p ?o }} }}")
+    with pytest.raises(QueryError, match="may not open network connections"):
+        store.update(text)
+    assert not _connected(listener, "update", wait=0.5)
+    import socket
+
+    socket.socket(socket.AF_INET, socket.SOCK_STREAM).close()  # this thread was not filtered
+    with pytest.raises(Exception):  # noqa: B017 - the listener is no SPARQL endpoint
+        store.update(text, network=True)
+    assert _connected(listener, "update", wait=2)
