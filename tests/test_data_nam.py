@@ -264,12 +264,35 @@ def test_nam_dominican_republic_since_2000(store):
     assert "DOM" in full_members(store, "NAM")
 
 
+# --- NAM, fourth pass (nam4): Zimbabwe and Namibia --------------------------------------------------
+
+def test_nam_zimbabwe_since_independence(store):
+    # Zimbabwe's statement in the general debate of the 45th General Assembly, 1990 (UN General Debate
+    # Corpus, Harvard Dataverse): "Since joining the community of nations, Zimbabwe, as a member of the
+    # Non-Aligned Movement [...]" (independence 1980; year precision). Reuters (LA Times, 2 September
+    # 1986): Mugabe assumed the chairmanship of the 101-member Movement at Harare on 1 September 1986.
+    assert first_start(store, "NAM", "ZWE") == "1980"
+    assert "ZWE" not in full_members(store, "NAM", "1979-12-31")
+    assert "ZWE" in full_members(store, "NAM", "1986-09-01")
+    assert "ZWE" in full_members(store, "NAM")
+
+
+def test_nam_namibia_at_jakarta_1992(store):
+    # Namibia's statement in the general debate of the 47th General Assembly, 1992: "Namibia joined other
+    # member States of the Movement of Non-Aligned Countries at its Summit in Jakarta" (1-6 September
+    # 1992, its first summit after independence on 21 March 1990): member by that summit.
+    assert first_start(store, "NAM", "NAM") == "1992-09-01"
+    assert "NAM" not in full_members(store, "NAM", "1992-08-31")
+    assert "NAM" in full_members(store, "NAM", "1992-09-06")
+    assert "NAM" in full_members(store, "NAM")
+
+
 # NAM's own count after Kampala (New Vision, 17 January 2024): 121 members, none admitted or gone since
-# (no change found for 2024-2026). The dataset still lacks 6 of them (United Arab Emirates, Djibouti,
-# Ecuador, Guatemala, Namibia, Zimbabwe: no citable dated source found after three passes;
-# data/coverage-nam.csv says so), so the exact count is an expected failure until they are added.
+# (no change found for 2024-2026). The dataset still lacks 4 of them (United Arab Emirates, Djibouti,
+# Ecuador, Guatemala: no citable dated source found after four passes; data/coverage-nam.csv says so),
+# so the exact count is an expected failure until they are added.
 NAM_PUBLISHED_COUNT = 121
-NAM_UNSOURCED = {"ARE", "DJI", "ECU", "GTM", "NAM", "ZWE"}
+NAM_UNSOURCED = {"ARE", "DJI", "ECU", "GTM"}
 
 
 @pytest.mark.parametrize("at", ["2024-04-05", "2026-11-30"])
@@ -281,7 +304,7 @@ def test_nam_count_is_at_most_the_published_count(store, at):
     assert not {"CYP", "MLT", "ARG", "YUG", "YMD"} & current
 
 
-@pytest.mark.xfail(strict=True, reason="6 NAM members without a citable dated source (data/coverage-nam.csv)")
+@pytest.mark.xfail(strict=True, reason="4 NAM members without a citable dated source (data/coverage-nam.csv)")
 @pytest.mark.parametrize("at", ["2024-04-05", "2026-11-30"])
 def test_nam_count_equals_the_published_count(store, at):
     assert len(full_members(store, "NAM", at)) == NAM_PUBLISHED_COUNT
