@@ -264,7 +264,7 @@ def test_nam_dominican_republic_since_2000(store):
     assert "DOM" in full_members(store, "NAM")
 
 
-# --- NAM, fourth pass (nam4): Zimbabwe and Namibia --------------------------------------------------
+# --- NAM, fourth pass (nam4): Zimbabwe, Namibia and the United Arab Emirates ---------------------
 
 def test_nam_zimbabwe_since_independence(store):
     # Zimbabwe's statement in the general debate of the 45th General Assembly, 1990 (UN General Debate
@@ -287,12 +287,23 @@ def test_nam_namibia_at_jakarta_1992(store):
     assert "NAM" in full_members(store, "NAM")
 
 
+def test_nam_uae_by_lima_1975(store):
+    # US Embassy Abu Dhabi cable 963 (13 April 1976): the UAE among the "moderates within NAM"; its
+    # Minister of State Ghubbash "would have formally registered UAE reservation" to a resolution of the
+    # Lima conference of foreign ministers (August 1975) had he stayed: member by Lima (month precision).
+    # Wikipedia, "4th Summit": not among the member states at Algiers (September 1973).
+    assert first_start(store, "NAM", "ARE") == "1975-08"
+    assert "ARE" not in full_members(store, "NAM", "1973-10-01")
+    assert "ARE" in full_members(store, "NAM", "1975-09-01")
+    assert "ARE" in full_members(store, "NAM")
+
+
 # NAM's own count after Kampala (New Vision, 17 January 2024): 121 members, none admitted or gone since
-# (no change found for 2024-2026). The dataset still lacks 4 of them (United Arab Emirates, Djibouti,
-# Ecuador, Guatemala: no citable dated source found after four passes; data/coverage-nam.csv says so),
-# so the exact count is an expected failure until they are added.
+# (no change found for 2024-2026). The dataset still lacks 3 of them (Djibouti, Ecuador, Guatemala: no
+# citable dated source found after four passes; data/coverage-nam.csv says so), so the exact count is an
+# expected failure until they are added.
 NAM_PUBLISHED_COUNT = 121
-NAM_UNSOURCED = {"ARE", "DJI", "ECU", "GTM"}
+NAM_UNSOURCED = {"DJI", "ECU", "GTM"}
 
 
 @pytest.mark.parametrize("at", ["2024-04-05", "2026-11-30"])
@@ -304,7 +315,7 @@ def test_nam_count_is_at_most_the_published_count(store, at):
     assert not {"CYP", "MLT", "ARG", "YUG", "YMD"} & current
 
 
-@pytest.mark.xfail(strict=True, reason="4 NAM members without a citable dated source (data/coverage-nam.csv)")
+@pytest.mark.xfail(strict=True, reason="3 NAM members without a citable dated source (data/coverage-nam.csv)")
 @pytest.mark.parametrize("at", ["2024-04-05", "2026-11-30"])
 def test_nam_count_equals_the_published_count(store, at):
     assert len(full_members(store, "NAM", at)) == NAM_PUBLISHED_COUNT
