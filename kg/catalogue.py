@@ -59,7 +59,7 @@ __all__ = ["PARAM_TYPES", "Parameter", "CatalogueEntry", "parse_entry", "catalog
 PARAM_TYPES = {
     "state": "a state code (NZL) or IRI",
     "org": "an organisation code (NATO) or IRI",
-    "actor": "a state or organisation code, or IRI",
+    "actor": "a state, territory or organisation code, or IRI",
     "event": "an event code or IRI",
     "framework": "a partnership framework code (ITPP) or IRI",
     "topic": "a topic code or IRI",

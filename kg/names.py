@@ -56,7 +56,7 @@ KIND_CLASSES: dict[str, tuple[str, ...]] = {
     "territory": ("Territory",),
     "member": ("State", "Territory", "Organization"),
     "org": ("Organization",),
-    "actor": ("State", "Organization"),
+    "actor": ("State", "Territory", "Organization"),
     "event": ("Event",),
     "framework": ("Framework",),
     "topic": ("Topic",),
@@ -246,7 +246,8 @@ _CACHE: weakref.WeakKeyDictionary[Store, tuple[int, NameIndex]] = weakref.WeakKe
 
 def name_index(store: Store) -> NameIndex:
     """The index of every coded resource in ``store``, remembered per store object while its
-    size is unchanged."""
+    size is unchanged (per wrapped store for a wrapper that names it as ``__wrapped__``)."""
+    store = getattr(store, "__wrapped__", store)
     size = len(store)
     cached = _CACHE.get(store)
     if cached is not None and cached[0] == size:

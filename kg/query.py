@@ -50,7 +50,7 @@ MAX_PARAMETER_BYTES = 1_000_000
 _CLASSES = {
     "state": ("State",),
     "org": ("Organization",),
-    "actor": ("State", "Organization"),
+    "actor": ("State", "Territory", "Organization"),
     "event": ("Event",),
     "framework": ("Framework",),
     "topic": ("Topic",),

@@ -124,6 +124,23 @@ def test_every_kind_of_page_answers(base: str, path: str) -> None:
     assert status == 200 and b"<h1>" in body
 
 
+def test_every_state_territory_and_organisation_page_answers(base: str, local) -> None:
+    """Every page the search index links to, territories and a state whose code is also an
+    organisation's (Namibia, NAM) among them, answers with its tables and no error in them."""
+    from kg.web import WebApp
+
+    entries = [e for e in WebApp(local).index().entries if e.kind in ("state", "org")]
+    assert {"/id/state/COK", "/id/state/NAM", "/id/org/NAM"} <= {e.url for e in entries}
+    failed = []
+    for entry in entries:
+        status, _, body = get(base + entry.url)
+        if status != 200 or b"<h1>" not in body or b"unknown state" in body:
+            failed.append((entry.url, status))
+    assert failed == []
+    _, _, body = get(base + "/id/state/COK")
+    assert b"Pacific Islands Forum" in body  # a territory's memberships are on its page
+
+
 def test_source_page_lists_the_facts_citing_it(base: str) -> None:
     page = get(f"{base}/id/source/reuters-2023-06-14")[2].decode()
     assert "NZL" in page and "ITPP" in page

@@ -145,9 +145,13 @@ class _Remembering:
 
     def __init__(self, store: Store) -> None:
         self._store = store
+        self.__wrapped__ = store  # the store itself, for caches kept per store (kg.names)
 
     def __getattr__(self, name: str) -> Any:
         return getattr(self._store, name)
+
+    def __len__(self) -> int:
+        return len(self._store)
 
     def query(self, sparql: str, *, timeout: float | None = None) -> Any:
         if sparql not in _STABLE:

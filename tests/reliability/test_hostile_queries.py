@@ -204,7 +204,7 @@ def test_a_string_parameter_is_bound_as_a_value(value: str, echo: Path, store: P
     (["members", "-p", "org", "NATO } UNION { ?s ?p ?o }"], "unknown organisation"),
     (["members", "-p", "org", "http://example.org/x> } ; DROP ALL ; #"], "invalid IRI"),
     (["members", "-p", "org", "NATO", "--at", '2024-01-01"^^<x> } DROP ALL #'], "parameter 'at'"),
-    (["timeline", "-p", "state", "NZL\n} DROP ALL"], "unknown state or organisation"),
+    (["timeline", "-p", "state", "NZL\n} DROP ALL"], "unknown state or territory or organisation"),
 ])
 def test_coded_parameters_refuse_injection(args: list[str], message: str, store: Path):
     result = query(*args, store=store)
