@@ -51,6 +51,7 @@ from markupsafe import Markup, escape
 from kg.catalogue import PARAM_TYPES, catalogue
 from kg.errors import KgError, QueryError, UsageError
 from kg.formats import write_rows
+from kg.names import name_index
 from kg.query import QueryResult, current_as_of, run_query
 from kg.store import Store
 from kg.vocab import PREFIXES
@@ -248,6 +249,9 @@ class WebApp:
         except (KeyError, TypeError):
             pass
         value = (build_index(store), current_as_of(store))
+        # The name index too (kept per store by kg.names), with the search index: otherwise the
+        # first page whose code the catalogue must resolve (a territory's) pays for building it.
+        name_index(store)
         try:
             self._indexes[store] = value
         except TypeError:
