@@ -713,8 +713,8 @@ def _add_stances(store: Store, links: nx.MultiGraph) -> None:
     """Add to ``links`` the aligning stances (support, aid) in force on its day, between nodes
     it has (``link`` ``stance``, level 1). Undated stances are left out: nothing says they held
     that day."""
-    from kg.network import edge_rows, in_force
     from kg.dates import parse_date
+    from kg.network import edge_rows, in_force
 
     day = parse_date(links.graph["at"])
     for row in edge_rows(store):

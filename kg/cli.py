@@ -316,7 +316,6 @@ def queries(fmt: str | None, output: str | None = None, excel: bool = False) -> 
       kg queries --format markdown
     """
     from kg.catalogue import catalogue
-    from kg.formats import write_rows
 
     rows = [[entry.name, entry.summary, ", ".join(p.describe() for p in entry.parameters)]
             for entry in catalogue().values()]
@@ -885,7 +884,6 @@ def stats(fmt: str | None, store: str | None, output: str | None = None, excel: 
     Example:
       kg stats --format markdown
     """
-    from kg.formats import write_rows
     from kg.stats import store_stats
 
     s = store_stats(_open(store))
@@ -1106,7 +1104,6 @@ def graphs(fmt: str | None, store: str | None, output: str | None = None, excel:
     Example:
       kg graphs --store ./kg-store --format csv
     """
-    from kg.formats import write_rows
     from kg.graphs import GRAPH_COLUMNS, graph_rows
 
     _write_rows(GRAPH_COLUMNS, graph_rows(_open(store)), fmt, output, excel)
@@ -1243,9 +1240,8 @@ def ingest(article: str, url: str, title: str, publisher: str, published: str, f
     from pathlib import Path
 
     from kg.analysis import Table
-    from kg.ingest import COLUMNS, load_article
+    from kg.ingest import COLUMNS, load_article, write_tables
     from kg.ingest import ingest as read_candidates
-    from kg.ingest import write_tables
 
     stdin = sys.stdin.buffer.read() if article == "-" else None
     text = load_article(article, url=url, title=title, publisher=publisher, published=published, stdin=stdin)

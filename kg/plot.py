@@ -185,9 +185,9 @@ def member_counts(store: Store, org: str, *, until: dt.date | None = None) -> li
 
     Raises :class:`UsageError` for an unknown organisation.
     """
-    from kg.names import resolve
-
     import pyoxigraph as ox
+
+    from kg.names import resolve
 
     entry = resolve(store, org, ("org",), option="ORG")
     until = until or _current(store)
