@@ -55,7 +55,7 @@ from kg.network import (
     state_spans,
     tie_level,
 )
-from kg.store import Store
+from kg.stores.base import Store
 from kg.vocab import code_of
 
 if TYPE_CHECKING:

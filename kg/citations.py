@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from kg.store import Store
+from kg.stores.base import Store
 from kg.vocab import AL
 
 __all__ = ["source_details"]

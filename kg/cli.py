@@ -15,8 +15,8 @@ from typing import Any
 
 import click
 
-from kg import __version__
 from kg.errors import KgError
+from kg.version import __version__
 
 STORE_HELP = "store: a directory, 'memory', or a SPARQL endpoint URL (env KG_STORE; default: a per-user store)"
 
@@ -78,7 +78,7 @@ def remote_write_options(function: Callable[..., Any]) -> Callable[..., Any]:
 
 
 def _open(location: str | None):
-    from kg.store import open_store
+    from kg.api import open_store
 
     return open_store(location, note=_note)
 
@@ -202,9 +202,10 @@ def build(data_dirs: tuple[str, ...], no_validate: bool, fresh: bool, store: str
     """
     from pathlib import Path
 
+    from kg.api import open_store
     from kg.build import build as run_build
     from kg.stats import store_stats
-    from kg.store import open_store, resolve_location
+    from kg.stores.base import resolve_location
 
     location = resolve_location(store, update_url=update_url, gsp_url=gsp_url)
     result = run_build(location, data_dirs=[Path(d) for d in data_dirs], validate=not no_validate,
@@ -1019,7 +1020,7 @@ def import_(source: str, file: str, strict: bool, store: str | None, update_url:
       kg import atop atop-v4.01-member-level.csv --store http://127.0.0.1:7878/query
     """
     from kg.importer import import_file
-    from kg.store import resolve_location
+    from kg.stores.base import resolve_location
 
     bar: Any = None
 
@@ -1077,7 +1078,7 @@ def load(files: tuple[str, ...], graph: str | None, fmt: str | None, store: str 
     """
     from kg.graphs import load_files, short_name
     from kg.rdfio import rdf_format
-    from kg.store import resolve_location
+    from kg.stores.base import resolve_location
 
     location = resolve_location(store, update_url=update_url, gsp_url=gsp_url)
     chosen = (lambda path: rdf_format(fmt)) if fmt else None
@@ -1122,8 +1123,9 @@ def drop(graph: str, store: str | None, update_url: str | None = None, gsp_url: 
     Example:
       kg drop load/extra.ttl --store ./kg-store
     """
+    from kg.api import open_store
     from kg.graphs import drop_graph
-    from kg.store import open_store, resolve_location
+    from kg.stores.base import resolve_location
 
     location = resolve_location(store, update_url=update_url, gsp_url=gsp_url)
     removed = drop_graph(open_store(location, note=_note), graph)
@@ -1169,7 +1171,7 @@ def serve(host: str, port: int, timeout: float, max_rows: int, max_bytes: int,
     import signal
 
     from kg.serve import ServeOptions, make_server
-    from kg.store import resolve_location
+    from kg.stores.base import resolve_location
 
     location = resolve_location(store)
     if location.is_default:

@@ -15,24 +15,17 @@ without that prefix (``curated``, ``load/alliances.ttl``); other graphs by their
 
 from __future__ import annotations
 
-import hashlib
 from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 
 import pyoxigraph as ox
 
-from kg.derived import DERIVED
 from kg.errors import DataError, StoreError, UsageError
+from kg.graphnames import META, is_metadata_graph, metadata_graph
 from kg.loaders.rdf import RdfFile, load_graph_iri, read_quads, scan_graphs
-from kg.store import (
-    STAGING,
-    OxigraphStore,
-    Store,
-    StoreLocation,
-    resolve_location,
-    solutions,
-    write_graphs,
-)
+from kg.stores.base import STAGING, Store, StoreLocation, resolve_location, solutions
+from kg.stores.embedded import OxigraphStore
+from kg.stores.writes import write_graphs
 from kg.vocab import AL, GRAPH, PREFIXES
 
 __all__ = [
@@ -48,8 +41,6 @@ __all__ = [
     "short_name",
 ]
 
-#: Metadata graphs (the provenance of loaded graphs) live under this prefix.
-META = GRAPH + "meta/"
 #: The columns of ``kg graphs``.
 GRAPH_COLUMNS = ["graph", "source", "triples"]
 _SPARQL = Path(__file__).resolve().parent / "sparql"
@@ -58,20 +49,6 @@ _SPARQL = Path(__file__).resolve().parent / "sparql"
 def short_name(graph: str) -> str:
     """``{GRAPH}load/x.ttl`` -> ``load/x.ttl``; other IRIs unchanged."""
     return graph[len(GRAPH):] if graph.startswith(GRAPH) and len(graph) > len(GRAPH) else graph
-
-
-def metadata_graph(graph: str) -> str:
-    """The metadata graph that describes ``graph``: ``{META}<short name>`` (a hash for IRIs
-    outside the project's graph namespace)."""
-    if graph.startswith(GRAPH):
-        return META + graph[len(GRAPH):]
-    return META + "iri/" + hashlib.sha256(graph.encode()).hexdigest()[:16]
-
-
-def is_metadata_graph(graph: str) -> bool:
-    """True for the store's own graphs: the metadata graphs and the derived graph
-    (:mod:`kg.derived`). Not data: never exported, not listed by ``kg graphs``."""
-    return graph.startswith(META) or graph == DERIVED
 
 
 def graph_iri(name: str) -> str:
@@ -198,13 +175,13 @@ def _note_replacements(location: StoreLocation, files: list[RdfFile],
         elif location.kind == "memory":
             return
         elif location.kind == "directory":
-            from kg.store import open_directory
+            from kg.stores.embedded import open_directory
 
             store = open_directory(location)
         else:
-            from kg.store import open_store
+            from kg.remote import RemoteStore
 
-            store = open_store(location)
+            store = RemoteStore(location)
     except StoreError:
         return  # no store yet: nothing is replaced
     try:
@@ -274,7 +251,7 @@ def drop_graph(store: Store, name: str) -> str:
     graph = next((g for g in candidates if g in existing), None)
     if graph is None:
         raise StoreError(f"no graph {name!r} in {store.location} (see `kg graphs`)")
-    from kg.store import drop_graphs
+    from kg.stores.writes import drop_graphs
 
     memory = store.engine if isinstance(store, OxigraphStore) and store.location.kind == "memory" else None
     drop_graphs(store.location, [graph, metadata_graph(graph)], memory_engine=memory)

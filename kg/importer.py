@@ -21,9 +21,11 @@ from urllib.parse import quote
 
 from pyoxigraph import Literal, NamedNode, Quad
 
+from kg.api import open_store
 from kg.errors import DataError, StoreError, UsageError
 from kg.loaders.importing import DatasetInfo, ImportContext, ImportedFile, Issue
-from kg.store import Store, StoreLocation, open_store, resolve_location, write_graphs
+from kg.stores.base import Store, StoreLocation, resolve_location
+from kg.stores.writes import write_graphs
 from kg.vocab import AL, GRAPH, PREFIXES, mint
 
 __all__ = ["SOURCES", "ImportResult", "import_file", "import_graph", "is_import_graph", "read_file"]
@@ -240,8 +242,8 @@ def _wikidata_items(store: Store | None) -> dict[str, NamedNode]:
 
 @cache
 def _curated_wikidata() -> tuple[tuple[str, NamedNode], ...]:
-    from kg.build import read_ontology, read_vocabulary
     from kg.loaders.curated import load_curated
+    from kg.loaders.ontology import read_ontology, read_vocabulary
     from kg.resources import data_dir
 
     curated = load_curated([(data_dir(), "curated")], read_vocabulary(read_ontology()))

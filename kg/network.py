@@ -38,7 +38,7 @@ import networkx as nx
 from kg.dates import PartialDate, parse_date
 from kg.errors import UsageError
 from kg.query import current_as_of, value_of
-from kg.store import Store
+from kg.stores.base import Store
 from kg.vocab import AL
 
 if TYPE_CHECKING:

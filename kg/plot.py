@@ -30,7 +30,7 @@ from typing import Any
 
 from kg.dates import parse_date
 from kg.errors import UsageError
-from kg.store import Store
+from kg.stores.base import Store
 from kg.vocab import AL
 
 __all__ = ["PLOT_FORMATS", "align_figure", "members_figure", "timeline_figure", "save_figure",

@@ -28,7 +28,7 @@ from kg.coverage import CoverageNote, coverage_line, coverage_statements, date_n
 from kg.dates import parse_date
 from kg.errors import QueryError, UsageError
 from kg.sparqltext import bare_part, tokens
-from kg.store import Store
+from kg.stores.base import Store
 from kg.userquery import add_default_prefixes, readable_syntax_error
 from kg.vocab import AL, mint
 

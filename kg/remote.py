@@ -51,17 +51,8 @@ import pyoxigraph as ox
 from kg.derived import derivation_update
 from kg.errors import KgError, QueryError, StoreError
 from kg.sparqltext import bare_part, tokens
-from kg.store import (
-    STAGING,
-    Dataset,
-    QueryOutcome,
-    RawResults,
-    Store,
-    StoreLocation,
-    solutions,
-    timeout_message,
-)
-from kg.store import redact_url as redact
+from kg.stores.base import STAGING, Dataset, QueryOutcome, RawResults, Store, StoreLocation, solutions, timeout_message
+from kg.stores.base import redact_url as redact
 
 __all__ = ["CHUNK", "GENID", "RemoteStore", "skolemise"]
 

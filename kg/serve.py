@@ -68,8 +68,10 @@ from typing import TypeVar
 
 import pyoxigraph as ox
 
+from kg.api import open_store
 from kg.errors import KgError, QueryError, StoreError
-from kg.store import Dataset, OxigraphStore, RawResults, Store, StoreLocation, open_directory, open_store
+from kg.stores.base import Dataset, RawResults, Store, StoreLocation
+from kg.stores.embedded import OxigraphStore, open_directory
 from kg.vocab import PREFIXES
 
 Format = TypeVar("Format", ox.QueryResultsFormat, ox.RdfFormat)

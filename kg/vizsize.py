@@ -17,7 +17,7 @@ from __future__ import annotations
 from typing import Final
 
 from kg.errors import UsageError
-from kg.store import Store
+from kg.stores.base import Store
 from kg.vocab import AL
 
 __all__ = ["MAX_EDGES", "edge_count", "too_many", "check_drawable"]

@@ -25,7 +25,7 @@ from kg.ingest.extract import KINDS, Candidate, extract
 from kg.ingest.gazetteer import load_gazetteer
 from kg.ingest.tables import source_id
 from kg.ingest.tables import write_tables as _write_tables
-from kg.store import Store
+from kg.stores.base import Store
 from kg.vocab import AL
 
 __all__ = ["COLUMNS", "KINDS", "Article", "Candidate", "IngestResult", "ingest", "load_article",

@@ -32,7 +32,7 @@ from kg.coverage import CoverageNote
 from kg.dates import parse_date
 from kg.errors import UsageError
 from kg.query import QueryResult, current_as_of, run_query
-from kg.store import Store
+from kg.stores.base import Store
 from kg.vocab import AL, PREFIXES, mint
 
 __all__ = ["Table", "Page", "Series", "entity_page", "entity_turtle", "normalise_day", "first_day",

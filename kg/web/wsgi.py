@@ -14,7 +14,9 @@ import threading
 from collections.abc import Callable, Iterable
 from typing import Any
 
-from kg.store import Store, StoreLocation, open_directory, open_store, resolve_location
+from kg.api import open_store
+from kg.stores.base import Store, StoreLocation, resolve_location
+from kg.stores.embedded import open_directory
 from kg.web.app import WebApp, WebOptions
 
 __all__ = ["application", "current_store", "make_application"]

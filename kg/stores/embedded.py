@@ -1,0 +1,311 @@
+"""Embedded Oxigraph stores: ``memory`` and directories of generations.
+
+A directory store holds generations (``gen-000001/``, ...), each a complete Oxigraph store, and
+a ``current`` symbolic link to the live one. Every write makes a new generation (a RocksDB
+checkpoint of the live one, made of hard links, then the change) and swaps the link atomically,
+so a reader never opens a directory that is being written and a failed or killed write leaves
+the previous generation live. Readers hold a shared lock on their generation, so that it is not
+removed under them.
+"""
+
+from __future__ import annotations
+
+import fcntl
+import json
+import os
+import shutil
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import IO
+
+import pyoxigraph as ox
+
+from kg.derived import derive
+from kg.errors import StoreError
+from kg.stores.base import Dataset, QueryOutcome, RawResults, Store, StoreLocation, solutions
+
+__all__ = ["OxigraphStore", "open_directory", "read_meta", "write_generation"]
+
+_CURRENT = "current"
+_LOCK = ".lock"
+
+class OxigraphStore(Store):
+    """An embedded Oxigraph store: a directory generation (read-only) or ``memory``."""
+
+    def __init__(self, engine: ox.Store, location: StoreLocation, meta: dict | None = None,
+                 *, generation: Path | None = None, reader_lock: IO[bytes] | None = None) -> None:
+        self._engine = engine
+        self.location = location
+        self.meta = meta or {}
+        self.generation = generation
+        self._reader_lock = reader_lock
+        #: Evaluate every query in a forked child, even without a timeout. A threaded server
+        #: sets it: a thread inside the engine may hold one of its locks while another thread
+        #: forks, and the child, inheriting the lock held, would wait for it until its deadline.
+        self.isolated = False
+
+    @property
+    def engine(self) -> ox.Store:
+        """The pyoxigraph store behind this one."""
+        return self._engine
+
+    def query(self, sparql: str, *, timeout: float | None = None) -> QueryOutcome:
+        if timeout is None and not self.isolated:
+            return self._engine.query(sparql, use_default_graph_as_union=True)
+        return self.evaluate(sparql, timeout=timeout).parse()
+
+    def evaluate(self, sparql: str, *, timeout: float | None = None,
+                 max_bytes: int | None = None, network: bool = False,
+                 dataset: Dataset | None = None) -> RawResults:
+        from kg.worker import evaluate_in_child
+
+        return evaluate_in_child(self._engine, sparql, timeout=timeout, max_bytes=max_bytes,
+                                 network=network, dataset=dataset)
+
+    def update(self, sparql: str) -> None:
+        def edit(engine: ox.Store) -> None:
+            engine.update(sparql)
+            if next(iter(engine.quads_for_pattern(None, None, None, ox.DefaultGraph())), None) is not None:
+                # Queries read the union of the named graphs and exports leave the default graph
+                # out: a triple written there would be seen by queries and lost by `kg export`.
+                engine.clear_graph(ox.DefaultGraph())
+                raise StoreError("refused: the update writes into the default graph, which kg does "
+                                 "not keep; write into a named graph (INSERT { GRAPH <...> { ... } })")
+            derive(engine)
+
+        if self.location.kind == "memory":
+            edit(self._engine)
+            return
+        assert self.location.path is not None
+        write_generation(self.location.path, edit)
+        fresh = open_directory(self.location)  # the new generation, with its reader lock
+        self.close()
+        self._engine, self.generation, self._reader_lock = fresh._engine, fresh.generation, fresh._reader_lock
+        self.meta = fresh.meta
+
+    def named_graphs(self) -> list[tuple[str, int]]:
+        counts: dict[str, int] = {}
+        result = self._engine.query(
+            "SELECT ?g (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } } GROUP BY ?g"
+        )
+        for solution in solutions(result):
+            counts[solution["g"].value] = int(solution["n"].value)
+        return sorted(counts.items())
+
+    def graph_iris(self) -> list[str]:
+        return sorted(g.value for g in self._engine.named_graphs() if isinstance(g, ox.NamedNode))
+
+    def graph_ntriples(self, graph: str) -> bytes:
+        return self._engine.dump(format=ox.RdfFormat.N_TRIPLES, from_graph=ox.NamedNode(graph)) or b""
+
+    def quads(self, graph: str | None = None) -> Iterator[ox.Quad]:
+        if graph is not None:
+            return iter(self._engine.quads_for_pattern(None, None, None, ox.NamedNode(graph)))
+        return (q for q in self._engine.quads_for_pattern(None, None, None, None)
+                if not isinstance(q.graph_name, ox.DefaultGraph))
+
+    def __len__(self) -> int:
+        return len(self._engine)
+
+    def close(self) -> None:
+        self._engine = None  # type: ignore[assignment]
+        if self._reader_lock is not None:
+            self._reader_lock.close()
+            self._reader_lock = None
+
+
+# ---------------------------------------------------------------------------------------------
+# Directory stores: generations and an atomic ``current`` link
+# ---------------------------------------------------------------------------------------------
+
+
+def _current_generation(path: Path) -> Path | None:
+    """The live generation: the target of the ``current`` link, or ``current`` itself when a
+    copy (``cp -rL``, ``shutil.copytree`` without ``symlinks=True``) made it a directory."""
+    link = path / _CURRENT
+    if not link.is_symlink():
+        return link if link.is_dir() and not link.is_symlink() else None
+    target = path / os.readlink(link)
+    return target if target.is_dir() else None
+
+
+def _engine_failure(exc: BaseException) -> bool:
+    """True for an error of the engine (an ``OSError``, a ``RuntimeError`` such as RocksDB's
+    "Corruption", or a Rust panic, which pyo3 raises as a
+    ``BaseException``) as opposed to an interruption."""
+    return isinstance(exc, (OSError, RuntimeError)) or type(exc).__name__ == "PanicException"
+
+
+def _meta_file(generation: Path) -> Path:
+    return generation.parent / f"{generation.name}.json"
+
+
+def read_meta(path: Path) -> dict | None:
+    """The metadata of a directory store's live generation, or ``None`` when there is none."""
+    generation = _current_generation(path)
+    if generation is None:
+        return None
+    try:
+        return json.loads(_meta_file(generation).read_text())
+    except (OSError, ValueError):
+        return {}
+
+
+def open_directory(location: StoreLocation) -> OxigraphStore:
+    """Open the live generation of a directory store, read-only, holding a reader lock on it."""
+    assert location.path is not None
+    for _ in range(5):
+        generation = _current_generation(location.path)
+        if generation is None:
+            raise StoreError(
+                f"no store at {location.path}: build it first with `kg build --store {location.path}`"
+            )
+        if generation.name == _CURRENT:  # a copy that turned the link into a directory
+            try:
+                engine = ox.Store.read_only(str(generation))
+            except BaseException as exc:  # noqa: BLE001 - OSError or an engine panic
+                if not _engine_failure(exc):
+                    raise
+                raise StoreError(_broken(location.path, exc)) from None
+            return OxigraphStore(engine, location, {}, generation=generation)
+        try:
+            lock = open(_meta_file(generation), "rb")  # noqa: SIM115 - held as long as the store
+        except FileNotFoundError:
+            continue  # swapped and collected between the two steps: look again
+        fcntl.flock(lock, fcntl.LOCK_SH)
+        try:
+            engine = ox.Store.read_only(str(generation))
+        except BaseException as exc:  # noqa: BLE001 - OSError or an engine panic
+            lock.close()
+            if not _engine_failure(exc):
+                raise
+            if not generation.is_dir():
+                continue
+            raise StoreError(_broken(location.path, exc)) from None
+        try:
+            meta = json.loads(lock.read() or b"{}")
+        except ValueError:
+            meta = {}
+        return OxigraphStore(engine, location, meta, generation=generation, reader_lock=lock)
+    raise StoreError(f"cannot open the store at {location.path}: it keeps changing; try again")
+
+
+def _broken(path: Path, exc: BaseException) -> str:
+    detail = " ".join(str(exc).split())[:200]
+    return (f"cannot open the store at {path}: {detail} (`kg build --fresh --store {path}` "
+            "builds it again from scratch)")
+
+
+@contextmanager
+def _writer_lock(path: Path, wait: float = 60.0) -> Iterator[None]:
+    path.mkdir(parents=True, exist_ok=True)
+    with open(path / _LOCK, "a+") as handle:
+        deadline = time.monotonic() + wait
+        while True:
+            try:
+                fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                break
+            except BlockingIOError:
+                if time.monotonic() > deadline:
+                    raise StoreError(
+                        f"the store at {path} is being written by another kg process; "
+                        "try again when it has finished"
+                    ) from None
+                time.sleep(0.2)
+        try:
+            yield
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)
+
+
+def _next_generation(path: Path) -> Path:
+    numbers = [int(p.name[4:]) for p in path.glob("gen-*") if p.name[4:].isdigit() and p.is_dir()]
+    return path / f"gen-{max(numbers, default=0) + 1:06d}"
+
+
+def _swap(path: Path, generation: Path, meta: dict) -> None:
+    _meta_file(generation).write_text(json.dumps(meta, indent=2, sort_keys=True))
+    link = path / _CURRENT
+    if link.is_dir() and not link.is_symlink():
+        # A copied store whose link became a directory: set it aside as an old generation
+        # (collected below once no reader holds it) so that the link can take its place.
+        os.rename(link, path / f"gen-000000-copied-{os.getpid()}")
+    temporary = path / f".{_CURRENT}.{os.getpid()}"
+    if temporary.is_symlink() or temporary.exists():
+        temporary.unlink()
+    temporary.symlink_to(generation.name)
+    os.replace(temporary, path / _CURRENT)  # atomic on POSIX
+    fd = os.open(path, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+def _collect_garbage(path: Path, keep: set[str]) -> None:
+    """Remove generations not in ``keep`` (unfinished ones left by a killed writer included),
+    except those a reader still holds."""
+    for generation in sorted(p for p in path.glob("gen-*") if p.is_dir()):
+        if generation.name in keep:
+            continue
+        meta = _meta_file(generation)
+        try:
+            with open(meta, "rb") as handle:
+                try:
+                    fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                except BlockingIOError:
+                    continue  # a reader still has it open: a later write removes it
+                shutil.rmtree(generation, ignore_errors=True)
+                meta.unlink(missing_ok=True)
+        except FileNotFoundError:
+            shutil.rmtree(generation, ignore_errors=True)
+
+
+def write_generation(
+    path: Path,
+    edit: Callable[[ox.Store], None],
+    *,
+    meta: dict | None = None,
+    progress: Callable[[str], None] | None = None,
+    fresh: bool = False,
+) -> Path:
+    """Make a new generation (a checkpoint of the live one, then ``edit``) and swap it in.
+
+    ``fresh``: start from an empty store instead of the live generation (which may be broken).
+    """
+    if path.exists() and not path.is_dir():
+        raise StoreError(f"{path} exists and is not a directory")
+    if path.is_dir() and any(path.iterdir()) and not (path / _LOCK).exists() and _current_generation(path) is None:
+        raise StoreError(f"{path} is not empty and is not a kg store; choose another directory")
+    with _writer_lock(path):
+        previous = _current_generation(path)
+        generation = _next_generation(path)
+        previous_meta = {} if fresh else (read_meta(path) or {})
+        try:
+            if previous is not None and not fresh:
+                # A RocksDB checkpoint: hard links to the immutable table files, so a small
+                # change to a big store does not copy it.
+                try:
+                    ox.Store.read_only(str(previous)).backup(str(generation))
+                except BaseException as exc:  # noqa: BLE001 - OSError or an engine panic
+                    if not _engine_failure(exc):
+                        raise
+                    raise StoreError(_broken(path, exc)) from None
+            engine = ox.Store(str(generation))
+            if progress:
+                progress(f"writing {generation}")
+            edit(engine)
+            engine.flush()
+            del engine
+        except BaseException as exc:
+            shutil.rmtree(generation, ignore_errors=True)
+            if _engine_failure(exc) and not isinstance(exc, OSError):
+                raise StoreError(f"the store engine failed while writing {path}: "
+                                 f"{' '.join(str(exc).split())[:200]}") from None
+            raise
+        _swap(path, generation, {**previous_meta, **(meta or {})})
+        _collect_garbage(path, {generation.name} | ({previous.name} if previous else set()))
+    return generation
+
