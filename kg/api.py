@@ -11,7 +11,8 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from kg.stores.base import Store, StoreLocation, resolve_location
-from kg.stores.embedded import open_directory, read_meta
+from kg.stores.embedded import read_meta
+from kg.stores.kinds import store_class
 
 __all__ = ["open_store"]
 
@@ -30,18 +31,15 @@ def open_store(
     """
     if not isinstance(location, StoreLocation):
         location = resolve_location(location)
-    if location.kind == "memory":
+    kind = store_class(location)
+    if kind.in_process:
         from kg.build import build
 
         store = build(location)
         assert store is not None
         return store
-    if location.kind == "remote":
-        from kg.remote import RemoteStore
-
-        return RemoteStore(location)
-    assert location.path is not None
     if location.is_default:
+        assert location.path is not None
         from kg.resources import packaged_fingerprint
 
         meta = read_meta(location.path)
@@ -52,4 +50,4 @@ def open_store(
             from kg.build import build
 
             build(location)
-    return open_directory(location)
+    return kind.at(location)

@@ -10,7 +10,7 @@ from kg.loaders.curated import CuratedDataset, load_curated
 from kg.loaders.ontology import read_ontology, read_vocabulary
 from kg.resources import data_dir, fingerprint, ontology_dir, packaged_fingerprint
 from kg.stores.base import Store, StoreLocation, resolve_location
-from kg.stores.writes import write_graphs
+from kg.stores.kinds import write_graphs
 
 __all__ = ["build", "owned_by_build", "packaged_fingerprint", "read_ontology", "read_vocabulary"]
 

@@ -1193,8 +1193,9 @@ def serve(host: str, port: int, timeout: float, max_rows: int, max_bytes: int,
               "reach it can query the store")
     _note(f"kg: web pages at http://{bound_host}:{bound_port}/")
     from kg.sandbox import guard_available
+    from kg.stores.kinds import store_class
 
-    if location.kind != "remote" and not guard_available():
+    if store_class(location).embedded and not guard_available():
         _note("kg: warning: the query worker cannot be denied network access on this system "
               "(no seccomp filter); only the text check refuses SERVICE, LOAD and FROM <url>")
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))

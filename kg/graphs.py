@@ -24,8 +24,7 @@ from kg.errors import DataError, StoreError, UsageError
 from kg.graphnames import META, is_metadata_graph, metadata_graph
 from kg.loaders.rdf import RdfFile, load_graph_iri, read_quads, scan_graphs
 from kg.stores.base import STAGING, Store, StoreLocation, resolve_location, solutions
-from kg.stores.embedded import OxigraphStore
-from kg.stores.writes import write_graphs
+from kg.stores.kinds import store_class, write_graphs
 from kg.vocab import AL, GRAPH, PREFIXES
 
 __all__ = [
@@ -170,18 +169,7 @@ def _note_replacements(location: StoreLocation, files: list[RdfFile],
     from kg.loaders.rdf import file_sha256
 
     try:
-        if memory_engine is not None:
-            store: Store = OxigraphStore(memory_engine, location)
-        elif location.kind == "memory":
-            return
-        elif location.kind == "directory":
-            from kg.stores.embedded import open_directory
-
-            store = open_directory(location)
-        else:
-            from kg.remote import RemoteStore
-
-            store = RemoteStore(location)
+        store = store_class(location).at(location, engine=memory_engine)
     except StoreError:
         return  # no store yet: nothing is replaced
     try:
@@ -201,8 +189,7 @@ def _note_replacements(location: StoreLocation, files: list[RdfFile],
                     rdf.replaces.append(f"{short_name(rdf.graph)} (loaded before from {name}, "
                                         "other content)")
     finally:
-        if memory_engine is None:
-            store.close()
+        store.close()  # in memory: this view only, not the engine it shows
 
 
 def _sources(store: Store) -> dict[str, list[str]]:
@@ -251,11 +238,6 @@ def drop_graph(store: Store, name: str) -> str:
     graph = next((g for g in candidates if g in existing), None)
     if graph is None:
         raise StoreError(f"no graph {name!r} in {store.location} (see `kg graphs`)")
-    from kg.stores.writes import drop_graphs
-
-    memory = store.engine if isinstance(store, OxigraphStore) and store.location.kind == "memory" else None
-    drop_graphs(store.location, [graph, metadata_graph(graph)], memory_engine=memory)
-    if store.location.kind == "directory":
-        store.close()
+    store.drop_graphs([graph, metadata_graph(graph)])  # a directory store is closed: its generation is gone
     return graph
 

@@ -22,12 +22,14 @@ from kg.stores.base import (
     solutions,
     timeout_message,
 )
-from kg.stores.embedded import OxigraphStore, open_directory, read_meta
-from kg.stores.writes import drop_graphs, write_graphs
+from kg.stores.embedded import DirectoryStore, MemoryStore, OxigraphStore, open_directory, read_meta
+from kg.stores.kinds import drop_graphs, store_class, write_graphs
 
 __all__ = [
     "STAGING",
     "Dataset",
+    "DirectoryStore",
+    "MemoryStore",
     "OxigraphStore",
     "QueryOutcome",
     "RawResults",
@@ -41,6 +43,7 @@ __all__ = [
     "redact_url",
     "resolve_location",
     "solutions",
+    "store_class",
     "timeout_message",
     "write_graphs",
 ]

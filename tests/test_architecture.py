@@ -7,7 +7,7 @@ functions (a function-local import that closes a cycle is still a cycle) and und
 module named like the package, imported where it is named (``from kg import completion`` imports
 ``kg.completion``; ``from kg import build`` imports ``kg``).
 
-The layers, bottom to top, are :data:`LAYERS`; ``docs/architecture.md`` describes them.
+The layers, bottom to top, are :data:`LAYERS`.
 """
 
 from __future__ import annotations
@@ -172,6 +172,26 @@ def test_the_store_layer_does_not_build():
     assert stores and all(not (graph[m] & {"kg.build", "kg.api", "kg.store"}) for m in stores)
 
 
+def kind_reads(root: Path) -> list[str]:
+    """Where a store location's kind is read: ``location.kind``, ``store.location.kind``, ..."""
+    found: list[tuple[str, int]] = []
+    for module, path in module_names(root).items():
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.Attribute) and node.attr == "kind":
+                owner = node.value
+                name = owner.id if isinstance(owner, ast.Name) else getattr(owner, "attr", None)
+                if name == "location":
+                    found.append((module, node.lineno))
+    return [f"{module}:{line}" for module, line in sorted(found)]
+
+
+def test_the_kind_of_a_location_is_read_in_one_place():
+    """Stores own their writes: only :func:`kg.stores.kinds.store_class` asks which kind of
+    store a location holds; everything else asks the store (class) it gives."""
+    reads = kind_reads(PACKAGE)
+    assert [r.partition(":")[0] for r in reads] == ["kg.stores.kinds"], reads
+
+
 # The checks themselves, on small packages that break the rules.
 
 def _package(root: Path, files: dict[str, str]) -> Path:
@@ -217,3 +237,13 @@ def test_a_forbidden_import_within_a_layer_is_found(tmp_path):
     layers = [("library", {"pkg.read", "pkg.build"}), ("api", {"pkg"})]
     assert upward_imports(imports(root), layers, {"pkg.build"}, 1) == [
         "pkg.read (library) imports pkg.build, which only the api layer and above may use"]
+
+
+def test_a_second_read_of_a_location_kind_is_found(tmp_path):
+    root = _package(tmp_path / "pkg", {
+        "__init__.py": "",
+        "kinds.py": "def f(location):\n    return location.kind\n",
+        "serve.py": "def g(self):\n    return self.location.kind == 'memory'\n",
+        "other.py": "def h(result):\n    return result.kind\n",
+    })
+    assert kind_reads(root) == ["pkg.kinds:2", "pkg.serve:2"]

@@ -15,9 +15,10 @@ from __future__ import annotations
 
 import os
 from abc import ABC, abstractmethod
-from collections.abc import Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import ClassVar
 
 import pyoxigraph as ox
 
@@ -168,12 +169,57 @@ def resolve_location(
 class Store(ABC):
     """A readable graph store: SPARQL over the union of its named graphs.
 
-    The interface every kind of store offers; :class:`OxigraphStore` (directories and
-    ``memory``) and :class:`kg.remote.RemoteStore` implement it.
+    The interface every kind of store offers: :class:`~kg.stores.embedded.MemoryStore`,
+    :class:`~kg.stores.embedded.DirectoryStore` and :class:`kg.remote.RemoteStore` implement
+    it. Which of them a location holds is decided in one place,
+    :func:`kg.stores.kinds.store_class`; everything else asks the store, not the location.
+    A store owns its writes: :meth:`write` (to a location), :meth:`write_graphs` and
+    :meth:`drop_graphs` (through an opened store), :meth:`update`.
     """
 
     location: StoreLocation
     meta: dict
+    #: True for a store that lives in this process and ends with it (``memory``): opening one
+    #: builds it here (:func:`kg.api.open_store`).
+    in_process: ClassVar[bool] = False
+    #: True where queries are evaluated by an engine of this process (in forked children,
+    #: :mod:`kg.worker`, which :mod:`kg.sandbox` can deny the network); false where a server
+    #: evaluates them.
+    embedded: ClassVar[bool] = False
+
+    @classmethod
+    @abstractmethod
+    def at(cls, location: StoreLocation, *, engine: ox.Store | None = None) -> Store:
+        """The store at ``location`` as it is, building nothing: the live generation of a
+        directory (:class:`StoreError` when there is none), a remote endpoint (nothing is sent
+        until the first query), or an in-process store over ``engine`` (a new, empty one when
+        ``None``)."""
+
+    @classmethod
+    @abstractmethod
+    def write(cls, location: StoreLocation, quads: Iterable[ox.Quad], *, replace: Callable[[str], bool],
+              meta: dict | None = None, engine: ox.Store | None = None,
+              progress: Callable[[str], None] | None = None, fresh: bool = False) -> Store | None:
+        """Write ``quads`` into the store at ``location`` as one atomic write, replacing every
+        named graph for which ``replace(graph_iri)`` is true (see
+        :func:`kg.stores.kinds.write_graphs`). Returns the store where it lives in this process,
+        ``None`` otherwise."""
+
+    def write_graphs(self, quads: Iterable[ox.Quad], *, replace: Callable[[str], bool],
+                     meta: dict | None = None, progress: Callable[[str], None] | None = None) -> Store | None:
+        """Write ``quads`` into this store's location (:meth:`write`)."""
+        return type(self).write(self.location, quads, replace=replace, meta=meta, progress=progress)
+
+    def drop_graphs(self, graphs: Iterable[str]) -> None:
+        """Remove the named ``graphs`` (atomically, as one write); other graphs stay."""
+        targets = set(graphs)
+        self.write_graphs([], replace=targets.__contains__)
+
+    def latest(self) -> Store:
+        """This store as it is now: itself while nothing newer is live (an in-process store
+        always), a new store after another process's write (a directory's new generation), a
+        new description of a remote store (whose list of graphs may have changed)."""
+        return self
 
     @abstractmethod
     def query(self, sparql: str, *, timeout: float | None = None) -> QueryOutcome:

@@ -15,7 +15,7 @@ import json
 import os
 import shutil
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import IO
@@ -26,13 +26,39 @@ from kg.derived import derive
 from kg.errors import StoreError
 from kg.stores.base import Dataset, QueryOutcome, RawResults, Store, StoreLocation, solutions
 
-__all__ = ["OxigraphStore", "open_directory", "read_meta", "write_generation"]
+__all__ = ["DirectoryStore", "MemoryStore", "OxigraphStore", "open_directory", "read_meta", "write_generation"]
 
 _CURRENT = "current"
 _LOCK = ".lock"
 
+
+def _replace_graphs(engine: ox.Store, quads: Iterable[ox.Quad], replace: Callable[[str], bool]) -> None:
+    """Remove the named graphs for which ``replace`` is true, add ``quads``, recompute the
+    derived graph."""
+    for graph in list(engine.named_graphs()):
+        if isinstance(graph, ox.NamedNode) and replace(graph.value):
+            engine.remove_graph(graph)
+    engine.bulk_extend(quads)
+    derive(engine)
+
+
+def _checked_update(engine: ox.Store, sparql: str) -> None:
+    """Apply a SPARQL update that must not write into the default graph, then derive."""
+    engine.update(sparql)
+    if next(iter(engine.quads_for_pattern(None, None, None, ox.DefaultGraph())), None) is not None:
+        # Queries read the union of the named graphs and exports leave the default graph
+        # out: a triple written there would be seen by queries and lost by `kg export`.
+        engine.clear_graph(ox.DefaultGraph())
+        raise StoreError("refused: the update writes into the default graph, which kg does "
+                         "not keep; write into a named graph (INSERT { GRAPH <...> { ... } })")
+    derive(engine)
+
+
 class OxigraphStore(Store):
-    """An embedded Oxigraph store: a directory generation (read-only) or ``memory``."""
+    """An embedded Oxigraph store, written in place (:class:`MemoryStore`); a directory's
+    generation (:class:`DirectoryStore`) is written as a new generation instead."""
+
+    embedded = True
 
     def __init__(self, engine: ox.Store, location: StoreLocation, meta: dict | None = None,
                  *, generation: Path | None = None, reader_lock: IO[bytes] | None = None) -> None:
@@ -64,26 +90,28 @@ class OxigraphStore(Store):
         return evaluate_in_child(self._engine, sparql, timeout=timeout, max_bytes=max_bytes,
                                  network=network, dataset=dataset)
 
-    def update(self, sparql: str) -> None:
-        def edit(engine: ox.Store) -> None:
-            engine.update(sparql)
-            if next(iter(engine.quads_for_pattern(None, None, None, ox.DefaultGraph())), None) is not None:
-                # Queries read the union of the named graphs and exports leave the default graph
-                # out: a triple written there would be seen by queries and lost by `kg export`.
-                engine.clear_graph(ox.DefaultGraph())
-                raise StoreError("refused: the update writes into the default graph, which kg does "
-                                 "not keep; write into a named graph (INSERT { GRAPH <...> { ... } })")
-            derive(engine)
+    @classmethod
+    def at(cls, location: StoreLocation, *, engine: ox.Store | None = None) -> OxigraphStore:
+        return cls(engine if engine is not None else ox.Store(), location)
 
-        if self.location.kind == "memory":
-            edit(self._engine)
-            return
-        assert self.location.path is not None
-        write_generation(self.location.path, edit)
-        fresh = open_directory(self.location)  # the new generation, with its reader lock
-        self.close()
-        self._engine, self.generation, self._reader_lock = fresh._engine, fresh.generation, fresh._reader_lock
-        self.meta = fresh.meta
+    @classmethod
+    def write(cls, location: StoreLocation, quads: Iterable[ox.Quad], *, replace: Callable[[str], bool],
+              meta: dict | None = None, engine: ox.Store | None = None,
+              progress: Callable[[str], None] | None = None, fresh: bool = False) -> OxigraphStore:
+        """Write into ``engine`` (a new, empty store when ``None``) and return it as a store."""
+        engine = engine if engine is not None else ox.Store()
+        _replace_graphs(engine, list(quads), replace)  # fully read (parsed) before the store changes
+        return cls(engine, location, meta)
+
+    def write_graphs(self, quads: Iterable[ox.Quad], *, replace: Callable[[str], bool],
+                     meta: dict | None = None, progress: Callable[[str], None] | None = None) -> OxigraphStore:
+        """Write into this store's engine; the result (the same engine) carries ``meta``, by
+        default this store's."""
+        return type(self).write(self.location, quads, replace=replace, engine=self._engine,
+                                meta=self.meta if meta is None else meta, progress=progress)
+
+    def update(self, sparql: str) -> None:
+        _checked_update(self._engine, sparql)
 
     def named_graphs(self) -> list[tuple[str, int]]:
         counts: dict[str, int] = {}
@@ -114,6 +142,57 @@ class OxigraphStore(Store):
         if self._reader_lock is not None:
             self._reader_lock.close()
             self._reader_lock = None
+
+
+class MemoryStore(OxigraphStore):
+    """The ``memory`` store: lives in this process, is built in it and written in place."""
+
+    in_process = True
+
+
+class DirectoryStore(OxigraphStore):
+    """The live generation of a directory store, read-only; every write makes a new generation."""
+
+    @classmethod
+    def at(cls, location: StoreLocation, *, engine: ox.Store | None = None) -> DirectoryStore:
+        return open_directory(location)
+
+    @classmethod
+    def write(cls, location: StoreLocation, quads: Iterable[ox.Quad], *, replace: Callable[[str], bool],
+              meta: dict | None = None, engine: ox.Store | None = None,
+              progress: Callable[[str], None] | None = None, fresh: bool = False) -> None:
+        """A new generation (``fresh``: from an empty store), swapped in when complete; ``meta``
+        updates the generation's metadata."""
+        assert location.path is not None
+        write_generation(location.path, lambda engine: _replace_graphs(engine, quads, replace), meta=meta,
+                         progress=progress, fresh=fresh)
+        return None
+
+    def write_graphs(self, quads: Iterable[ox.Quad], *, replace: Callable[[str], bool],
+                     meta: dict | None = None, progress: Callable[[str], None] | None = None) -> None:
+        """A new generation at this store's location (this store keeps holding the previous one)."""
+        return type(self).write(self.location, quads, replace=replace, meta=meta, progress=progress)
+
+    def drop_graphs(self, graphs: Iterable[str]) -> None:
+        """Remove the named ``graphs`` in a new generation; this store, which holds the previous
+        one, is closed (so that the previous generation can be collected)."""
+        super().drop_graphs(graphs)
+        self.close()
+
+    def update(self, sparql: str) -> None:
+        assert self.location.path is not None
+        write_generation(self.location.path, lambda engine: _checked_update(engine, sparql))
+        fresh = open_directory(self.location)  # the new generation, with its reader lock
+        self.close()
+        self._engine, self.generation, self._reader_lock = fresh._engine, fresh.generation, fresh._reader_lock
+        self.meta = fresh.meta
+
+    def latest(self) -> DirectoryStore:
+        assert self.location.path is not None
+        live = os.path.realpath(self.location.path / _CURRENT)
+        if self.generation is not None and os.path.realpath(self.generation) == live:
+            return self
+        return open_directory(self.location)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -153,7 +232,7 @@ def read_meta(path: Path) -> dict | None:
         return {}
 
 
-def open_directory(location: StoreLocation) -> OxigraphStore:
+def open_directory(location: StoreLocation) -> DirectoryStore:
     """Open the live generation of a directory store, read-only, holding a reader lock on it."""
     assert location.path is not None
     for _ in range(5):
@@ -169,7 +248,7 @@ def open_directory(location: StoreLocation) -> OxigraphStore:
                 if not _engine_failure(exc):
                     raise
                 raise StoreError(_broken(location.path, exc)) from None
-            return OxigraphStore(engine, location, {}, generation=generation)
+            return DirectoryStore(engine, location, {}, generation=generation)
         try:
             lock = open(_meta_file(generation), "rb")  # noqa: SIM115 - held as long as the store
         except FileNotFoundError:
@@ -188,7 +267,7 @@ def open_directory(location: StoreLocation) -> OxigraphStore:
             meta = json.loads(lock.read() or b"{}")
         except ValueError:
             meta = {}
-        return OxigraphStore(engine, location, meta, generation=generation, reader_lock=lock)
+        return DirectoryStore(engine, location, meta, generation=generation, reader_lock=lock)
     raise StoreError(f"cannot open the store at {location.path}: it keeps changing; try again")
 
 

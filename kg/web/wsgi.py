@@ -16,7 +16,7 @@ from typing import Any
 
 from kg.api import open_store
 from kg.stores.base import Store, StoreLocation, resolve_location
-from kg.stores.embedded import open_directory
+from kg.stores.kinds import store_class
 from kg.web.app import WebApp, WebOptions
 
 __all__ = ["application", "current_store", "make_application"]
@@ -26,23 +26,19 @@ def current_store(location: StoreLocation) -> Callable[[], Store]:
     """A function giving the store at ``location`` as it is now: the same object while a
     directory store's live generation stays, a new one after a rebuild; a fresh connection
     description for a remote store (its list of graphs may change)."""
-    lock = threading.Lock()
-    held: list[Store] = []
-    if location.kind == "remote":
-        return lambda: open_store(location)
-    if location.kind == "memory":
+    kind = store_class(location)
+    if kind.in_process:
         store = open_store(location)
         return lambda: store
+    lock = threading.Lock()
+    held: list[Store] = []
 
     def current() -> Store:
-        assert location.path is not None
         with lock:
-            live = os.path.realpath(location.path / "current")
-            if not held or os.path.realpath(getattr(held[0], "generation", "")) != live:
-                fresh = open_directory(location)
-                if held:
-                    held[0].close()
-                held[:] = [fresh]
+            fresh = held[0].latest() if held else kind.at(location)
+            if held and fresh is not held[0]:
+                held[0].close()
+            held[:] = [fresh]
             return held[0]
 
     return current

@@ -1,4 +1,8 @@
-"""Writing to a store location, whatever its kind: one atomic write of quads, or a drop of graphs."""
+"""The kind of store a location holds, and writing to a location whatever its kind.
+
+:func:`store_class` is the one place where a location's kind (``memory``, ``directory``,
+``remote``) is read; everything else asks the store class it gives, or an opened store.
+"""
 
 from __future__ import annotations
 
@@ -6,11 +10,23 @@ from collections.abc import Callable, Iterable
 
 import pyoxigraph as ox
 
-from kg.derived import derive
 from kg.stores.base import Store, StoreLocation
-from kg.stores.embedded import OxigraphStore, write_generation
+from kg.stores.embedded import DirectoryStore, MemoryStore
 
-__all__ = ["drop_graphs", "write_graphs"]
+__all__ = ["drop_graphs", "store_class", "write_graphs"]
+
+
+def store_class(location: StoreLocation) -> type[Store]:
+    """The class of the store at ``location``: :class:`MemoryStore`, :class:`DirectoryStore` or
+    :class:`kg.remote.RemoteStore`."""
+    kind = location.kind
+    if kind == "memory":
+        return MemoryStore
+    if kind == "directory":
+        return DirectoryStore
+    from kg.remote import RemoteStore  # only a remote location pays for the HTTP client
+
+    return RemoteStore
 
 
 def write_graphs(
@@ -34,27 +50,8 @@ def write_graphs(
     (a new, empty store when ``None``) and returns the store. ``meta`` (directory stores)
     updates the generation's metadata. Returns ``None`` for directory and remote stores.
     """
-
-    def edit(engine: ox.Store, quads: Iterable[ox.Quad]) -> None:
-        for graph in list(engine.named_graphs()):
-            if isinstance(graph, ox.NamedNode) and replace(graph.value):
-                engine.remove_graph(graph)
-        engine.bulk_extend(quads)
-        derive(engine)
-
-    if location.kind == "memory":
-        engine = memory_engine if memory_engine is not None else ox.Store()
-        edit(engine, list(quads))  # fully read (parsed) before the store changes
-        return OxigraphStore(engine, location, meta)
-    if location.kind == "remote":
-        from kg.remote import RemoteStore
-
-        RemoteStore(location).write_graphs(quads, replace=replace, progress=progress)
-        return None
-    assert location.path is not None
-    write_generation(location.path, lambda engine: edit(engine, quads), meta=meta, progress=progress,
-                      fresh=fresh)
-    return None
+    return store_class(location).write(location, quads, replace=replace, meta=meta, engine=memory_engine,
+                                       progress=progress, fresh=fresh)
 
 
 def drop_graphs(location: StoreLocation, graphs: Iterable[str], *,
