@@ -7,12 +7,13 @@ functions (a function-local import that closes a cycle is still a cycle) and und
 module named like the package, imported where it is named (``from kg import completion`` imports
 ``kg.completion``; ``from kg import build`` imports ``kg``).
 
-The layers, bottom to top, are :data:`LAYERS`.
+The layers, bottom to top, are :data:`LAYERS`; ``docs/architecture.md`` describes them.
 """
 
 from __future__ import annotations
 
 import ast
+import re
 from collections.abc import Iterable, Mapping
 from pathlib import Path
 
@@ -190,6 +191,37 @@ def test_the_kind_of_a_location_is_read_in_one_place():
     store a location holds; everything else asks the store (class) it gives."""
     reads = kind_reads(PACKAGE)
     assert [r.partition(":")[0] for r in reads] == ["kg.stores.kinds"], reads
+
+
+def test_the_architecture_document_names_only_what_exists():
+    """``docs/architecture.md`` describes the layout the code has: every file and folder of
+    ``kg/`` it names exists, and it names every layer."""
+    text = (PACKAGE.parent / "docs" / "architecture.md").read_text(encoding="utf-8")
+    named = set(re.findall(r"\bkg/[\w/]*\w(?:\.py|/)?", text))
+    assert named
+    assert sorted(n for n in named if not (PACKAGE.parent / n).exists()) == []
+    assert [name for name, _ in LAYERS if not re.search(rf"^ {name} ", text, re.MULTILINE)] == []
+
+
+def test_the_architecture_picture_puts_each_module_in_its_layer():
+    """In the picture of the layers, each file or folder stands in the row of its layer."""
+    text = (PACKAGE.parent / "docs" / "architecture.md").read_text(encoding="utf-8")
+    picture = text.split("```")[1]
+    names = [name for name, _ in LAYERS]
+    row = None
+    misplaced = []
+    drawn = 0
+    for line in picture.splitlines():
+        first = line.split()[0] if line.split() else ""
+        if line.startswith(" ") and not line.startswith("  ") and first in names:
+            row = first
+        for path in re.findall(r"\bkg/[\w/]*\w(?:\.py|/)?", line):
+            module = path.removesuffix(".py").removesuffix("/").removesuffix("/__init__").replace("/", ".")
+            drawn += 1
+            number = layer_of(module, LAYERS)
+            if number is None or LAYERS[number][0] != row:
+                misplaced.append(f"{path} drawn in {row}")
+    assert drawn > 40 and misplaced == []
 
 
 # The checks themselves, on small packages that break the rules.
