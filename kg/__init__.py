@@ -3,8 +3,9 @@
 The library comes first; the ``kg`` command line is a thin layer on top::
 
     >>> from kg import open_store, run_query
-    >>> store = open_store("memory")                                  # doctest: +SKIP
-    >>> run_query(store, "members", {"org": "NATO", "at": "2024-04-05"}).rows[:1]  # doctest: +SKIP
+    >>> store = open_store("memory")
+    >>> run_query(store, "members", {"org": "NATO", "at": "2024-04-05"}).rows[:1]
+    [['BEL', 'Belgium', 'founding member', '1949-08-24', None]]
 """
 
 from __future__ import annotations

@@ -5,9 +5,9 @@ escapes literals) and bound with a ``VALUES`` block placed at the start of the q
 ``WHERE`` clause, and again wherever a catalogue entry has a ``# @values`` marker line (see
 :mod:`kg.catalogue`): no parameter text is ever pasted into the query.
 
->>> from kg.store import open_store                                    # doctest: +SKIP
->>> result = run_query(open_store("memory"), "members", {"org": "NATO", "at": "1990"})  # doctest: +SKIP
->>> len(result.rows)                                                   # doctest: +SKIP
+>>> from kg.store import open_store
+>>> result = run_query(open_store("memory"), "members", {"org": "NATO", "at": "1990"})
+>>> len(result.rows)
 16
 """
 

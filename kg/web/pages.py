@@ -8,9 +8,9 @@ together, three at a time in threads (the engine releases the GIL while it evalu
 answers that never change for a store (its coverage statements, its "current as of" day) are
 asked once per store.
 
->>> from kg.store import open_store, resolve_location                     # doctest: +SKIP
->>> page = entity_page(open_store(resolve_location("memory")), "state", "NZL")  # doctest: +SKIP
->>> [t.name for t in page.tables][:2]                                     # doctest: +SKIP
+>>> from kg.store import open_store, resolve_location
+>>> page = entity_page(open_store(resolve_location("memory")), "state", "NZL")
+>>> [t.name for t in page.tables][:2]
 ['partnerships', 'memberships']
 """
 
