@@ -3,20 +3,21 @@
 The library comes first; the ``kg`` command line is a thin layer on top::
 
     >>> from kg import open_store, run_query
-    >>> store = open_store("memory")                                  # doctest: +SKIP
-    >>> run_query(store, "members", {"org": "NATO", "at": "2024-04-05"}).rows[:1]  # doctest: +SKIP
+    >>> store = open_store("memory")
+    >>> run_query(store, "members", {"org": "NATO", "at": "2024-04-05"}).rows[:1]
+    [['BEL', 'Belgium', 'founding member', '1949-08-24', None]]
 """
 
 from __future__ import annotations
 
-__version__ = "0.1.0"
+from kg.version import __version__
 
 __all__ = ["__version__", "open_store", "run_query", "build"]
 
 
 def __getattr__(name: str):  # lazy: a CLI call must not pay for what it does not use
     if name == "open_store":
-        from kg.store import open_store
+        from kg.api import open_store
 
         return open_store
     if name == "run_query":

@@ -15,7 +15,7 @@ from collections.abc import Mapping
 
 from kg.analysis import Table
 from kg.analysis import blocs as partition
-from kg.store import Store
+from kg.stores.base import Store
 
 __all__ = ["bloc_summary", "shares", "SUMMARY_COLUMNS"]
 

@@ -5,55 +5,14 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from pathlib import Path
 
-import pyoxigraph as ox
-
-from kg.errors import DataError
-from kg.loaders.curated import CuratedDataset, Vocabulary, load_curated
+from kg.graphnames import owned_by_build
+from kg.loaders.curated import CuratedDataset, load_curated
+from kg.loaders.ontology import read_ontology, read_vocabulary
 from kg.resources import data_dir, fingerprint, ontology_dir, packaged_fingerprint
-from kg.store import Store, StoreLocation, resolve_location, write_graphs
-from kg.vocab import AL, GRAPH, ontology_graph
+from kg.stores.base import Store, StoreLocation, resolve_location
+from kg.stores.kinds import write_graphs
 
 __all__ = ["build", "owned_by_build", "packaged_fingerprint", "read_ontology", "read_vocabulary"]
-
-#: Ontology files that are not part of the ontology graph itself.
-_NOT_ONTOLOGY = {"shapes.ttl"}
-
-
-def owned_by_build(graph: str) -> bool:
-    """True for the named graphs ``kg build`` owns (and replaces): the ontology and curated data."""
-    return graph == ontology_graph().value or graph.startswith((GRAPH + "curated", GRAPH + "data/"))
-
-
-def read_ontology() -> list[ox.Quad]:
-    """The packaged ontology files as quads in the ontology graph."""
-    graph = ontology_graph()
-    quads: list[ox.Quad] = []
-    for path in sorted(ontology_dir().glob("*.ttl")):
-        if path.name in _NOT_ONTOLOGY:
-            continue
-        try:
-            quads.extend(
-                ox.Quad(t.subject, t.predicate, t.object, graph)
-                for t in ox.parse(path=str(path), format=ox.RdfFormat.TURTLE)
-            )
-        except SyntaxError as exc:
-            raise DataError(f"invalid Turtle: {exc}", file=str(path)) from None
-    return quads
-
-
-def read_vocabulary(ontology: Iterable[ox.Quad]) -> Vocabulary:
-    """The controlled vocabularies (roles, statuses, organisation kinds) defined in the ontology."""
-    rdf_type = ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type")
-    code = ox.NamedNode(AL + "code")
-    classes = {AL + "Role": "roles", AL + "Status": "statuses", AL + "OrganizationKind": "kinds"}
-    members: dict[str, set[ox.NamedNode]] = {name: set() for name in classes.values()}
-    codes: dict[ox.NamedNode, str] = {}
-    for quad in ontology:
-        if quad.predicate == rdf_type and quad.object.value in classes:
-            members[classes[quad.object.value]].add(quad.subject)
-        elif quad.predicate == code:
-            codes[quad.subject] = quad.object.value
-    return Vocabulary(**{name: {codes[s]: s for s in subjects} for name, subjects in members.items()})
 
 
 def build(

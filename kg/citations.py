@@ -1,7 +1,7 @@
 """The sources of the graph as a reader cites them: id -> title, publisher, date, link.
 
->>> from kg.store import open_store                                     # doctest: +SKIP
->>> source_details(open_store("memory"), ["theowp-2024-04"])["theowp-2024-04"]["publisher"]  # doctest: +SKIP
+>>> from kg.store import open_store
+>>> source_details(open_store("memory"), ["theowp-2024-04"])["theowp-2024-04"]["publisher"]
 'The Organization for World Peace'
 """
 
@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from kg.store import Store
+from kg.stores.base import Store
 from kg.vocab import AL
 
 __all__ = ["source_details"]

@@ -15,8 +15,8 @@ from typing import Any
 
 import click
 
-from kg import __version__
 from kg.errors import KgError
+from kg.version import __version__
 
 STORE_HELP = "store: a directory, 'memory', or a SPARQL endpoint URL (env KG_STORE; default: a per-user store)"
 
@@ -78,7 +78,7 @@ def remote_write_options(function: Callable[..., Any]) -> Callable[..., Any]:
 
 
 def _open(location: str | None):
-    from kg.store import open_store
+    from kg.api import open_store
 
     return open_store(location, note=_note)
 
@@ -202,9 +202,10 @@ def build(data_dirs: tuple[str, ...], no_validate: bool, fresh: bool, store: str
     """
     from pathlib import Path
 
+    from kg.api import open_store
     from kg.build import build as run_build
     from kg.stats import store_stats
-    from kg.store import open_store, resolve_location
+    from kg.stores.base import resolve_location
 
     location = resolve_location(store, update_url=update_url, gsp_url=gsp_url)
     result = run_build(location, data_dirs=[Path(d) for d in data_dirs], validate=not no_validate,
@@ -316,7 +317,6 @@ def queries(fmt: str | None, output: str | None = None, excel: bool = False) -> 
       kg queries --format markdown
     """
     from kg.catalogue import catalogue
-    from kg.formats import write_rows
 
     rows = [[entry.name, entry.summary, ", ".join(p.describe() for p in entry.parameters)]
             for entry in catalogue().values()]
@@ -885,7 +885,6 @@ def stats(fmt: str | None, store: str | None, output: str | None = None, excel: 
     Example:
       kg stats --format markdown
     """
-    from kg.formats import write_rows
     from kg.stats import store_stats
 
     s = store_stats(_open(store))
@@ -1021,7 +1020,7 @@ def import_(source: str, file: str, strict: bool, store: str | None, update_url:
       kg import atop atop-v4.01-member-level.csv --store http://127.0.0.1:7878/query
     """
     from kg.importer import import_file
-    from kg.store import resolve_location
+    from kg.stores.base import resolve_location
 
     bar: Any = None
 
@@ -1079,7 +1078,7 @@ def load(files: tuple[str, ...], graph: str | None, fmt: str | None, store: str 
     """
     from kg.graphs import load_files, short_name
     from kg.rdfio import rdf_format
-    from kg.store import resolve_location
+    from kg.stores.base import resolve_location
 
     location = resolve_location(store, update_url=update_url, gsp_url=gsp_url)
     chosen = (lambda path: rdf_format(fmt)) if fmt else None
@@ -1106,7 +1105,6 @@ def graphs(fmt: str | None, store: str | None, output: str | None = None, excel:
     Example:
       kg graphs --store ./kg-store --format csv
     """
-    from kg.formats import write_rows
     from kg.graphs import GRAPH_COLUMNS, graph_rows
 
     _write_rows(GRAPH_COLUMNS, graph_rows(_open(store)), fmt, output, excel)
@@ -1125,8 +1123,9 @@ def drop(graph: str, store: str | None, update_url: str | None = None, gsp_url: 
     Example:
       kg drop load/extra.ttl --store ./kg-store
     """
+    from kg.api import open_store
     from kg.graphs import drop_graph
-    from kg.store import open_store, resolve_location
+    from kg.stores.base import resolve_location
 
     location = resolve_location(store, update_url=update_url, gsp_url=gsp_url)
     removed = drop_graph(open_store(location, note=_note), graph)
@@ -1172,7 +1171,7 @@ def serve(host: str, port: int, timeout: float, max_rows: int, max_bytes: int,
     import signal
 
     from kg.serve import ServeOptions, make_server
-    from kg.store import resolve_location
+    from kg.stores.base import resolve_location
 
     location = resolve_location(store)
     if location.is_default:
@@ -1194,8 +1193,9 @@ def serve(host: str, port: int, timeout: float, max_rows: int, max_bytes: int,
               "reach it can query the store")
     _note(f"kg: web pages at http://{bound_host}:{bound_port}/")
     from kg.sandbox import guard_available
+    from kg.stores.kinds import store_class
 
-    if location.kind != "remote" and not guard_available():
+    if store_class(location).embedded and not guard_available():
         _note("kg: warning: the query worker cannot be denied network access on this system "
               "(no seccomp filter); only the text check refuses SERVICE, LOAD and FROM <url>")
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
@@ -1243,9 +1243,8 @@ def ingest(article: str, url: str, title: str, publisher: str, published: str, f
     from pathlib import Path
 
     from kg.analysis import Table
-    from kg.ingest import COLUMNS, load_article
+    from kg.ingest import COLUMNS, load_article, write_tables
     from kg.ingest import ingest as read_candidates
-    from kg.ingest import write_tables
 
     stdin = sys.stdin.buffer.read() if article == "-" else None
     text = load_article(article, url=url, title=title, publisher=publisher, published=published, stdin=stdin)

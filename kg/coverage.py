@@ -25,7 +25,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from kg.store import Store
+from kg.stores.base import Store
 from kg.vocab import AL
 
 __all__ = ["CoverageStatement", "CoverageNote", "coverage_statements", "partial_coverage",

@@ -1,7 +1,7 @@
 """Answers as pandas DataFrames, for notebooks (pandas is an optional extra: ``alignment-kg[pandas]``).
 
->>> frame = to_dataframe(["member", "start"], [["NZL", "2012-06-04"], ["AUS", "2012"]])  # doctest: +SKIP
->>> list(frame["member"])                                                             # doctest: +SKIP
+>>> frame = to_dataframe(["member", "start"], [["NZL", "2012-06-04"], ["AUS", "2012"]])
+>>> list(frame["member"])
 ['NZL', 'AUS']
 """
 

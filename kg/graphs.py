@@ -15,24 +15,16 @@ without that prefix (``curated``, ``load/alliances.ttl``); other graphs by their
 
 from __future__ import annotations
 
-import hashlib
 from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 
 import pyoxigraph as ox
 
-from kg.derived import DERIVED
 from kg.errors import DataError, StoreError, UsageError
+from kg.graphnames import META, is_metadata_graph, metadata_graph
 from kg.loaders.rdf import RdfFile, load_graph_iri, read_quads, scan_graphs
-from kg.store import (
-    STAGING,
-    OxigraphStore,
-    Store,
-    StoreLocation,
-    resolve_location,
-    solutions,
-    write_graphs,
-)
+from kg.stores.base import STAGING, Store, StoreLocation, resolve_location, solutions
+from kg.stores.kinds import store_class, write_graphs
 from kg.vocab import AL, GRAPH, PREFIXES
 
 __all__ = [
@@ -48,8 +40,6 @@ __all__ = [
     "short_name",
 ]
 
-#: Metadata graphs (the provenance of loaded graphs) live under this prefix.
-META = GRAPH + "meta/"
 #: The columns of ``kg graphs``.
 GRAPH_COLUMNS = ["graph", "source", "triples"]
 _SPARQL = Path(__file__).resolve().parent / "sparql"
@@ -58,20 +48,6 @@ _SPARQL = Path(__file__).resolve().parent / "sparql"
 def short_name(graph: str) -> str:
     """``{GRAPH}load/x.ttl`` -> ``load/x.ttl``; other IRIs unchanged."""
     return graph[len(GRAPH):] if graph.startswith(GRAPH) and len(graph) > len(GRAPH) else graph
-
-
-def metadata_graph(graph: str) -> str:
-    """The metadata graph that describes ``graph``: ``{META}<short name>`` (a hash for IRIs
-    outside the project's graph namespace)."""
-    if graph.startswith(GRAPH):
-        return META + graph[len(GRAPH):]
-    return META + "iri/" + hashlib.sha256(graph.encode()).hexdigest()[:16]
-
-
-def is_metadata_graph(graph: str) -> bool:
-    """True for the store's own graphs: the metadata graphs and the derived graph
-    (:mod:`kg.derived`). Not data: never exported, not listed by ``kg graphs``."""
-    return graph.startswith(META) or graph == DERIVED
 
 
 def graph_iri(name: str) -> str:
@@ -193,18 +169,7 @@ def _note_replacements(location: StoreLocation, files: list[RdfFile],
     from kg.loaders.rdf import file_sha256
 
     try:
-        if memory_engine is not None:
-            store: Store = OxigraphStore(memory_engine, location)
-        elif location.kind == "memory":
-            return
-        elif location.kind == "directory":
-            from kg.store import open_directory
-
-            store = open_directory(location)
-        else:
-            from kg.store import open_store
-
-            store = open_store(location)
+        store = store_class(location).at(location, engine=memory_engine)
     except StoreError:
         return  # no store yet: nothing is replaced
     try:
@@ -224,8 +189,7 @@ def _note_replacements(location: StoreLocation, files: list[RdfFile],
                     rdf.replaces.append(f"{short_name(rdf.graph)} (loaded before from {name}, "
                                         "other content)")
     finally:
-        if memory_engine is None:
-            store.close()
+        store.close()  # in memory: this view only, not the engine it shows
 
 
 def _sources(store: Store) -> dict[str, list[str]]:
@@ -274,11 +238,6 @@ def drop_graph(store: Store, name: str) -> str:
     graph = next((g for g in candidates if g in existing), None)
     if graph is None:
         raise StoreError(f"no graph {name!r} in {store.location} (see `kg graphs`)")
-    from kg.store import drop_graphs
-
-    memory = store.engine if isinstance(store, OxigraphStore) and store.location.kind == "memory" else None
-    drop_graphs(store.location, [graph, metadata_graph(graph)], memory_engine=memory)
-    if store.location.kind == "directory":
-        store.close()
+    store.drop_graphs([graph, metadata_graph(graph)])  # a directory store is closed: its generation is gone
     return graph
 

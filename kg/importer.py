@@ -21,9 +21,11 @@ from urllib.parse import quote
 
 from pyoxigraph import Literal, NamedNode, Quad
 
+from kg.api import open_store
 from kg.errors import DataError, StoreError, UsageError
 from kg.loaders.importing import DatasetInfo, ImportContext, ImportedFile, Issue
-from kg.store import Store, StoreLocation, open_store, resolve_location, write_graphs
+from kg.stores.base import Store, StoreLocation, resolve_location
+from kg.stores.kinds import store_class, write_graphs
 from kg.vocab import AL, GRAPH, PREFIXES, mint
 
 __all__ = ["SOURCES", "ImportResult", "import_file", "import_graph", "is_import_graph", "read_file"]
@@ -176,7 +178,7 @@ def import_file(
         location = location.location
     elif not isinstance(location, StoreLocation):
         location = resolve_location(location)
-    if location.kind == "memory" and given is None:
+    if given is None and store_class(location).in_process:
         given = open_store(location)  # the packaged data, built in this process
     elif location.is_default:
         open_store(location, note=note)  # the per-user store is built on first use
@@ -185,10 +187,8 @@ def import_file(
         existing = _existing_store(location, note)
     result = read_file(source, path, strict=strict, report=report, progress=progress, store=existing)
     replace = result.graph.__eq__
-    if location.kind == "memory":
-        assert given is not None
-        result.store = write_graphs(location, result.quads, replace=replace, meta=given.meta,
-                                    memory_engine=getattr(given, "engine", None))
+    if given is not None:
+        result.store = given.write_graphs(result.quads, replace=replace)  # in memory: the same store, added to
     else:
         write_graphs(location, result.quads, replace=replace)
     return result
@@ -240,8 +240,8 @@ def _wikidata_items(store: Store | None) -> dict[str, NamedNode]:
 
 @cache
 def _curated_wikidata() -> tuple[tuple[str, NamedNode], ...]:
-    from kg.build import read_ontology, read_vocabulary
     from kg.loaders.curated import load_curated
+    from kg.loaders.ontology import read_ontology, read_vocabulary
     from kg.resources import data_dir
 
     curated = load_curated([(data_dir(), "curated")], read_vocabulary(read_ontology()))

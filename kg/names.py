@@ -44,7 +44,7 @@ from functools import lru_cache
 from pathlib import Path
 
 from kg.errors import UsageError
-from kg.store import Store
+from kg.stores.base import Store
 from kg.vocab import AL
 
 __all__ = ["Entry", "NameIndex", "normalise", "name_index", "resolve", "resolve_code",

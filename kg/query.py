@@ -5,9 +5,9 @@ escapes literals) and bound with a ``VALUES`` block placed at the start of the q
 ``WHERE`` clause, and again wherever a catalogue entry has a ``# @values`` marker line (see
 :mod:`kg.catalogue`): no parameter text is ever pasted into the query.
 
->>> from kg.store import open_store                                    # doctest: +SKIP
->>> result = run_query(open_store("memory"), "members", {"org": "NATO", "at": "1990"})  # doctest: +SKIP
->>> len(result.rows)                                                   # doctest: +SKIP
+>>> from kg.store import open_store
+>>> result = run_query(open_store("memory"), "members", {"org": "NATO", "at": "1990"})
+>>> len(result.rows)
 16
 """
 
@@ -16,8 +16,8 @@ from __future__ import annotations
 import math
 import re
 from dataclasses import dataclass, field
-from functools import lru_cache
 from decimal import Decimal
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -28,7 +28,7 @@ from kg.coverage import CoverageNote, coverage_line, coverage_statements, date_n
 from kg.dates import parse_date
 from kg.errors import QueryError, UsageError
 from kg.sparqltext import bare_part, tokens
-from kg.store import Store
+from kg.stores.base import Store
 from kg.userquery import add_default_prefixes, readable_syntax_error
 from kg.vocab import AL, mint
 

@@ -19,7 +19,8 @@ from typing import IO
 import pyoxigraph as ox
 
 from kg.errors import DataError, UsageError
-from kg.store import Store
+from kg.graphnames import is_metadata_graph
+from kg.stores.base import Store
 from kg.vocab import PREFIXES
 
 __all__ = ["RDF_FORMATS", "export", "format_name", "rdf_format", "sorted_ntriples"]
@@ -98,8 +99,6 @@ def sorted_ntriples(store: Store, *, union: bool) -> list[tuple[str, list[str]]]
 
     With ``union``, one graph (named ``""``) holds the union of all graphs, without duplicates.
     """
-    from kg.graphs import is_metadata_graph
-
     names = [g for g in store.graph_iris() if not is_metadata_graph(g)]
     if union:
         lines: set[str] = set()

@@ -12,7 +12,7 @@ from pathlib import Path
 import pyoxigraph as ox
 
 from kg.resources import ontology_dir
-from kg.store import Store
+from kg.stores.base import Store
 from kg.vocab import AL, PREFIXES, code_of
 
 __all__ = ["normalised_turtle", "ontology_files", "example_queries", "render_reference"]

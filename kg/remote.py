@@ -51,17 +51,8 @@ import pyoxigraph as ox
 from kg.derived import DERIVED, derivation_update, spells_query, too_many_spells
 from kg.errors import KgError, QueryError, StoreError
 from kg.sparqltext import bare_part, tokens
-from kg.store import (
-    STAGING,
-    Dataset,
-    QueryOutcome,
-    RawResults,
-    Store,
-    StoreLocation,
-    solutions,
-    timeout_message,
-)
-from kg.store import redact_url as redact
+from kg.stores.base import STAGING, Dataset, QueryOutcome, RawResults, Store, StoreLocation, solutions, timeout_message
+from kg.stores.base import redact_url as redact
 
 __all__ = ["CHUNK", "GENID", "RemoteStore", "default_graph_writes", "skolemise"]
 
@@ -478,12 +469,26 @@ class RemoteStore(Store):
 
     # -- writes ----------------------------------------------------------------------------
 
+    @classmethod
+    def at(cls, location: StoreLocation, *, engine: ox.Store | None = None) -> RemoteStore:
+        return cls(location)
+
+    @classmethod
+    def write(cls, location: StoreLocation, quads: Iterable[ox.Quad], *, replace: Callable[[str], bool],
+              meta: dict | None = None, engine: ox.Store | None = None,
+              progress: Callable[[str], None] | None = None, fresh: bool = False) -> None:
+        cls(location).write_graphs(quads, replace=replace, progress=progress)
+
+    def latest(self) -> RemoteStore:
+        return type(self)(self.location)
+
     def write_graphs(self, quads: Iterable[ox.Quad], *, replace: Callable[[str], bool],
-                     progress: Callable[[str], None] | None = None) -> None:
+                     meta: dict | None = None, progress: Callable[[str], None] | None = None) -> None:
         """Upload ``quads`` into staging graphs, check them, then swap them in (one update).
 
         Existing graphs for which ``replace(iri)`` is true are replaced (or dropped when no
-        quad names them); quads for other existing graphs are added to them.
+        quad names them); quads for other existing graphs are added to them. A remote store
+        keeps no metadata: ``meta`` is not used.
         """
         if not self.gsp_url:
             raise StoreError(f"no Graph Store Protocol endpoint for {redact(self.query_url)}: give "

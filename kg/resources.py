@@ -42,7 +42,7 @@ def fingerprint(*dirs: Path) -> str:
 
     Stores built from packaged data remember it, so that a changed dataset triggers a rebuild.
     """
-    from kg import __version__
+    from kg.version import __version__
 
     digest = hashlib.sha256(__version__.encode())
     for root in dirs:

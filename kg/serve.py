@@ -53,7 +53,6 @@ from __future__ import annotations
 import contextlib
 import ctypes  # noqa: F401 - loaded once here so that query workers can die with the server
 import ipaddress
-import os
 import re
 import socket
 import sys
@@ -68,8 +67,11 @@ from typing import TypeVar
 
 import pyoxigraph as ox
 
+from kg.api import open_store
 from kg.errors import KgError, QueryError, StoreError
-from kg.store import Dataset, OxigraphStore, RawResults, Store, StoreLocation, open_directory, open_store
+from kg.stores.base import Dataset, RawResults, Store, StoreLocation
+from kg.stores.embedded import OxigraphStore
+from kg.stores.kinds import store_class
 from kg.vocab import PREFIXES
 
 Format = TypeVar("Format", ox.QueryResultsFormat, ox.RdfFormat)
@@ -169,26 +171,16 @@ class _Stores:
     def __init__(self, location: StoreLocation, note: Callable[[str], None] | None) -> None:
         self.location = location
         self._lock = threading.Lock()
-        self._store: Store | None = None
-        if location.kind == "memory":
-            self._store = open_store(location)
-        elif location.kind == "directory":
-            self._store = open_directory(location)
+        kind = store_class(location)
+        self._store: Store = open_store(location) if kind.in_process else kind.at(location)
 
     def current(self) -> Store:
-        if self.location.kind == "remote":
-            return open_store(self.location)  # a fresh list of graphs for every request
-        if self.location.kind == "directory":
-            assert self.location.path is not None
-            with self._lock:
-                live = os.path.realpath(self.location.path / "current")
-                store = self._store
-                if getattr(store, "generation", None) is None or os.path.realpath(store.generation) != live:  # type: ignore[union-attr]
-                    self._store = open_directory(self.location)
-        assert self._store is not None
-        if isinstance(self._store, OxigraphStore):
-            self._store.isolated = True  # no request thread inside the engine while another forks
-        return self._store
+        """The store as it is now (a remote store: a fresh list of graphs for every request)."""
+        with self._lock:
+            store = self._store = self._store.latest()
+        if isinstance(store, OxigraphStore):
+            store.isolated = True  # no request thread inside the engine while another forks
+        return store
 
 
 def _reject_dataset(params: dict[str, list[str]]) -> None:

@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from kg.coverage import CoverageStatement, coverage_statements
 from kg.derived import DERIVED
 from kg.query import value_of
-from kg.store import Store
+from kg.stores.base import Store
 from kg.vocab import AL
 
 __all__ = ["Stats", "store_stats"]

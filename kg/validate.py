@@ -18,6 +18,7 @@ from pathlib import Path
 import pyoxigraph as ox
 
 from kg.errors import ValidationError
+from kg.graphnames import owned_by_build
 from kg.resources import ontology_dir
 from kg.vocab import PREFIXES, code_of
 
@@ -119,7 +120,7 @@ def _cache_key(inputs: str) -> str:
     import hashlib
     from importlib.metadata import PackageNotFoundError, version
 
-    from kg import __version__
+    from kg.version import __version__
 
     # pyshacl's version from its metadata: importing pyshacl (and rdflib) for it took ~0.8 s,
     # on every build whose validation is already cached.
@@ -177,8 +178,6 @@ def find_problems(quads: Iterable[ox.Quad], origins: Mapping[str, str] | None = 
 def validate_store(store) -> list[Problem]:
     """Problems in a store (a :class:`kg.store.Store`): the check queries over everything in it
     (evaluated by its engine), the shapes over the graphs ``kg build`` owns."""
-    from kg.build import owned_by_build
-
     quads = [q for graph in store.graph_iris() if owned_by_build(graph)
              for q in store.quads(graph)]
     found = _run_checks(store) + _run_shapes(quads)

@@ -6,8 +6,8 @@ the facts it would draw (memberships, partnerships, stances: one count, a scan o
 properties, far cheaper than reading them) and refuses, naming the options that narrow the
 picture, when they are more than :data:`MAX_EDGES`.
 
->>> from kg.store import open_store                       # doctest: +SKIP
->>> check_drawable(open_store("memory"))                  # doctest: +SKIP
+>>> from kg.store import open_store
+>>> check_drawable(open_store("memory"))
 >>> too_many(30_000)
 True
 """
@@ -17,7 +17,7 @@ from __future__ import annotations
 from typing import Final
 
 from kg.errors import UsageError
-from kg.store import Store
+from kg.stores.base import Store
 from kg.vocab import AL
 
 __all__ = ["MAX_EDGES", "edge_count", "too_many", "check_drawable"]

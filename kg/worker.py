@@ -28,7 +28,7 @@ import pyoxigraph as ox
 
 from kg import sandbox
 from kg.errors import QueryError
-from kg.store import RawResults, timeout_message
+from kg.stores.base import RawResults, timeout_message
 
 __all__ = ["evaluate_in_child"]
 

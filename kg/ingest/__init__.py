@@ -6,11 +6,11 @@
 holds (:mod:`kg.ingest.compare`). Nothing is written to the store; :func:`write_tables` turns the
 accepted candidates into rows of the curated tables for a reviewer. See ``docs/ingest.md``.
 
->>> from kg.build import build                                        # doctest: +SKIP
+>>> from kg.build import build
 >>> from kg.ingest.article import Article
 >>> result = ingest(build("memory"), Article(text="Sweden joined NATO on 7 March 2024.",
-...                 published="2024-03-08"))                           # doctest: +SKIP
->>> [(c.kind, c.subject, c.object, c.date, c.against_graph) for c in result.candidates]  # doctest: +SKIP
+...                 published="2024-03-08"))
+>>> [(c.kind, c.subject, c.object, c.date, c.against_graph) for c in result.candidates]
 [('membership', 'SWE', 'NATO', '2024-03-07', 'confirms')]
 """
 
@@ -25,7 +25,7 @@ from kg.ingest.extract import KINDS, Candidate, extract
 from kg.ingest.gazetteer import load_gazetteer
 from kg.ingest.tables import source_id
 from kg.ingest.tables import write_tables as _write_tables
-from kg.store import Store
+from kg.stores.base import Store
 from kg.vocab import AL
 
 __all__ = ["COLUMNS", "KINDS", "Article", "Candidate", "IngestResult", "ingest", "load_article",

@@ -12,7 +12,7 @@ from dataclasses import replace
 from typing import Any
 
 from kg.ingest.extract import Candidate
-from kg.store import Store
+from kg.stores.base import Store
 from kg.vocab import AL, mint
 
 __all__ = ["compare"]

@@ -16,9 +16,9 @@ from pathlib import Path
 
 from pyoxigraph import Literal, NamedNode, Quad
 
+from kg.catalogue import COVERAGE_KINDS
 from kg.dates import PartialDate, parse_date
 from kg.errors import DataError
-from kg.catalogue import COVERAGE_KINDS
 from kg.loaders.csvtable import Row, _check_text, read_table
 from kg.vocab import AL, PREFIXES, curated_graph, mint
 

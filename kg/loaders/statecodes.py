@@ -17,8 +17,8 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
-from itertools import pairwise
 from functools import cache
+from itertools import pairwise
 from pathlib import Path
 
 from kg.dates import PartialDate, parse_date

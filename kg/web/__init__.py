@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from kg.store import Store
+from kg.stores.base import Store
 from kg.web.app import WebApp, WebOptions, call
 
 __all__ = ["WebApp", "WebOptions", "call", "create_app"]

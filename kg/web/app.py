@@ -53,7 +53,7 @@ from kg.errors import KgError, QueryError, UsageError
 from kg.formats import write_rows
 from kg.names import name_index
 from kg.query import QueryResult, current_as_of, run_query
-from kg.store import Store
+from kg.stores.base import Store
 from kg.vocab import PREFIXES
 from kg.web.charts import line_chart, spell_chart
 from kg.web.index import KIND_TITLES, SearchIndex, build_index, fold

@@ -14,7 +14,7 @@ import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from kg.store import Store
+from kg.stores.base import Store
 from kg.vocab import AL, ID
 
 __all__ = ["Entry", "SearchIndex", "build_index", "KIND_TITLES"]

@@ -8,9 +8,9 @@ together, three at a time in threads (the engine releases the GIL while it evalu
 answers that never change for a store (its coverage statements, its "current as of" day) are
 asked once per store.
 
->>> from kg.store import open_store, resolve_location                     # doctest: +SKIP
->>> page = entity_page(open_store(resolve_location("memory")), "state", "NZL")  # doctest: +SKIP
->>> [t.name for t in page.tables][:2]                                     # doctest: +SKIP
+>>> from kg.store import open_store, resolve_location
+>>> page = entity_page(open_store(resolve_location("memory")), "state", "NZL")
+>>> [t.name for t in page.tables][:2]
 ['partnerships', 'memberships']
 """
 
@@ -32,7 +32,7 @@ from kg.coverage import CoverageNote
 from kg.dates import parse_date
 from kg.errors import UsageError
 from kg.query import QueryResult, current_as_of, run_query
-from kg.store import Store
+from kg.stores.base import Store
 from kg.vocab import AL, PREFIXES, mint
 
 __all__ = ["Table", "Page", "Series", "entity_page", "entity_turtle", "normalise_day", "first_day",

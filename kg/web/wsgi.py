@@ -14,7 +14,9 @@ import threading
 from collections.abc import Callable, Iterable
 from typing import Any
 
-from kg.store import Store, StoreLocation, open_directory, open_store, resolve_location
+from kg.api import open_store
+from kg.stores.base import Store, StoreLocation, resolve_location
+from kg.stores.kinds import store_class
 from kg.web.app import WebApp, WebOptions
 
 __all__ = ["application", "current_store", "make_application"]
@@ -24,23 +26,19 @@ def current_store(location: StoreLocation) -> Callable[[], Store]:
     """A function giving the store at ``location`` as it is now: the same object while a
     directory store's live generation stays, a new one after a rebuild; a fresh connection
     description for a remote store (its list of graphs may change)."""
-    lock = threading.Lock()
-    held: list[Store] = []
-    if location.kind == "remote":
-        return lambda: open_store(location)
-    if location.kind == "memory":
+    kind = store_class(location)
+    if kind.in_process:
         store = open_store(location)
         return lambda: store
+    lock = threading.Lock()
+    held: list[Store] = []
 
     def current() -> Store:
-        assert location.path is not None
         with lock:
-            live = os.path.realpath(location.path / "current")
-            if not held or os.path.realpath(getattr(held[0], "generation", "")) != live:
-                fresh = open_directory(location)
-                if held:
-                    held[0].close()
-                held[:] = [fresh]
+            fresh = held[0].latest() if held else kind.at(location)
+            if held and fresh is not held[0]:
+                held[0].close()
+            held[:] = [fresh]
             return held[0]
 
     return current

@@ -1,0 +1,62 @@
+"""The kind of store a location holds, and writing to a location whatever its kind.
+
+:func:`store_class` is the one place where a location's kind (``memory``, ``directory``,
+``remote``) is read; everything else asks the store class it gives, or an opened store.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+
+import pyoxigraph as ox
+
+from kg.stores.base import Store, StoreLocation
+from kg.stores.embedded import DirectoryStore, MemoryStore
+
+__all__ = ["drop_graphs", "store_class", "write_graphs"]
+
+
+def store_class(location: StoreLocation) -> type[Store]:
+    """The class of the store at ``location``: :class:`MemoryStore`, :class:`DirectoryStore` or
+    :class:`kg.remote.RemoteStore`."""
+    kind = location.kind
+    if kind == "memory":
+        return MemoryStore
+    if kind == "directory":
+        return DirectoryStore
+    from kg.remote import RemoteStore  # only a remote location pays for the HTTP client
+
+    return RemoteStore
+
+
+def write_graphs(
+    location: StoreLocation,
+    quads: Iterable[ox.Quad],
+    *,
+    replace: Callable[[str], bool],
+    meta: dict | None = None,
+    memory_engine: ox.Store | None = None,
+    progress: Callable[[str], None] | None = None,
+    fresh: bool = False,
+) -> Store | None:
+    """Write ``quads`` into the store, replacing every existing named graph for which
+    ``replace(graph_iri)`` is true and keeping all others (``fresh``, directory stores: start
+    from an empty store, dropping every other graph too).
+
+    Atomic on every kind of store: a directory store gets a new generation that is swapped
+    in only when complete (a failure, or a kill, leaves the previous one live); a remote store
+    gets the quads in staging graphs that replace the old graphs in one SPARQL update once all
+    are uploaded and counted (:mod:`kg.remote`); ``memory`` writes into ``memory_engine``
+    (a new, empty store when ``None``) and returns the store. ``meta`` (directory stores)
+    updates the generation's metadata. Returns ``None`` for directory and remote stores.
+    """
+    return store_class(location).write(location, quads, replace=replace, meta=meta, engine=memory_engine,
+                                       progress=progress, fresh=fresh)
+
+
+def drop_graphs(location: StoreLocation, graphs: Iterable[str], *,
+                memory_engine: ox.Store | None = None) -> None:
+    """Remove the named ``graphs`` (atomically, as one write); other graphs stay."""
+    targets = set(graphs)
+    write_graphs(location, [], replace=targets.__contains__, memory_engine=memory_engine)
+

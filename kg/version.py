@@ -1,0 +1,3 @@
+"""The version of the ``kg`` package (also ``kg.__version__``)."""
+
+__version__ = "0.1.0"
