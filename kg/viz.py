@@ -519,6 +519,9 @@ def _importance(nodes: list[dict[str, Any]], graph: nx.MultiDiGraph, focused: Se
 #: Canvas font sizes of the labels of a large page, smallest and largest value (see
 #: :func:`_vis_options`); :func:`_spread_labels` needs them to know how wide a label is.
 _LARGE_LABEL_FONT: Final = (10.0, 40.0)
+#: Canvas sizes (radius) of the nodes of a large page, smallest and largest value: a label is
+#: drawn under its node, so its place depends on them too.
+_LARGE_NODE_SIZE: Final = (8.0, 30.0)
 
 
 def _spread_labels(nodes: list[dict[str, Any]], *, most: int = 60, rounds: int = 60) -> None:
@@ -527,7 +530,8 @@ def _spread_labels(nodes: list[dict[str, Any]], *, most: int = 60, rounds: int =
     Labels and positions scale together when the reader zooms, so labels that do not overlap in
     canvas units overlap at no zoom. A label's box is estimated from its font (vis-network scales
     it linearly with ``value``) and its length, drawn under the node; of two overlapping labels the
-    less important node moves, along the shorter way out. Deterministic for the same nodes.
+    less important node moves, along the shorter way out (the other way when the same pair
+    overlaps again). Deterministic for the same nodes.
     """
     placed = [n for n in nodes if "x" in n]
     if len(placed) < 2:
@@ -535,15 +539,22 @@ def _spread_labels(nodes: list[dict[str, Any]], *, most: int = 60, rounds: int =
     values = [float(n["value"]) for n in placed]
     low, high = min(values), max(values)
     small, large = _LARGE_LABEL_FONT
+    least, most_size = _LARGE_NODE_SIZE
     chosen = sorted(placed, key=lambda n: (-float(n["value"]), n["id"]))[:most]
 
     def box(node: dict[str, Any]) -> tuple[float, float, float, float]:
+        # As vis-network scales and places them (measured in Chromium on the world page: within
+        # a few units): font and radius linear in the value, the label's top about 0.6 of its
+        # font below the node's edge, capitals and digits wider than other characters.
         share = (float(node["value"]) - low) / (high - low) if high > low else 0.5
         font = small + share * (large - small)
-        half_width = 0.32 * font * len(str(node["label"])) + 4
-        top = node["y"] + 8 + 10 * share  # under the node's shape
-        return node["x"] - half_width, top, node["x"] + half_width, top + 1.25 * font
+        radius = least + share * (most_size - least)
+        label = str(node["label"])
+        half_width = font * sum(0.72 if c.isupper() or c.isdigit() else 0.55 for c in label) / 2 + 6
+        top = node["y"] + radius + 0.6 * font - 2
+        return node["x"] - half_width, top, node["x"] + half_width, top + 1.1 * font
 
+    tries: dict[tuple[str, str], int] = {}
     for _ in range(rounds):
         moved = False
         for i, first in enumerate(chosen):
@@ -554,7 +565,11 @@ def _spread_labels(nodes: list[dict[str, Any]], *, most: int = 60, rounds: int =
                 dy = min(a[3], b[3]) - max(a[1], b[1])
                 if dx <= 0 or dy <= 0:
                     continue
-                if dx < dy:
+                # A node squeezed between two others would go back and forth along one axis:
+                # each time the same pair overlaps again, the other axis is tried.
+                pair = (str(first["id"]), str(second["id"]))
+                tries[pair] = tries.get(pair, 0) + 1
+                if (dx < dy) == (tries[pair] % 2 == 1):
                     second["x"] += (dx + 2) * (1 if second["x"] >= first["x"] else -1)
                 else:
                     second["y"] += (dy + 2) * (1 if second["y"] >= first["y"] else -1)
@@ -720,7 +735,7 @@ def _vis_options(*, physics: bool, improved_layout: bool, large: bool = False) -
                      "strokeWidth": 3, "strokeColor": "#ffffff"},
             "borderWidth": 1,
             # Large graphs are seen from afar at first: their important labels are drawn larger.
-            "scaling": {"min": 8, "max": 30 if large else 22,
+            "scaling": {"min": _LARGE_NODE_SIZE[0], "max": _LARGE_NODE_SIZE[1] if large else 22,
                         "label": {"enabled": True, "min": _LARGE_LABEL_FONT[0],
                                   "max": _LARGE_LABEL_FONT[1] if large else 18,
                                   "drawThreshold": LABEL_DRAW_THRESHOLD, "maxVisible": 28}},
