@@ -16,8 +16,12 @@ from typing import Any
 import click
 
 from kg.errors import KgError
+from kg.formats import TABULAR_FORMATS
 from kg.version import __version__
 
+#: The RDF syntaxes of ``--format`` (the names of :data:`kg.rdfio.RDF_FORMATS`, spelt out here so
+#: that ``--help`` does not load the RDF engine).
+RDF_SYNTAXES = ("turtle", "ntriples", "nquads", "trig", "jsonld", "rdfxml")
 STORE_HELP = "store: a directory, 'memory', or a SPARQL endpoint URL (env KG_STORE; default: a per-user store)"
 
 
@@ -57,6 +61,12 @@ def excel_option(function: Callable[..., Any]) -> Callable[..., Any]:
     return click.option("--excel", is_flag=True,
                         help="Start the CSV with a UTF-8 byte-order mark, so that Excel reads "
                              "accented names right (implies --format csv).")(function)
+
+
+def tabular_format_option(function: Callable[..., Any]) -> Callable[..., Any]:
+    """``--format``: one of the tabular formats of :mod:`kg.formats`."""
+    return click.option("--format", "fmt", default=None, type=click.Choice(TABULAR_FORMATS),
+                        help="Output format (default: table on a terminal, csv otherwise).")(function)
 
 
 def output_options(function: Callable[..., Any]) -> Callable[..., Any]:
@@ -232,8 +242,7 @@ def _parse_params(params: tuple[tuple[str, str], ...]) -> dict[str, str]:
               help="A query parameter (repeatable), e.g. -p org NATO.")
 @click.option("--at", default=None, metavar="DATE", help="Shortcut for -p at DATE (YYYY-MM-DD, YYYY-MM or YYYY).")
 @click.option("--format", "fmt", default=None,
-              type=click.Choice(["table", "csv", "tsv", "json", "jsonl", "markdown",
-                                 "turtle", "ntriples", "nquads", "trig", "jsonld", "rdfxml"]),
+              type=click.Choice([*TABULAR_FORMATS, *RDF_SYNTAXES]),
               help="Output format (default: table on a terminal, csv otherwise; Turtle for CONSTRUCT).")
 @click.option("--allow-update", is_flag=True, help="Allow SPARQL updates.")
 @click.option("--allow-network", is_flag=True, help="Allow SERVICE, LOAD and FROM <url> (network access).")
@@ -253,7 +262,6 @@ def query(query_text: str, params: tuple[tuple[str, str], ...], at: str | None, 
       kg query memberships -p state TUR --excel -o memberships.csv
       kg query 'SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }'
     """
-    from kg.formats import TABULAR_FORMATS
     from kg.query import run_query
 
     if query_text == "-":
@@ -305,9 +313,7 @@ def query(query_text: str, params: tuple[tuple[str, str], ...], at: str | None, 
 
 
 @main.command()
-@click.option("--format", "fmt", default=None,
-              type=click.Choice(["table", "csv", "tsv", "json", "jsonl", "markdown"]),
-              help="Output format (default: table on a terminal, csv otherwise).")
+@tabular_format_option
 @output_options
 def queries(fmt: str | None, output: str | None = None, excel: bool = False) -> None:
     """List the query catalogue: name, summary and parameters.
@@ -325,7 +331,7 @@ def queries(fmt: str | None, output: str | None = None, excel: bool = False) -> 
 
 @main.command()
 @click.option("--format", "fmt", default=None,
-              type=click.Choice(["turtle", "ntriples", "nquads", "trig", "jsonld", "rdfxml"]),
+              type=click.Choice(RDF_SYNTAXES),
               help="RDF syntax (default: from the file extension, else Turtle).")
 @click.option("-o", "--output", default=None, type=click.Path(dir_okay=False),
               help="Write to this file instead of standard output.")
@@ -871,9 +877,7 @@ def plot_timeline(subject: str, output: str, first: int | None, last: int | None
 
 
 @main.command()
-@click.option("--format", "fmt", default=None,
-              type=click.Choice(["table", "csv", "tsv", "json", "jsonl", "markdown"]),
-              help="Output format (default: table on a terminal, csv otherwise).")
+@tabular_format_option
 @output_options
 @store_option
 def stats(fmt: str | None, store: str | None, output: str | None = None, excel: bool = False) -> None:
@@ -1057,7 +1061,7 @@ def import_(source: str, file: str, strict: bool, store: str | None, update_url:
               help="Load into this named graph (an IRI, or a short name under .../graph/); "
                    "default: one per file, .../graph/load/<file name>.")
 @click.option("--format", "fmt", default=None,
-              type=click.Choice(["turtle", "ntriples", "nquads", "trig", "jsonld", "rdfxml"]),
+              type=click.Choice(RDF_SYNTAXES),
               help="The RDF syntax (default: from each file's extension).")
 @store_option
 @remote_write_options
@@ -1093,9 +1097,7 @@ def load(files: tuple[str, ...], graph: str | None, fmt: str | None, store: str 
 
 
 @main.command()
-@click.option("--format", "fmt", default=None,
-              type=click.Choice(["table", "csv", "tsv", "json", "jsonl", "markdown"]),
-              help="Output format (default: table on a terminal, csv otherwise).")
+@tabular_format_option
 @output_options
 @store_option
 def graphs(fmt: str | None, store: str | None, output: str | None = None, excel: bool = False) -> None:

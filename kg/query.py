@@ -143,17 +143,17 @@ def resolve_query(query: str) -> CatalogueEntry:
 
 def current_as_of(store: Store) -> str | None:
     """The "current as of" day of the data in the store (the latest over its datasets)."""
-    result = store.query(f"SELECT (MAX(?d) AS ?day) WHERE {{ ?ds <{AL}currentAsOf> ?d }}")
-    for solution in result:
-        day = solution["day"]
-        return day.value if day is not None else None
-    return None
+    return _day(store, f"SELECT (MAX(?d) AS ?day) WHERE {{ ?ds <{AL}currentAsOf> ?d }}")
 
 
 def earliest_day(store: Store) -> str | None:
     """The earliest start of any fact in the store (a state's, a membership's, a step's...)."""
-    result = store.query(f"SELECT (MIN(?d) AS ?day) WHERE {{ ?x <{AL}start> ?d }}")
-    for solution in result:
+    return _day(store, f"SELECT (MIN(?d) AS ?day) WHERE {{ ?x <{AL}start> ?d }}")
+
+
+def _day(store: Store, sparql: str) -> str | None:
+    """The ``?day`` of the first solution of ``sparql``, or ``None``."""
+    for solution in store.query(sparql):  # type: ignore[union-attr]  # a SELECT gives solutions
         day = solution["day"]
         return day.value if day is not None else None
     return None

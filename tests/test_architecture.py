@@ -234,24 +234,17 @@ def _package(root: Path, files: dict[str, str]) -> Path:
     return root
 
 
-def test_a_cycle_closed_by_a_function_local_import_is_found(tmp_path):
-    root = _package(tmp_path / "pkg", {
-        "__init__.py": "",
-        "low.py": "def f():\n    from pkg.high import g\n    return g\n",
-        "high.py": "from pkg import low\n",
-        "other.py": "import pkg.low\n",
-    })
-    assert cycles(imports(root)) == [["pkg.high", "pkg.low"]]
-
-
-def test_a_cycle_through_a_relative_import_and_a_module_name_is_found(tmp_path):
-    root = _package(tmp_path / "pkg", {
-        "__init__.py": "",
-        "sub/__init__.py": "",
-        "sub/a.py": "from .b import x\n",
-        "sub/b.py": "import importlib\nx = importlib.import_module('pkg.sub.a')\n",
-    })
-    assert cycles(imports(root)) == [["pkg.sub.a", "pkg.sub.b"]]
+@pytest.mark.parametrize(("files", "cycle"), [
+    pytest.param({"low.py": "def f():\n    from pkg.high import g\n    return g\n",
+                  "high.py": "from pkg import low\n", "other.py": "import pkg.low\n"},
+                 ["pkg.high", "pkg.low"], id="function-local import"),
+    pytest.param({"sub/__init__.py": "", "sub/a.py": "from .b import x\n",
+                  "sub/b.py": "import importlib\nx = importlib.import_module('pkg.sub.a')\n"},
+                 ["pkg.sub.a", "pkg.sub.b"], id="relative import and module name"),
+])
+def test_a_cycle_is_found(tmp_path, files, cycle):
+    root = _package(tmp_path / "pkg", {"__init__.py": "", **files})
+    assert cycles(imports(root)) == [cycle]
 
 
 @pytest.mark.parametrize("source", [

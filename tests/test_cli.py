@@ -18,6 +18,13 @@ def test_every_command_has_help_with_an_example(runner):
         assert "Example" in result.output, f"kg {name} --help has no example"
 
 
+def test_the_format_choices_are_the_library_s():
+    from kg.cli import RDF_SYNTAXES
+    from kg.rdfio import RDF_FORMATS
+
+    assert RDF_SYNTAXES == tuple(RDF_FORMATS)
+
+
 def test_version_names_code_and_dataset(runner):
     result = runner.invoke(main, ["--version"])
     assert result.exit_code == 0

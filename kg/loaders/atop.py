@@ -20,18 +20,16 @@ from pathlib import Path
 
 from kg.loaders.importing import (
     DatasetInfo,
+    DatasetRows,
     ImportContext,
     ImportedFile,
     Issue,
     QuadWriter,
     Spell,
-    count_lines,
     dataset_version,
     date_from_parts,
     merge_spells,
-    read_rows,
     split_by_code,
-    version_text,
 )
 
 __all__ = ["load_atop"]
@@ -60,18 +58,11 @@ def load_atop(path: Path, context: ImportContext) -> ImportedFile:
     columns, malformed CSV); problems in single rows are reported and the rows skipped.
     """
     name = str(path)
-    _, rows = read_rows(path, required=REQUIRED)
-    total = count_lines(path)
+    rows = DatasetRows(path, context, required=REQUIRED)
     spells: list[Spell] = []
     #: each alliance's obligations (those of every member row, matched or not), in file order
     alliances: dict[str, set[str]] = {}
-    versions: dict[str, int] = {}
-    done = 0
     for row in rows:
-        done += 1
-        context.advance(done, total)
-        if row.get("version"):
-            versions.setdefault(version_text(row.get("version")), row.line)
         atopid, member = row.get("atopid"), row.get("member")
         if not atopid.isdigit() or not re.fullmatch(r"-?\d+", member):
             context.report(Issue(name, row.line, f"atopid {atopid!r} or member {member!r} is not a number"))
@@ -99,8 +90,8 @@ def load_atop(path: Path, context: ImportContext) -> ImportedFile:
             spells.append(Spell(atopid, piece.state, piece.start, piece.end, frozenset(duties), row.line,
                                 phases={int(phase)} if phase.isdigit() and phase != "0" else set(),
                                 right_censored=end is None))
-    info = _dataset(dataset_version(path, versions, context))
-    return _quads(context, info, alliances, merge_spells(spells), done)
+    info = _dataset(dataset_version(path, rows.versions, context))
+    return _quads(context, info, alliances, merge_spells(spells), rows.read)
 
 
 def _quads(context: ImportContext, info: DatasetInfo, alliances: dict[str, set[str]], spells: list[Spell],

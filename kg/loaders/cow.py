@@ -19,21 +19,19 @@ from kg.loaders.importing import (
     LABEL,
     TYPE,
     DatasetInfo,
+    DatasetRows,
     ImportContext,
     ImportedFile,
     Issue,
     QuadWriter,
     Spell,
     al,
-    count_lines,
     dataset_version,
     date_from_parts,
     known_code,
     merge_spells,
-    read_rows,
     split_by_code,
     system_membership_iri,
-    version_text,
 )
 from kg.vocab import mint
 
@@ -58,18 +56,11 @@ def load_cow_alliances(path: Path, context: ImportContext) -> ImportedFile:
     1 an end date, if given, is the coverage's end and is left out too.
     """
     name = str(path)
-    _, rows = read_rows(path, required=ALLIANCE_REQUIRED)
-    total = count_lines(path)
+    rows = DatasetRows(path, context, required=ALLIANCE_REQUIRED)
     spells: list[Spell] = []
     #: each alliance's obligations (those of every member row, matched or not), in file order
     alliances: dict[str, set[str]] = {}
-    versions: dict[str, int] = {}
-    done = 0
     for row in rows:
-        done += 1
-        context.advance(done, total)
-        if row.get("version"):
-            versions.setdefault(version_text(row.get("version")), row.line)
         alliance, ccode = row.get("version4id"), row.get("ccode")
         if not alliance.isdigit() or not ccode.isdigit():
             context.report(Issue(name, row.line, f"version4id {alliance!r} or ccode {ccode!r} is not a number"))
@@ -94,7 +85,7 @@ def load_cow_alliances(path: Path, context: ImportContext) -> ImportedFile:
             spells.append(Spell(alliance, piece.state, piece.start, piece.end, duties, row.line,
                                 left_censored=row.get("left_censor") == "1" and piece.start == start,
                                 right_censored=censored))
-    version = dataset_version(path, versions, context)
+    version = dataset_version(path, rows.versions, context)
     info = DatasetInfo(f"cow-alliances-v{version}", "Correlates of War Formal Alliances, by member",
                        "Correlates of War Project", version, "Douglas M. Gibler")
     out = QuadWriter(context.graph)
@@ -106,7 +97,7 @@ def load_cow_alliances(path: Path, context: ImportContext) -> ImportedFile:
     spells = merge_spells(spells)
     for spell in spells:
         out.spell(spell, org=orgs[spell.org], source=source, source_id=info.source_id)
-    return ImportedFile(out.quads, info, done, {"alliances": len(orgs), "memberships": len(spells)})
+    return ImportedFile(out.quads, info, rows.read, {"alliances": len(orgs), "memberships": len(spells)})
 
 
 # ---------------------------------------------------------------------------------------------
@@ -138,17 +129,14 @@ def load_cow_igo(path: Path, context: ImportContext) -> ImportedFile:
     holds in the file's last year: in force when the coverage ends).
     """
     name = str(path)
-    header, rows = read_rows(path, required=("ccode", "year"))
+    rows = DatasetRows(path, context, required=("ccode", "year"))
+    header = rows.header
     igos = [column for column in header if column not in IGO_OTHER_COLUMNS]
     if not igos:
         context.report(Issue(name, 1, "no organisation columns"))
     pick = itemgetter(*[header.index(c) for c in igos]) if igos else (lambda cells: ())
-    total = count_lines(path)
     years_of: dict[int, list[tuple[int, int, bytes]]] = {}
-    done = 0
     for row in rows:
-        done += 1
-        context.advance(done, total)
         ccode, year = row.get("ccode"), row.get("year")
         if not ccode.isdigit() or not re.fullmatch(r"\d{4}", year):
             context.report(Issue(name, row.line, f"ccode {ccode!r} or year {year!r} is not a number"))
@@ -194,7 +182,7 @@ def load_cow_igo(path: Path, context: ImportContext) -> ImportedFile:
     spells = merge_spells(spells)
     for spell in spells:
         out.spell(spell, org=orgs[spell.org], source=source, source_id=info.source_id)
-    return ImportedFile(out.quads, info, done, {"organisations": len(orgs), "memberships": len(spells)})
+    return ImportedFile(out.quads, info, rows.read, {"organisations": len(orgs), "memberships": len(spells)})
 
 
 def _runs(years: list[int], lines: list[int], column: tuple[int, ...]):
@@ -228,16 +216,9 @@ def load_cow_states(path: Path, context: ImportContext) -> ImportedFile:
     December of the version's year) has no end.
     """
     name = str(path)
-    _, rows = read_rows(path, required=STATES_REQUIRED)
-    total = count_lines(path)
+    rows = DatasetRows(path, context, required=STATES_REQUIRED)
     records = []
-    versions: dict[str, int] = {}
-    done = 0
     for row in rows:
-        done += 1
-        context.advance(done, total)
-        if row.get("version"):
-            versions.setdefault(version_text(row.get("version")), row.line)
         ccode = row.get("ccode")
         if not ccode.isdigit():
             context.report(Issue(name, row.line, f"ccode {ccode!r} is not a number"))
@@ -254,7 +235,7 @@ def load_cow_states(path: Path, context: ImportContext) -> ImportedFile:
             context.report(Issue(name, row.line, f"end {last} is before start {start}"))
             continue
         records.append((row, int(ccode), start, last))
-    version = dataset_version(path, versions, context)
+    version = dataset_version(path, rows.versions, context)
     coverage_end = (dt.date(int(version), 12, 31) if re.fullmatch(r"\d{4}", version)
                     else max((last.last_day() for _, _, _, last in records), default=None))
     info = DatasetInfo(f"cow-states-v{version}", "Correlates of War State System Membership List",
@@ -279,7 +260,7 @@ def load_cow_states(path: Path, context: ImportContext) -> ImportedFile:
             out.add(s, DERIVED_FROM, source)
             count += 1
     codes = {ccode for _, ccode, _, _ in records}
-    return ImportedFile(out.quads, info, done, {"codes": len(codes), "system memberships": count})
+    return ImportedFile(out.quads, info, rows.read, {"codes": len(codes), "system memberships": count})
 
 
 def _day_after(last: PartialDate) -> PartialDate:

@@ -28,6 +28,7 @@ from kg.vocab import AL, ID, PREFIXES, code_of, mint
 __all__ = [
     "OBLIGATIONS",
     "DatasetInfo",
+    "DatasetRows",
     "ImportContext",
     "ImportedFile",
     "Issue",
@@ -275,6 +276,28 @@ def read_rows(path: Path, *, required: tuple[str, ...]) -> tuple[list[str], Iter
         raise DataError(f"column(s) named twice: {', '.join(twice)}", file=str(path), line=1)
     optional = tuple(c for c in header if c not in required)
     return header, read_table(path, required=required, optional=optional)
+
+
+class DatasetRows:
+    """The rows of a dataset's CSV file (:func:`read_rows`), read once: each row read is counted
+    (:attr:`read`) and reported as progress, and the values of a ``version`` column are noted
+    (:attr:`versions`: version -> the first line that gives it)."""
+
+    def __init__(self, path: Path, context: ImportContext, *, required: tuple[str, ...]) -> None:
+        self.header, self._rows = read_rows(path, required=required)
+        self._path = path
+        self._context = context
+        self.read = 0
+        self.versions: dict[str, int] = {}
+
+    def __iter__(self) -> Iterator[Row]:
+        total = count_lines(self._path)
+        for row in self._rows:
+            self.read += 1
+            self._context.advance(self.read, total)
+            if row.get("version"):
+                self.versions.setdefault(version_text(row.get("version")), row.line)
+            yield row
 
 
 def count_lines(path: Path) -> int:

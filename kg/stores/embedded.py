@@ -107,14 +107,14 @@ class OxigraphStore(Store):
     @classmethod
     def write(cls, location: StoreLocation, quads: Iterable[ox.Quad], *, replace: Callable[[str], bool],
               meta: dict | None = None, engine: ox.Store | None = None,
-              progress: Callable[[str], None] | None = None, fresh: bool = False) -> OxigraphStore:
+              progress: Callable[[str], None] | None = None, fresh: bool = False) -> OxigraphStore | None:
         """Write into ``engine`` (a new, empty store when ``None``) and return it as a store."""
         engine = engine if engine is not None else ox.Store()
         _replace_graphs(engine, list(quads), replace)  # fully read (parsed) before the store changes
         return cls(engine, location, meta)
 
     def write_graphs(self, quads: Iterable[ox.Quad], *, replace: Callable[[str], bool],
-                     meta: dict | None = None, progress: Callable[[str], None] | None = None) -> OxigraphStore:
+                     meta: dict | None = None, progress: Callable[[str], None] | None = None) -> OxigraphStore | None:
         """Write into this store's engine; the result (the same engine) carries ``meta``, by
         default this store's."""
         return type(self).write(self.location, quads, replace=replace, engine=self._engine,
