@@ -44,7 +44,7 @@ from typing import TypeVar
 
 _T = TypeVar("_T")
 
-__all__ = ["guard_available", "install_network_guard", "without_network"]
+__all__ = ["guard_available", "install_network_guard", "refused_by_guard", "without_network"]
 
 # Linux constants (uapi/linux/prctl.h, seccomp.h, filter.h, audit.h).
 _PR_SET_NO_NEW_PRIVS = 38
@@ -134,6 +134,18 @@ def install_network_guard() -> bool:
     if prctl(_PR_SET_NO_NEW_PRIVS, 1, None, 0, 0) != 0:  # type: ignore[operator]
         return False
     return prctl(_PR_SET_SECCOMP, _SECCOMP_MODE_FILTER, ctypes.addressof(fprog), 0, 0) == 0  # type: ignore[operator]
+
+
+def refused_by_guard(message: str, what: str = "query") -> str | None:
+    """The engine's ``message`` on one line with the reason, when it says the filter refused a
+    socket (``EACCES``, "os error 13"); ``None`` for any other message.
+
+    >>> refused_by_guard("Permission denied (os error 13)", "update")
+    'Permission denied (os error 13) (this update may not open network connections)'
+    """
+    if "os error 13" not in message:
+        return None
+    return f"{' '.join(message.split()).rstrip(':')} (this {what} may not open network connections)"
 
 
 def without_network(action: Callable[[], _T]) -> _T:

@@ -102,10 +102,8 @@ def _child(engine: ox.Store, sparql: str, fd: int, error_fd: int, parent: int,
 def _explain(message: str, network: bool) -> str:
     """The engine's message on one line, with the reason when the network guard refused a
     connection."""
-    message = " ".join(message.split()).rstrip(":")
-    if not network and "os error 13" in message:
-        return f"{message} (this query may not open network connections)"
-    return message
+    refused = None if network else sandbox.refused_by_guard(message)
+    return refused or " ".join(message.split()).rstrip(":")
 
 
 def _stop(pid: int) -> None:

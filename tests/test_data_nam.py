@@ -243,59 +243,41 @@ def test_nam_belize_on_the_day_of_its_un_admission(store):
     assert "BLZ" in full_members(store, "NAM", "1981-09-25")
 
 
-# --- NAM, third pass (nam3): Pakistan and the Dominican Republic ------------------------------------
-
-def test_nam_pakistan_admitted_at_havana_1979(store):
+# --- NAM, third and fourth passes: members dated by what each source says ------------------------
+# Each row: the state, its first start as the source gives it, a day before it when it was not yet
+# a member, a day when it was, and (in the comment) the source.
+JOINED_LATER = [
     # Pakistan's statement in the general debate of the 34th General Assembly, autumn 1979 (UN General
     # Debate Corpus, Harvard Dataverse): "Our unanimous admission to the non-aligned movement at Havana"
     # (the Sixth Summit, September 1979). Year precision.
-    assert first_start(store, "NAM", "PAK") == "1979"
-    assert "PAK" not in full_members(store, "NAM", "1978-12-31")
-    assert "PAK" in full_members(store, "NAM", "1979-12-31")
-    assert "PAK" in full_members(store, "NAM")
-
-
-def test_nam_dominican_republic_since_2000(store):
+    ("PAK", "1979", "1978-12-31", "1979-12-31"),
     # Sin Reservas, September 2016: Foreign Minister Miguel Vargas recalled at Isla Margarita that the
     # Dominican Republic has been part of the Movement since 2000. Year precision.
-    assert first_start(store, "NAM", "DOM") == "2000"
-    assert "DOM" not in full_members(store, "NAM", "1999-12-31")
-    assert "DOM" in full_members(store, "NAM", "2000-12-31")
-    assert "DOM" in full_members(store, "NAM")
-
-
-# --- NAM, fourth pass (nam4): Zimbabwe, Namibia and the United Arab Emirates ---------------------
-
-def test_nam_zimbabwe_since_independence(store):
+    ("DOM", "2000", "1999-12-31", "2000-12-31"),
     # Zimbabwe's statement in the general debate of the 45th General Assembly, 1990 (UN General Debate
     # Corpus, Harvard Dataverse): "Since joining the community of nations, Zimbabwe, as a member of the
     # Non-Aligned Movement [...]" (independence 1980; year precision). Reuters (LA Times, 2 September
     # 1986): Mugabe assumed the chairmanship of the 101-member Movement at Harare on 1 September 1986.
-    assert first_start(store, "NAM", "ZWE") == "1980"
-    assert "ZWE" not in full_members(store, "NAM", "1979-12-31")
-    assert "ZWE" in full_members(store, "NAM", "1986-09-01")
-    assert "ZWE" in full_members(store, "NAM")
-
-
-def test_nam_namibia_at_jakarta_1992(store):
+    ("ZWE", "1980", "1979-12-31", "1986-09-01"),
     # Namibia's statement in the general debate of the 47th General Assembly, 1992: "Namibia joined other
     # member States of the Movement of Non-Aligned Countries at its Summit in Jakarta" (1-6 September
     # 1992, its first summit after independence on 21 March 1990): member by that summit.
-    assert first_start(store, "NAM", "NAM") == "1992-09-01"
-    assert "NAM" not in full_members(store, "NAM", "1992-08-31")
-    assert "NAM" in full_members(store, "NAM", "1992-09-06")
-    assert "NAM" in full_members(store, "NAM")
-
-
-def test_nam_uae_by_lima_1975(store):
+    ("NAM", "1992-09-01", "1992-08-31", "1992-09-06"),
     # US Embassy Abu Dhabi cable 963 (13 April 1976): the UAE among the "moderates within NAM"; its
     # Minister of State Ghubbash "would have formally registered UAE reservation" to a resolution of the
     # Lima conference of foreign ministers (August 1975) had he stayed: member by Lima (month precision).
     # Wikipedia, "4th Summit": not among the member states at Algiers (September 1973).
-    assert first_start(store, "NAM", "ARE") == "1975-08"
-    assert "ARE" not in full_members(store, "NAM", "1973-10-01")
-    assert "ARE" in full_members(store, "NAM", "1975-09-01")
-    assert "ARE" in full_members(store, "NAM")
+    ("ARE", "1975-08", "1973-10-01", "1975-09-01"),
+]
+
+
+@pytest.mark.parametrize(("state", "start", "before", "member_on"), JOINED_LATER,
+                         ids=[row[0] for row in JOINED_LATER])
+def test_nam_members_dated_by_their_sources(store, state, start, before, member_on):
+    assert first_start(store, "NAM", state) == start
+    assert state not in full_members(store, "NAM", before)
+    assert state in full_members(store, "NAM", member_on)
+    assert state in full_members(store, "NAM")
 
 
 # NAM's own count after Kampala (New Vision, 17 January 2024): 121 members, none admitted or gone since

@@ -24,7 +24,7 @@ import pyoxigraph as ox
 
 from kg.derived import derive
 from kg.errors import QueryError, StoreError
-from kg.sandbox import without_network
+from kg.sandbox import refused_by_guard, without_network
 from kg.stores.base import Dataset, QueryOutcome, RawResults, Store, StoreLocation, solutions
 
 __all__ = ["DirectoryStore", "MemoryStore", "OxigraphStore", "open_directory", "read_meta", "write_generation"]
@@ -53,8 +53,7 @@ def _checked_update(engine: ox.Store, sparql: str, *, network: bool = False) -> 
         try:
             without_network(lambda: engine.update(sparql))
         except PermissionError as error:  # the guard refused a socket (EACCES)
-            raise QueryError(f"{' '.join(str(error).split())} (this update may not open "
-                             "network connections)") from None
+            raise QueryError(refused_by_guard(str(error), "update") or str(error)) from None
     if next(iter(engine.quads_for_pattern(None, None, None, ox.DefaultGraph())), None) is not None:
         # Queries read the union of the named graphs and exports leave the default graph
         # out: a triple written there would be seen by queries and lost by `kg export`.

@@ -150,9 +150,6 @@ class _Remembering:
     def __getattr__(self, name: str) -> Any:
         return getattr(self._store, name)
 
-    def __len__(self) -> int:
-        return len(self._store)
-
     def query(self, sparql: str, *, timeout: float | None = None) -> Any:
         if sparql not in _STABLE:
             return self._store.query(sparql, timeout=timeout)
