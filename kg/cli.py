@@ -295,7 +295,7 @@ def query(query_text: str, params: tuple[tuple[str, str], ...], at: str | None, 
         syntax = rdf_format(fmt if fmt and fmt not in TABULAR_FORMATS else "turtle")
         if syntax.supports_datasets:
             raise click.UsageError("CONSTRUCT and DESCRIBE give triples: choose a triple syntax")
-        data = ox.serialize(result.triples, format=syntax, prefixes=PREFIXES)
+        data = ox.serialize(result.triples, format=syntax, prefixes=PREFIXES) or b""
         if output is not None:
             from kg.output import atomic_output
 
@@ -966,7 +966,9 @@ def reference(output: str | None) -> None:
     from kg.build import build as run_build
     from kg.reference import render_reference
 
-    text = render_reference(run_build("memory", validate=False))
+    data = run_build("memory", validate=False)
+    assert data is not None  # a store in memory lives in this process: the build gives it
+    text = render_reference(data)
     if output is None:
         click.echo(text, nl=False)
     else:
@@ -1182,7 +1184,8 @@ def serve(host: str, port: int, timeout: float, max_rows: int, max_bytes: int,
                          options=ServeOptions(timeout=timeout, max_rows=max_rows, max_bytes=max_bytes,
                                               max_connections=max_connections, queue=queue,
                                               allowed_hosts=allow_hosts, allowed_origins=allow_origins))
-    bound_host, bound_port = server.server_address[:2]
+    address, bound_port = server.server_address[:2]
+    bound_host = address.decode() if isinstance(address, (bytes, bytearray)) else address
     _note(f"kg: serving {location} read-only at http://{bound_host}:{bound_port}/query (Ctrl-C stops)")
     import ipaddress
 

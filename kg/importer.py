@@ -230,8 +230,7 @@ def _wikidata_items(store: Store | None) -> dict[str, NamedNode]:
     from the packaged curated tables and from the store (which wins)."""
     items: dict[str, NamedNode] = dict(_curated_wikidata())
     if store is not None:
-        solutions = store.query(f"SELECT ?x ?q WHERE {{ ?x <{AL}wikidata> ?q }} ORDER BY DESC(?x)")
-        for solution in solutions:  # type: ignore[union-attr]  # a SELECT gives solutions
+        for solution in store.select(f"SELECT ?x ?q WHERE {{ ?x <{AL}wikidata> ?q }} ORDER BY DESC(?x)"):
             item, qid = solution["x"], solution["q"]
             if isinstance(item, NamedNode) and isinstance(qid, Literal):
                 items[qid.value] = item

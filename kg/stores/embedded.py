@@ -147,6 +147,7 @@ class OxigraphStore(Store):
         return len(self._engine)
 
     def close(self) -> None:
+        # A closed store holds no engine: a use after close fails at once (kept typed as open).
         self._engine = None  # type: ignore[assignment]
         if self._reader_lock is not None:
             self._reader_lock.close()
