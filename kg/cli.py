@@ -150,6 +150,31 @@ class _Seconds(click.ParamType):
 _SECONDS = _Seconds()
 
 
+class _Source(click.ParamType):
+    """The SOURCE of ``kg import``: the name of a registered importer (:mod:`kg.loaders.registry`)."""
+
+    name = "source"
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> str:
+        from kg.loaders.registry import importer_names
+
+        names = importer_names()
+        if value not in names:
+            self.fail(f"{value!r} is not a registered importer: one of {', '.join(names)}", param, ctx)
+        return value
+
+
+class _ImportCommand(click.Command):
+    """``kg import``, whose help lists the importers registered when it is shown."""
+
+    def format_epilog(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
+        from kg.loaders.registry import describe_importers
+
+        with formatter.section("Sources (the registered importers)"):
+            formatter.write_dl(describe_importers())
+        super().format_epilog(ctx, formatter)
+
+
 class KgGroup(click.Group):
     """Runs commands with one readable error line instead of a traceback (unless ``--debug``)."""
 
@@ -1003,8 +1028,8 @@ def normalise(check: bool) -> None:
         raise KgError(f"{len(stale)} ontology file(s) not normalised: run `kg ontology normalise`")
 
 
-@main.command("import")
-@click.argument("source", type=click.Choice(["atop", "cow-alliances", "cow-igo", "cow-states", "wikidata"]))
+@main.command("import", cls=_ImportCommand)
+@click.argument("source", type=_Source(), shell_complete=_complete("import_sources"))
 @click.argument("file", type=click.Path(exists=True, dir_okay=False))
 @click.option("--strict", is_flag=True,
               help="Make every problem (unmatched code, bad row) an error: exit 1, import nothing.")
@@ -1014,9 +1039,11 @@ def import_(source: str, file: str, strict: bool, store: str | None, update_url:
             gsp_url: str | None = None) -> None:
     """Import a standard dataset file (ATOP, COW, Wikidata) into its own named graph.
 
-    Re-importing a file replaces its graph and changes nothing else. Unmatched codes and bad
-    rows are reported on stderr with their line and left out; --strict makes them errors.
-    The mapping of each dataset to the ontology is in docs/importers.md.
+    SOURCE names an importer (listed below; other installed packages may add some, see
+    docs/importers.md). Re-importing a file replaces its graph and changes nothing else.
+    Unmatched codes and bad rows are reported on stderr with their line and left out;
+    --strict makes them errors. The mapping of each dataset to the ontology is in
+    docs/importers.md.
 
     \b
     Examples:

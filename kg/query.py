@@ -354,7 +354,7 @@ def run_query(
         if trusted:
             result = store.query(text, timeout=timeout)
         else:
-            # User text is always evaluated in the worker (kg.worker): it cannot reach the
+            # User text is always evaluated in the worker (kg.stores.worker): it cannot reach the
             # network unless allowed (kg.sandbox), and an engine crash is an error, not the end
             # of this process.
             result = store.evaluate(text, timeout=timeout, network=allow_network).parse()

@@ -2,7 +2,7 @@
 
 ``kg``'s text check (:func:`kg.query.check_user_query`) refuses ``SERVICE``, ``LOAD`` and
 ``FROM <url>``. This module is the second line: the forked child that evaluates a query
-(:mod:`kg.worker`) installs, before it evaluates, a seccomp-BPF filter under which
+(:mod:`kg.stores.worker`) installs, before it evaluates, a seccomp-BPF filter under which
 
 - ``socket()`` succeeds only for ``AF_UNIX``: any Internet (IPv4, IPv6), netlink or packet
   socket fails with ``EACCES``, so no TCP connection, UDP datagram or DNS query can leave it;

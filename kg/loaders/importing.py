@@ -1,10 +1,13 @@
-"""What the importers of standard datasets share: problems, quads, dates, sources, memberships.
+"""What the importers of standard datasets share: the skeleton, problems, quads, dates, sources.
 
-An importer (``kg.loaders.atop``, ``kg.loaders.cow``, ``kg.loaders.wikidata``) reads one file
-and returns an :class:`ImportedFile`: its quads, all in the file's own named graph, and a
-description of the dataset it came from. Rows it cannot use are reported as :class:`Issue`
-objects through ``context.report`` and skipped; nothing is printed. ``kg.importer`` decides
-what an issue means (a warning, or with ``--strict`` an error) and writes the graph.
+An importer is an :class:`Importer`: it reads one file and returns an :class:`ImportedFile`,
+its quads, all in the file's own named graph, and a description of the dataset it came from.
+Rows it cannot use are reported as :class:`Issue` objects through ``context.report`` and
+skipped; nothing is printed. :mod:`kg.importer` decides what an issue means (a warning, or
+with ``--strict`` an error), adds the provenance of the file and writes the graph. Importers
+are found by name in :mod:`kg.loaders.registry` (entry points, so that another package can
+add one). The CSV files whose rows are members' spells in alliances or organisations (ATOP,
+COW alliances, COW IGO) fill in one skeleton, :class:`SpellTable`.
 """
 
 from __future__ import annotations
@@ -12,9 +15,11 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import re
+from abc import ABC, abstractmethod
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import ClassVar
 from urllib.parse import quote
 
 from pyoxigraph import Literal, NamedNode, Quad
@@ -31,9 +36,11 @@ __all__ = [
     "DatasetRows",
     "ImportContext",
     "ImportedFile",
+    "Importer",
     "Issue",
     "QuadWriter",
     "Spell",
+    "SpellTable",
     "count_lines",
     "dataset_version",
     "date_from_parts",
@@ -417,3 +424,76 @@ def split_by_code(context: ImportContext, file: str, line: int, code: int, start
         context.report(Issue(file, line, f"COW state code {code} names no state from {a} {until} "
                                          "(data/cow-states.csv): that part of the spell is left out"))
     return pieces
+
+
+class Importer(ABC):
+    """One source of ``kg import``: what it reads and how (the skeleton every importer fills in).
+
+    A package adds an importer by naming an instance in the entry point group
+    ``alignment_kg.importers`` (:mod:`kg.loaders.registry`); the entry point's name is the
+    SOURCE of ``kg import``.
+    """
+
+    #: One line about what the importer reads, for ``kg import --help``.
+    summary: ClassVar[str] = ""
+    #: True for an importer that matches items by their Wikidata QIDs: its context's
+    #: ``wikidata`` then holds those of the packaged tables and of the store written to.
+    matches_wikidata: ClassVar[bool] = False
+
+    @abstractmethod
+    def read(self, path: Path, context: ImportContext) -> ImportedFile:
+        """The quads of the file at ``path``, all in ``context.graph``, and its dataset.
+
+        Raises :class:`~kg.errors.DataError` for a file that cannot be read as the dataset;
+        a row that cannot be used is reported through ``context.report`` and left out.
+        """
+
+
+class SpellTable(Importer):
+    """The skeleton of a CSV file whose rows give members' spells in alliances or organisations.
+
+    A subclass names its columns (:attr:`required`), describes its dataset (:meth:`dataset`)
+    and its organisations (:attr:`org_code`, ...), and maps the rows (:meth:`spells`); here
+    the rows are read (with progress), the version found, the organisations described (or,
+    where ``data/import-organizations.csv`` maps them, the project's own given the dataset's
+    id), and each member's spells merged and written as memberships.
+    """
+
+    #: The columns a file must have.
+    required: ClassVar[tuple[str, ...]] = ()
+    #: An organisation the project does not have: its code and label (``{id}``: its id in
+    #: the dataset), its kind, and the property that holds that id.
+    org_code: ClassVar[str] = "{id}"
+    org_label: ClassVar[str] = "{id}"
+    org_kind: ClassVar[str] = "formal-alliance"
+    id_property: ClassVar[str] = ""
+    #: What the organisations are called in the counts of the summary.
+    org_count: ClassVar[str] = "alliances"
+
+    @abstractmethod
+    def spells(self, path: Path, rows: DatasetRows, context: ImportContext) -> tuple[dict[str, set[str]], list[Spell]]:
+        """Map the rows: each organisation's obligations by its id in the dataset (in the order
+        of the file) and the members' spells (not yet merged)."""
+
+    @abstractmethod
+    def dataset(self, version: str) -> DatasetInfo:
+        """The dataset of a file of this version."""
+
+    def version(self, path: Path, rows: DatasetRows, context: ImportContext) -> str:
+        """The file's version: its ``version`` column, else its name (:func:`dataset_version`)."""
+        return dataset_version(path, rows.versions, context)
+
+    def read(self, path: Path, context: ImportContext) -> ImportedFile:
+        rows = DatasetRows(path, context, required=self.required)
+        organisations, spells = self.spells(path, rows, context)
+        info = self.dataset(self.version(path, rows, context))
+        out = QuadWriter(context.graph)
+        source = out.source(info)
+        orgs = {key: out.organization(key, mapped=context.organizations.get(key), code=self.org_code.format(id=key),
+                                      label=self.org_label.format(id=key), kind=self.org_kind,
+                                      id_property=self.id_property, source=source, obligations=duties)
+                for key, duties in organisations.items()}
+        merged = merge_spells(spells)
+        for spell in merged:
+            out.spell(spell, org=orgs[spell.org], source=source, source_id=info.source_id)
+        return ImportedFile(out.quads, info, rows.read, {self.org_count: len(orgs), "memberships": len(merged)})

@@ -4,7 +4,7 @@ A location (``--store``, env ``KG_STORE``; see ``docs/stores.md``) is one of:
 
 - a directory: an embedded, persistent Oxigraph store (:mod:`kg.stores.embedded`);
 - ``memory``: an in-process Oxigraph store, built from the packaged data on each run;
-- an ``http://`` or ``https://`` URL: a SPARQL 1.1 query endpoint (:mod:`kg.remote`);
+- an ``http://`` or ``https://`` URL: a SPARQL 1.1 query endpoint (:mod:`kg.stores.remote`);
 - nothing: a per-user directory (``$KG_STORE``, else ``$XDG_DATA_HOME/kg/store``), built on
   first use and rebuilt when the packaged ontology or data change (:func:`kg.api.open_store`).
 
@@ -199,8 +199,8 @@ class Store(ABC):
     """A readable graph store: SPARQL over the union of its named graphs.
 
     The interface every kind of store offers: :class:`~kg.stores.embedded.MemoryStore`,
-    :class:`~kg.stores.embedded.DirectoryStore` and :class:`kg.remote.RemoteStore` implement
-    it. Which of them a location holds is decided in one place,
+    :class:`~kg.stores.embedded.DirectoryStore` and :class:`kg.stores.remote.RemoteStore`
+    implement it. Which of them a location holds is decided in one place,
     :func:`kg.stores.kinds.store_class`; everything else asks the store, not the location.
     A store owns its writes: :meth:`write` (to a location), :meth:`write_graphs` and
     :meth:`drop_graphs` (through an opened store), :meth:`update`.
@@ -212,7 +212,7 @@ class Store(ABC):
     #: builds it here (:func:`kg.api.open_store`).
     in_process: ClassVar[bool] = False
     #: True where queries are evaluated by an engine of this process (in forked children,
-    #: :mod:`kg.worker`, which :mod:`kg.sandbox` can deny the network); false where a server
+    #: :mod:`kg.stores.worker`, which :mod:`kg.sandbox` can deny the network); false where a server
     #: evaluates them.
     embedded: ClassVar[bool] = False
 

@@ -94,7 +94,7 @@ class OxigraphStore(Store):
     def evaluate(self, sparql: str, *, timeout: float | None = None,
                  max_bytes: int | None = None, network: bool = False,
                  dataset: Dataset | None = None) -> RawResults:
-        from kg.worker import evaluate_in_child
+        from kg.stores.worker import evaluate_in_child
 
         return evaluate_in_child(self._engine, sparql, timeout=timeout, max_bytes=max_bytes,
                                  network=network, dataset=dataset)
