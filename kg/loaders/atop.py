@@ -16,18 +16,12 @@ columns are read past. The mapping to the ontology is documented in ``docs/impor
 from __future__ import annotations
 
 import re
-from pathlib import Path
+from collections.abc import Callable
 
-from kg.loaders.importing import (
-    DatasetInfo,
-    DatasetRows,
-    ImportContext,
-    Issue,
-    Spell,
-    SpellTable,
-    date_from_parts,
-    split_by_code,
-)
+from kg.dates import PartialDate
+from kg.loaders.csvtable import Row
+from kg.loaders.importing import DatasetInfo, Organisations, Spell, SpellRows, date_from_parts
+from kg.loaders.statecodes import Piece
 
 __all__ = ["ATOP", "AtopMembers", "load_atop"]
 
@@ -38,7 +32,7 @@ OBLIGATION_COLUMNS = {"defense": "defence", "offense": "offence", "neutral": "ne
                       "nonagg": "non-aggression", "consul": "consultation"}
 
 
-class AtopMembers(SpellTable):
+class AtopMembers(SpellRows):
     """An ATOP member-level file (v4.01 layout, or v5.x ``atop5_1m.csv``).
 
     A file that cannot be read as one (missing columns, malformed CSV) is a
@@ -47,9 +41,8 @@ class AtopMembers(SpellTable):
 
     summary = "ATOP member-level file (Alliance Treaty Obligations and Provisions, v4.01 or v5.x)"
     required = REQUIRED
-    org_code = "ATOP-{id}"
-    org_label = "ATOP alliance {id}"
-    id_property = "atopId"
+    organisations = Organisations("ATOP-{id}", "ATOP alliance {id}", "atopId")
+    not_after = "exit {end} is not after entry {start}"
 
     def dataset(self, version: str) -> DatasetInfo:
         return DatasetInfo(
@@ -60,40 +53,33 @@ class AtopMembers(SpellTable):
             creator="Brett Ashley Leeds et al.",
         )
 
-    def spells(self, path: Path, rows: DatasetRows, context: ImportContext) -> tuple[dict[str, set[str]], list[Spell]]:
-        name = str(path)
-        spells: list[Spell] = []
-        #: each alliance's obligations (those of every member row, matched or not), in file order
-        alliances: dict[str, set[str]] = {}
-        for row in rows:
-            atopid, member = row.get("atopid"), row.get("member")
-            if not atopid.isdigit() or not re.fullmatch(r"-?\d+", member):
-                context.report(Issue(name, row.line, f"atopid {atopid!r} or member {member!r} is not a number"))
-                continue
-            duties = set()
-            for column, code in OBLIGATION_COLUMNS.items():
-                value = row.get(column)
-                if value == "1":
-                    duties.add(code)
-                elif value not in ("0", ""):
-                    context.report(Issue(name, row.line, f"{column} {value!r} is not 0 or 1: read as 0"))
-            alliances.setdefault(atopid, set()).update(duties)
-            try:
-                start = date_from_parts(row.get("yrent"), row.get("moent"), row.get("dayent"))
-                end = (None if row.get("yrexit") in ("0", "", "-9")
-                       else date_from_parts(row.get("yrexit"), row.get("moexit"), row.get("dayexit")))
-            except ValueError as exc:
-                context.report(Issue(name, row.line, f"bad date: {exc}"))
-                continue
-            if end is not None and end.first_day() <= start.first_day():
-                context.report(Issue(name, row.line, f"exit {end} is not after entry {start}"))
-                continue
-            phase = row.get("phase")
-            for piece in split_by_code(context, name, row.line, int(member), start, end):
-                spells.append(Spell(atopid, piece.state, piece.start, piece.end, frozenset(duties), row.line,
-                                    phases={int(phase)} if phase.isdigit() and phase != "0" else set(),
-                                    right_censored=end is None))
-        return alliances, spells
+    def ids(self, row: Row) -> tuple[str, int]:
+        atopid, member = row.get("atopid"), row.get("member")
+        if not atopid.isdigit() or not re.fullmatch(r"-?\d+", member):
+            raise ValueError(f"atopid {atopid!r} or member {member!r} is not a number")
+        return atopid, int(member)
+
+    def obligations(self, row: Row, report: Callable[[str], None]) -> frozenset[str]:
+        duties = set()
+        for column, code in OBLIGATION_COLUMNS.items():
+            value = row.get(column)
+            if value == "1":
+                duties.add(code)
+            elif value not in ("0", ""):
+                report(f"{column} {value!r} is not 0 or 1: read as 0")
+        return frozenset(duties)
+
+    def period(self, row: Row, report: Callable[[str], None]) -> tuple[PartialDate, PartialDate | None]:
+        start = date_from_parts(row.get("yrent"), row.get("moent"), row.get("dayent"))
+        end = (None if row.get("yrexit") in ("0", "", "-9")
+               else date_from_parts(row.get("yrexit"), row.get("moexit"), row.get("dayexit")))
+        return start, end
+
+    def spell(self, org: str, piece: Piece, duties: frozenset[str], row: Row, start: PartialDate,
+              end: PartialDate | None) -> Spell:
+        phase = row.get("phase")
+        return Spell(org, piece.state, piece.start, piece.end, duties, row.line,
+                     phases={int(phase)} if phase.isdigit() and phase != "0" else set(), right_censored=end is None)
 
 
 #: The importer ``kg import atop`` (registered in ``pyproject.toml``).

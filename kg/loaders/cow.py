@@ -9,11 +9,13 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from collections.abc import Callable
 from itertools import pairwise
 from operator import itemgetter
 from pathlib import Path
 
 from kg.dates import PartialDate
+from kg.loaders.csvtable import Row
 from kg.loaders.importing import (
     DERIVED_FROM,
     LABEL,
@@ -24,8 +26,10 @@ from kg.loaders.importing import (
     ImportedFile,
     Importer,
     Issue,
+    Organisations,
     QuadWriter,
     Spell,
+    SpellRows,
     SpellTable,
     al,
     dataset_version,
@@ -34,6 +38,7 @@ from kg.loaders.importing import (
     split_by_code,
     system_membership_iri,
 )
+from kg.loaders.statecodes import Piece
 from kg.vocab import mint
 
 __all__ = ["ALLIANCES", "IGO", "STATES", "CowAlliances", "CowIgo", "CowStates", "load_cow_alliances",
@@ -50,7 +55,7 @@ ALLIANCE_OBLIGATIONS = {"defense": "defence", "neutrality": "neutrality",
                         "nonaggression": "non-aggression", "entente": "entente"}
 
 
-class CowAlliances(SpellTable):
+class CowAlliances(SpellRows):
     """``alliance_v4.1_by_member.csv``: one row per member spell of an alliance.
 
     A day or month of -9 is unknown (the date has a lower precision); an empty end with
@@ -60,45 +65,36 @@ class CowAlliances(SpellTable):
 
     summary = "Correlates of War Formal Alliances v4.1, by member (alliance_v4.1_by_member.csv)"
     required = ALLIANCE_REQUIRED
-    org_code = "COW-ALLIANCE-{id}"
-    org_label = "COW alliance {id}"
-    id_property = "cowAllianceId"
+    organisations = Organisations("COW-ALLIANCE-{id}", "COW alliance {id}", "cowAllianceId")
 
     def dataset(self, version: str) -> DatasetInfo:
         return DatasetInfo(f"cow-alliances-v{version}", "Correlates of War Formal Alliances, by member",
                            "Correlates of War Project", version, "Douglas M. Gibler")
 
-    def spells(self, path: Path, rows: DatasetRows, context: ImportContext) -> tuple[dict[str, set[str]], list[Spell]]:
-        name = str(path)
-        spells: list[Spell] = []
-        #: each alliance's obligations (those of every member row, matched or not), in file order
-        alliances: dict[str, set[str]] = {}
-        for row in rows:
-            alliance, ccode = row.get("version4id"), row.get("ccode")
-            if not alliance.isdigit() or not ccode.isdigit():
-                context.report(Issue(name, row.line, f"version4id {alliance!r} or ccode {ccode!r} is not a number"))
-                continue
-            duties = frozenset(code for column, code in ALLIANCE_OBLIGATIONS.items() if row.get(column) == "1")
-            alliances.setdefault(alliance, set()).update(duties)
-            censored = row.get("right_censor") == "1"
-            try:
-                start = date_from_parts(row.get("mem_st_year"), row.get("mem_st_month"), row.get("mem_st_day"))
-                end = None
-                if not censored and row.get("mem_end_year") not in ("", "-9", "."):
-                    end = date_from_parts(row.get("mem_end_year"), row.get("mem_end_month"), row.get("mem_end_day"))
-            except ValueError as exc:
-                context.report(Issue(name, row.line, f"bad date: {exc}"))
-                continue
-            if end is None and not censored:
-                context.report(Issue(name, row.line, "no end date and right_censor is not 1: read as in force"))
-            if end is not None and end.first_day() <= start.first_day():
-                context.report(Issue(name, row.line, f"end {end} is not after start {start}"))
-                continue
-            for piece in split_by_code(context, name, row.line, int(ccode), start, end):
-                spells.append(Spell(alliance, piece.state, piece.start, piece.end, duties, row.line,
-                                    left_censored=row.get("left_censor") == "1" and piece.start == start,
-                                    right_censored=censored))
-        return alliances, spells
+    def ids(self, row: Row) -> tuple[str, int]:
+        alliance, ccode = row.get("version4id"), row.get("ccode")
+        if not alliance.isdigit() or not ccode.isdigit():
+            raise ValueError(f"version4id {alliance!r} or ccode {ccode!r} is not a number")
+        return alliance, int(ccode)
+
+    def obligations(self, row: Row, report: Callable[[str], None]) -> frozenset[str]:
+        return frozenset(code for column, code in ALLIANCE_OBLIGATIONS.items() if row.get(column) == "1")
+
+    def period(self, row: Row, report: Callable[[str], None]) -> tuple[PartialDate, PartialDate | None]:
+        censored = row.get("right_censor") == "1"
+        start = date_from_parts(row.get("mem_st_year"), row.get("mem_st_month"), row.get("mem_st_day"))
+        end = None
+        if not censored and row.get("mem_end_year") not in ("", "-9", "."):
+            end = date_from_parts(row.get("mem_end_year"), row.get("mem_end_month"), row.get("mem_end_day"))
+        if end is None and not censored:
+            report("no end date and right_censor is not 1: read as in force")
+        return start, end
+
+    def spell(self, org: str, piece: Piece, duties: frozenset[str], row: Row, start: PartialDate,
+              end: PartialDate | None) -> Spell:
+        return Spell(org, piece.state, piece.start, piece.end, duties, row.line,
+                     left_censored=row.get("left_censor") == "1" and piece.start == start,
+                     right_censored=row.get("right_censor") == "1")
 
 
 # ---------------------------------------------------------------------------------------------
@@ -132,10 +128,8 @@ class CowIgo(SpellTable):
 
     summary = "Correlates of War Intergovernmental Organizations v3, state-year"
     required = ("ccode", "year")
-    org_code = "IGO-{id}"
-    org_kind = "intergovernmental-organisation"
-    id_property = "cowIgoCode"
-    org_count = "organisations"
+    organisations = Organisations("IGO-{id}", "{id}", "cowIgoCode", kind="intergovernmental-organisation",
+                                  counted_as="organisations")
 
     def dataset(self, version: str) -> DatasetInfo:
         return DatasetInfo(f"cow-igo-v{version}", "Correlates of War Intergovernmental Organizations, state-year",

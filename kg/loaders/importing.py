@@ -39,7 +39,9 @@ __all__ = [
     "Importer",
     "Issue",
     "QuadWriter",
+    "Organisations",
     "Spell",
+    "SpellRows",
     "SpellTable",
     "count_lines",
     "dataset_version",
@@ -449,26 +451,33 @@ class Importer(ABC):
         """
 
 
+@dataclass(frozen=True)
+class Organisations:
+    """How a dataset's alliances or organisations are described where the project has none of
+    its own: code and label (``{id}``: the id in the dataset), the property that holds that id,
+    the kind, and what they are called in the counts of the summary."""
+
+    code: str
+    label: str
+    id_property: str
+    kind: str = "formal-alliance"
+    counted_as: str = "alliances"
+
+
 class SpellTable(Importer):
     """The skeleton of a CSV file whose rows give members' spells in alliances or organisations.
 
     A subclass names its columns (:attr:`required`), describes its dataset (:meth:`dataset`)
-    and its organisations (:attr:`org_code`, ...), and maps the rows (:meth:`spells`); here
-    the rows are read (with progress), the version found, the organisations described (or,
-    where ``data/import-organizations.csv`` maps them, the project's own given the dataset's
-    id), and each member's spells merged and written as memberships.
+    and its organisations (:attr:`organisations`), and maps the rows (:meth:`spells`, or the
+    hooks of :class:`SpellRows`); here the rows are read (with progress), the version found, the
+    organisations described (or, where ``data/import-organizations.csv`` maps them, the
+    project's own given the dataset's id), and each member's spells merged and written as
+    memberships.
     """
 
     #: The columns a file must have.
     required: ClassVar[tuple[str, ...]] = ()
-    #: An organisation the project does not have: its code and label (``{id}``: its id in
-    #: the dataset), its kind, and the property that holds that id.
-    org_code: ClassVar[str] = "{id}"
-    org_label: ClassVar[str] = "{id}"
-    org_kind: ClassVar[str] = "formal-alliance"
-    id_property: ClassVar[str] = ""
-    #: What the organisations are called in the counts of the summary.
-    org_count: ClassVar[str] = "alliances"
+    organisations: ClassVar[Organisations]
 
     @abstractmethod
     def spells(self, path: Path, rows: DatasetRows, context: ImportContext) -> tuple[dict[str, set[str]], list[Spell]]:
@@ -489,11 +498,69 @@ class SpellTable(Importer):
         info = self.dataset(self.version(path, rows, context))
         out = QuadWriter(context.graph)
         source = out.source(info)
-        orgs = {key: out.organization(key, mapped=context.organizations.get(key), code=self.org_code.format(id=key),
-                                      label=self.org_label.format(id=key), kind=self.org_kind,
-                                      id_property=self.id_property, source=source, obligations=duties)
+        described = self.organisations
+        orgs = {key: out.organization(key, mapped=context.organizations.get(key), code=described.code.format(id=key),
+                                      label=described.label.format(id=key), kind=described.kind,
+                                      id_property=described.id_property, source=source, obligations=duties)
                 for key, duties in organisations.items()}
         merged = merge_spells(spells)
         for spell in merged:
             out.spell(spell, org=orgs[spell.org], source=source, source_id=info.source_id)
-        return ImportedFile(out.quads, info, rows.read, {self.org_count: len(orgs), "memberships": len(merged)})
+        return ImportedFile(out.quads, info, rows.read, {described.counted_as: len(orgs), "memberships": len(merged)})
+
+
+class SpellRows(SpellTable):
+    """A :class:`SpellTable` of one spell a row, read through hooks: the row's ids
+    (:meth:`ids`), the member's obligations (:meth:`obligations`), its dates (:meth:`period`)
+    and the spell (:meth:`spell`). A row whose ids or dates cannot be read, or whose end is not
+    after its start (:attr:`not_after`), is reported and left out; the obligations of every
+    row with ids count for its organisation."""
+
+    #: The problem of an end not after the start (``{start}``, ``{end}``).
+    not_after: ClassVar[str] = "end {end} is not after start {start}"
+
+    @abstractmethod
+    def ids(self, row: Row) -> tuple[str, int]:
+        """The organisation's id in the dataset and the member's COW code (``ValueError``
+        with the problem when they are not numbers)."""
+
+    @abstractmethod
+    def obligations(self, row: Row, report: Callable[[str], None]) -> frozenset[str]:
+        """The member's obligations (``report`` hears of a cell read otherwise than written)."""
+
+    @abstractmethod
+    def period(self, row: Row, report: Callable[[str], None]) -> tuple[PartialDate, PartialDate | None]:
+        """The spell's start and end (``None``: in force); ``ValueError`` for a bad date."""
+
+    @abstractmethod
+    def spell(self, org: str, piece: Piece, duties: frozenset[str], row: Row, start: PartialDate,
+              end: PartialDate | None) -> Spell:
+        """The spell of one piece of the row (the part under one project state)."""
+
+    def spells(self, path: Path, rows: DatasetRows, context: ImportContext) -> tuple[dict[str, set[str]], list[Spell]]:
+        name = str(path)
+        spells: list[Spell] = []
+        #: each organisation's obligations (those of every member row, matched or not), in file order
+        organisations: dict[str, set[str]] = {}
+        for row in rows:
+            def report(message: str, line: int = row.line) -> None:
+                context.report(Issue(name, line, message))
+
+            try:
+                org, code = self.ids(row)
+            except ValueError as exc:
+                report(str(exc))
+                continue
+            duties = self.obligations(row, report)
+            organisations.setdefault(org, set()).update(duties)
+            try:
+                start, end = self.period(row, report)
+            except ValueError as exc:
+                report(f"bad date: {exc}")
+                continue
+            if end is not None and end.first_day() <= start.first_day():
+                report(self.not_after.format(start=start, end=end))
+                continue
+            for piece in split_by_code(context, name, row.line, code, start, end):
+                spells.append(self.spell(org, piece, duties, row, start, end))
+        return organisations, spells
