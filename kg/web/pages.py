@@ -20,6 +20,7 @@ import datetime as dt
 import threading
 import weakref
 from collections import OrderedDict
+from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from typing import Any
@@ -505,20 +506,20 @@ def _event(store: Store, page: Page, facts: dict[str, Any], collect: _Collector)
                                      f"{{ ?fact al:event {ox.NamedNode(page.iri)} }}", page.iri))
 
 
-def _framework(store: Store, page: Page, facts: dict[str, Any], collect: _Collector) -> None:
-    definition = _one(facts, "definition", "http://www.w3.org/2004/02/skos/core#")
-    if definition:
-        page.facts.append(("Definition", definition))
-    page.tables.append(_partnerships_with(store, f"al:framework {ox.NamedNode(page.iri)}",
-                                          "Partnerships in this framework"))
+def _concept(link: str, title: str) -> Callable[[Store, Page, dict[str, Any], _Collector], None]:
+    """The page of a concept (a framework, a topic): its definition, and the partnerships
+    that name it by ``al:{link}``."""
+    def fill(store: Store, page: Page, facts: dict[str, Any], collect: _Collector) -> None:
+        definition = _one(facts, "definition", "http://www.w3.org/2004/02/skos/core#")
+        if definition:
+            page.facts.append(("Definition", definition))
+        page.tables.append(_partnerships_with(store, f"al:{link} {ox.NamedNode(page.iri)}", title))
+
+    return fill
 
 
-def _topic(store: Store, page: Page, facts: dict[str, Any], collect: _Collector) -> None:
-    definition = _one(facts, "definition", "http://www.w3.org/2004/02/skos/core#")
-    if definition:
-        page.facts.append(("Definition", definition))
-    page.tables.append(_partnerships_with(store, f"al:coveredTopic {ox.NamedNode(page.iri)}",
-                                          "Partnerships covering this topic"))
+_framework = _concept("framework", "Partnerships in this framework")
+_topic = _concept("coveredTopic", "Partnerships covering this topic")
 
 
 def _partnerships_with(store: Store, pattern: str, title: str) -> Table:
