@@ -32,10 +32,10 @@ __all__ = [
     "RawResults",
     "Store",
     "StoreLocation",
+    "StoreView",
     "default_store_path",
     "redact_url",
     "resolve_location",
-    "StoreView",
     "boolean",
     "solutions",
     "timeout_message",
@@ -317,7 +317,6 @@ class Store(ABC):
 
     def close(self) -> None:
         """Release the store's resources (a no-op where there are none)."""
-
 
 
 class StoreView(Store):
