@@ -185,6 +185,9 @@ _ACCEPT = ("application/sparql-results+json, application/sparql-results+xml;q=0.
            "text/tab-separated-values;q=0.8, application/n-triples, text/turtle;q=0.9, "
            "application/rdf+xml;q=0.5")
 _GRAPHS = "SELECT DISTINCT ?g WHERE { GRAPH ?g { } }"
+#: Virtuoso answers an ASK query sent with a dataset as a table of this one column: a row for
+#: true (its value 1), none for false.
+_ASK_COLUMN = "__ASK_RETVAL"
 #: For servers that do not list graphs for an empty GRAPH pattern (Virtuoso).
 _GRAPHS_WITH_TRIPLES = "SELECT DISTINCT ?g WHERE { GRAPH ?g { ?s ?p ?o } }"
 _COUNTS = "SELECT ?g (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } } GROUP BY ?g"
@@ -410,7 +413,7 @@ class RemoteStore(Store):
         return self._raw_query(sparql, timeout=timeout, max_bytes=max_bytes, graphs=dataset)
 
     def query(self, sparql: str, *, timeout: float | None = None) -> QueryOutcome:
-        return self.evaluate(sparql, timeout=timeout).parse()
+        return _ask_answer(self.evaluate(sparql, timeout=timeout).parse())
 
     def update(self, sparql: str, *, network: bool = False) -> None:
         """Apply ``sparql``, then recompute the derived graph (a second update: a server may
@@ -588,3 +591,19 @@ class RemoteStore(Store):
         after = {g for g in existing if not g.startswith(STAGING)} - dropped | set(staging)
         return derivation_update(sorted(after), before=operations)
 
+
+
+def _ask_answer(outcome: QueryOutcome) -> QueryOutcome:
+    """``outcome``, with the table in which Virtuoso gives the answer of an ASK query
+    (:data:`_ASK_COLUMN`) read as the boolean it stands for.
+
+    >>> table = b'{"head": {"vars": ["__ASK_RETVAL"]}, "results": {"bindings": []}}'
+    >>> bool(_ask_answer(ox.parse_query_results(table, ox.QueryResultsFormat.JSON)))
+    False
+    """
+    if not isinstance(outcome, ox.QuerySolutions) or [v.value for v in outcome.variables] != [_ASK_COLUMN]:
+        return outcome
+    rows = list(outcome)
+    answer = bool(rows) and rows[0][0] is not None and rows[0][0].value not in ("0", "false")
+    return ox.parse_query_results(b'{"head": {}, "boolean": %s}' % (b"true" if answer else b"false"),
+                                  ox.QueryResultsFormat.JSON)
