@@ -19,7 +19,7 @@ fresh worker process (so that peak memory is that of one system at one size):
   machine; ``Store.bulk_load`` of the same quads (N-Quads) into a new directory, run
   interleaved with the project's builds (in a child process); pyoxigraph's serializers;
 - ``project-remote`` and ``server``: the same quads in ``oxigraph serve`` on 127.0.0.1; the
-  project over its remote store (``kg.remote``) interleaved with the same SPARQL text sent
+  project over its remote store (``kg.stores.remote``) interleaved with the same SPARQL text sent
   with ``urllib`` (SPARQL 1.1 Protocol, ``union-default-graph``, JSON results parsed);
 - ``rdflib``: ``Dataset(store="Memory", default_union=True)`` parsing the same N-Quads, the
   same SPARQL text.

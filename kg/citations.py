@@ -30,7 +30,7 @@ def source_details(store: Store, ids: Iterable[str] | None = None) -> dict[str, 
     every source); missing values are ``""``, and a ``url`` is kept only if it is http(s)."""
     wanted = set(ids) if ids is not None else None
     found: dict[str, dict[str, str]] = {}
-    for row in store.query(_QUERY):
+    for row in store.select(_QUERY):
         code = row["id"].value
         if wanted is not None and code not in wanted:
             continue

@@ -150,6 +150,31 @@ class _Seconds(click.ParamType):
 _SECONDS = _Seconds()
 
 
+class _Source(click.ParamType):
+    """The SOURCE of ``kg import``: the name of a registered importer (:mod:`kg.loaders.registry`)."""
+
+    name = "source"
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> str:
+        from kg.loaders.registry import importer_names
+
+        names = importer_names()
+        if value not in names:
+            self.fail(f"{value!r} is not a registered importer: one of {', '.join(names)}", param, ctx)
+        return value
+
+
+class _ImportCommand(click.Command):
+    """``kg import``, whose help lists the importers registered when it is shown."""
+
+    def format_epilog(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
+        from kg.loaders.registry import describe_importers
+
+        with formatter.section("Sources (the registered importers)"):
+            formatter.write_dl(describe_importers())
+        super().format_epilog(ctx, formatter)
+
+
 class KgGroup(click.Group):
     """Runs commands with one readable error line instead of a traceback (unless ``--debug``)."""
 
@@ -295,7 +320,7 @@ def query(query_text: str, params: tuple[tuple[str, str], ...], at: str | None, 
         syntax = rdf_format(fmt if fmt and fmt not in TABULAR_FORMATS else "turtle")
         if syntax.supports_datasets:
             raise click.UsageError("CONSTRUCT and DESCRIBE give triples: choose a triple syntax")
-        data = ox.serialize(result.triples, format=syntax, prefixes=PREFIXES)
+        data = ox.serialize(result.triples, format=syntax, prefixes=PREFIXES) or b""
         if output is not None:
             from kg.output import atomic_output
 
@@ -966,7 +991,9 @@ def reference(output: str | None) -> None:
     from kg.build import build as run_build
     from kg.reference import render_reference
 
-    text = render_reference(run_build("memory", validate=False))
+    data = run_build("memory", validate=False)
+    assert data is not None  # a store in memory lives in this process: the build gives it
+    text = render_reference(data)
     if output is None:
         click.echo(text, nl=False)
     else:
@@ -1001,8 +1028,8 @@ def normalise(check: bool) -> None:
         raise KgError(f"{len(stale)} ontology file(s) not normalised: run `kg ontology normalise`")
 
 
-@main.command("import")
-@click.argument("source", type=click.Choice(["atop", "cow-alliances", "cow-igo", "cow-states", "wikidata"]))
+@main.command("import", cls=_ImportCommand)
+@click.argument("source", type=_Source(), shell_complete=_complete("import_sources"))
 @click.argument("file", type=click.Path(exists=True, dir_okay=False))
 @click.option("--strict", is_flag=True,
               help="Make every problem (unmatched code, bad row) an error: exit 1, import nothing.")
@@ -1012,9 +1039,11 @@ def import_(source: str, file: str, strict: bool, store: str | None, update_url:
             gsp_url: str | None = None) -> None:
     """Import a standard dataset file (ATOP, COW, Wikidata) into its own named graph.
 
-    Re-importing a file replaces its graph and changes nothing else. Unmatched codes and bad
-    rows are reported on stderr with their line and left out; --strict makes them errors.
-    The mapping of each dataset to the ontology is in docs/importers.md.
+    SOURCE names an importer (listed below; other installed packages may add some, see
+    docs/importers.md). Re-importing a file replaces its graph and changes nothing else.
+    Unmatched codes and bad rows are reported on stderr with their line and left out;
+    --strict makes them errors. The mapping of each dataset to the ontology is in
+    docs/importers.md.
 
     \b
     Examples:
@@ -1182,7 +1211,8 @@ def serve(host: str, port: int, timeout: float, max_rows: int, max_bytes: int,
                          options=ServeOptions(timeout=timeout, max_rows=max_rows, max_bytes=max_bytes,
                                               max_connections=max_connections, queue=queue,
                                               allowed_hosts=allow_hosts, allowed_origins=allow_origins))
-    bound_host, bound_port = server.server_address[:2]
+    address, bound_port = server.server_address[:2]
+    bound_host = address.decode() if isinstance(address, (bytes, bytearray)) else address
     _note(f"kg: serving {location} read-only at http://{bound_host}:{bound_port}/query (Ctrl-C stops)")
     import ipaddress
 

@@ -62,6 +62,14 @@ def query_names(ctx: Any, param: Any, incomplete: str) -> list[CompletionItem]:
             for name, entry in sorted(catalogue().items()) if name.startswith(incomplete)]
 
 
+def import_sources(ctx: Any, param: Any, incomplete: str) -> list[CompletionItem]:
+    """The registered importers (``kg import SOURCE``) whose names start with ``incomplete``."""
+    from kg.loaders.registry import describe_importers
+
+    return [CompletionItem(name, help=summary or None)
+            for name, summary in describe_importers() if name.startswith(incomplete)]
+
+
 def query_parameters(ctx: Any, param: Any, incomplete: str) -> list[CompletionItem]:
     """For ``-p NAME VALUE``: the parameter names of the chosen query, and codes of any kind."""
     from kg.catalogue import catalogue

@@ -82,7 +82,7 @@ def coverage_statements(store: Store) -> list[CoverageStatement]:
 
     return [CoverageStatement(text(s["org"]), s["kind"].value, s["complete"].value in ("true", "1"),
                               text(s["since"]), text(s["until"]), text(s["note"]))
-            for s in store.query(_QUERY)]
+            for s in store.select(_QUERY)]
 
 
 def partial_coverage(statements: Iterable[CoverageStatement], kinds: Iterable[str],

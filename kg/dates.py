@@ -60,7 +60,8 @@ def parse_date(text: str) -> PartialDate:
     match = _PATTERN.match(text.strip())
     if not match:
         raise ValueError(f"malformed date {text!r}: expected YYYY, YYYY-MM or YYYY-MM-DD")
-    year, month, day = (int(g) if g else None for g in match.groups())
+    year = int(match.group(1))
+    month, day = (int(g) if g else None for g in match.groups()[1:])
     try:
         dt.date(year, month or 1, day or 1)
     except ValueError as exc:

@@ -144,8 +144,10 @@ def load_files(
                 # The checks above read the file once; this is the read that writes. A graph
                 # that the first read did not see (the file changed in between) is refused here,
                 # on the very bytes that would be written.
-                if quad.graph_name.value not in written:  # type: ignore[union-attr]
-                    _check_target(quad.graph_name.value)  # type: ignore[union-attr]
+                graph = quad.graph_name
+                name = "" if isinstance(graph, ox.DefaultGraph) else graph.value
+                if name not in written:
+                    _check_target(name)
                     raise DataError("the file changed while it was being loaded: load it again",
                                     file=str(rdf.path))
                 yield quad

@@ -1,7 +1,8 @@
 """Importing a standard dataset file: parse it, then write it as one named graph, with provenance.
 
-``kg import SOURCE FILE`` reads the file with the importer for ``SOURCE`` (``atop``,
-``cow-alliances``, ``cow-igo``, ``cow-states``, ``wikidata``), puts its quads into the graph
+``kg import SOURCE FILE`` reads the file with the importer registered as ``SOURCE``
+(:mod:`kg.loaders.registry`: ``atop``, ``cow-alliances``, ``cow-igo``, ``cow-states``,
+``wikidata``, and those other packages add), puts its quads into the graph
 ``https://w3id.org/alignment-kg/graph/import/<source>/<file name>`` together with triples
 about that graph (the dataset's name and version, the file's name and SHA-256 checksum), and
 writes that graph into the store, replacing an earlier import of the same file and changing
@@ -12,7 +13,6 @@ nothing else. Problems in single rows are reported (``report``) and the rows lef
 from __future__ import annotations
 
 import hashlib
-import importlib
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import cache
@@ -22,22 +22,14 @@ from urllib.parse import quote
 from pyoxigraph import Literal, NamedNode, Quad
 
 from kg.api import open_store
-from kg.errors import DataError, StoreError, UsageError
-from kg.loaders.importing import DatasetInfo, ImportContext, ImportedFile, Issue
+from kg.errors import DataError, StoreError
+from kg.loaders.importing import DatasetInfo, ImportContext, Issue
+from kg.loaders.registry import find_importer
 from kg.stores.base import Store, StoreLocation, resolve_location
 from kg.stores.kinds import store_class, write_graphs
 from kg.vocab import AL, GRAPH, PREFIXES, mint
 
-__all__ = ["SOURCES", "ImportResult", "import_file", "import_graph", "is_import_graph", "read_file"]
-
-#: The importers: SOURCE -> (module, function).
-SOURCES: dict[str, tuple[str, str]] = {
-    "atop": ("kg.loaders.atop", "load_atop"),
-    "cow-alliances": ("kg.loaders.cow", "load_cow_alliances"),
-    "cow-igo": ("kg.loaders.cow", "load_cow_igo"),
-    "cow-states": ("kg.loaders.cow", "load_cow_states"),
-    "wikidata": ("kg.loaders.wikidata", "load_wikidata"),
-}
+__all__ = ["ImportResult", "import_file", "import_graph", "is_import_graph", "read_file"]
 
 #: The table of ``data/`` that maps datasets' own alliance and organisation ids to project codes.
 ORGANIZATIONS_TABLE = "import-organizations.csv"
@@ -91,8 +83,9 @@ def read_file(
 ) -> ImportResult:
     """Read a dataset file into the quads of its graph, without writing anything.
 
-    ``store`` is only consulted for ``wikidata`` (its ``al:wikidata`` QIDs, besides those of
-    the packaged curated tables). The other parameters are those of :func:`import_file`.
+    ``store`` is only consulted by an importer that matches Wikidata items (``wikidata``: the
+    store's ``al:wikidata`` QIDs, besides those of the packaged curated tables). The other
+    parameters are those of :func:`import_file`.
 
     Raises
     ------
@@ -101,8 +94,7 @@ def read_file(
     DataError
         A file that cannot be read as the dataset, or (with ``strict``) any problem in it.
     """
-    if source not in SOURCES:
-        raise UsageError(f"unknown source {source!r}: one of {', '.join(SOURCES)}")
+    importer = find_importer(source)
     path = Path(path)
     if not path.is_file():
         raise DataError("no such file", file=str(path))
@@ -117,10 +109,9 @@ def read_file(
 
     context = ImportContext(graph=graph, report=on_issue, progress=progress, checksum=checksum,
                             organizations=_organizations(source))
-    if source == "wikidata":
+    if importer.matches_wikidata:
         context.wikidata = _wikidata_items(store)
-    module, function = SOURCES[source]
-    loaded: ImportedFile = getattr(importlib.import_module(module), function)(path, context)
+    loaded = importer.read(path, context)
     if strict and issues:
         shown = "\n  ".join(str(i) for i in issues[:20])
         more = f"\n  ... and {len(issues) - 20} more" if len(issues) > 20 else ""
@@ -146,7 +137,8 @@ def import_file(
     Parameters
     ----------
     source
-        ``atop``, ``cow-alliances``, ``cow-igo``, ``cow-states`` or ``wikidata``.
+        The name of a registered importer (:func:`kg.loaders.registry.importer_names`):
+        ``atop``, ``cow-alliances``, ``cow-igo``, ``cow-states``, ``wikidata``, ...
     location
         A store location (a directory, ``memory``, ``None`` for the per-user store) or an
         in-memory :class:`~kg.store.Store` to add to. A missing directory becomes a store
@@ -160,10 +152,8 @@ def import_file(
 
     Raises
     ------
-    UsageError
-        An unknown ``source``.
-    DataError
-        A file that cannot be read as the dataset, or (with ``strict``) any problem in it.
+    UsageError, DataError
+        As :func:`read_file`: nothing is written.
     StoreError
         The store cannot be written.
 
@@ -173,6 +163,7 @@ def import_file(
     >>> result.counts  # doctest: +SKIP
     {'codes': 217, 'system memberships': 250}
     """
+    importer = find_importer(source)
     given = location if isinstance(location, Store) else None
     if isinstance(location, Store):
         location = location.location
@@ -183,7 +174,7 @@ def import_file(
     elif location.is_default:
         open_store(location, note=note)  # the per-user store is built on first use
     existing = given
-    if source == "wikidata" and existing is None:
+    if importer.matches_wikidata and existing is None:
         existing = _existing_store(location, note)
     result = read_file(source, path, strict=strict, report=report, progress=progress, store=existing)
     replace = result.graph.__eq__
@@ -230,8 +221,7 @@ def _wikidata_items(store: Store | None) -> dict[str, NamedNode]:
     from the packaged curated tables and from the store (which wins)."""
     items: dict[str, NamedNode] = dict(_curated_wikidata())
     if store is not None:
-        solutions = store.query(f"SELECT ?x ?q WHERE {{ ?x <{AL}wikidata> ?q }} ORDER BY DESC(?x)")
-        for solution in solutions:  # type: ignore[union-attr]  # a SELECT gives solutions
+        for solution in store.select(f"SELECT ?x ?q WHERE {{ ?x <{AL}wikidata> ?q }} ORDER BY DESC(?x)"):
             item, qid = solution["x"], solution["q"]
             if isinstance(item, NamedNode) and isinstance(qid, Literal):
                 items[qid.value] = item

@@ -222,7 +222,7 @@ SELECT ?x ?code ?class ?label ?alias ?gone WHERE {{
 def _entries(store: Store) -> list[Entry]:
     found: dict[tuple[str, str], tuple[str, set[str], set[str]]] = {}
     gone: set[str] = set()
-    for row in store.query(_ENTRIES):
+    for row in store.select(_ENTRIES):
         iri, code = row["x"].value, row["code"].value
         if row["gone"] is not None:
             gone.add(iri)
@@ -312,7 +312,7 @@ def _exact_code(store: Store, text: str, classes: set[str]) -> Entry | None:
                  f"{type_filter or '?x a ?class . FILTER(STRSTARTS(STR(?class), STR(<' + AL + '>)))'} "
                  "OPTIONAL { ?x <http://www.w3.org/2000/01/rdf-schema#label> ?label } } "
                  "ORDER BY ?label LIMIT 5")
-        rows = list(store.query(query))
+        rows = list(store.select(query))
         iris = {row["x"].value for row in rows}
         if len(iris) == 1:
             row = rows[0]

@@ -651,7 +651,7 @@ def _minus(start: dt.date, end: dt.date | None,
     """
     pieces = [(start, end)]
     for cut_start, cut_end in cuts:
-        kept = []
+        kept: list[tuple[dt.date, dt.date | None]] = []
         for a, b in pieces:
             if cut_start > a:  # the part before the cut
                 kept.append((a, cut_start if b is None or cut_start < b else b))

@@ -27,12 +27,15 @@ import os
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from kg.dates import parse_date
 from kg.errors import UsageError
 from kg.stores.base import Store
 from kg.vocab import AL
+
+if TYPE_CHECKING:
+    from matplotlib.typing import RcKeyType
 
 __all__ = ["PLOT_FORMATS", "align_figure", "members_figure", "timeline_figure", "save_figure",
            "member_counts", "Lane", "timeline_lanes"]
@@ -46,7 +49,7 @@ ROLE_COLOURS = {"member": "#0072B2", "suspended": "#D55E00",
 STANCE_COLOURS = {"support": "#CC79A7", "aid": "#CC79A7", "sanctions": "#000000", "sanction": "#000000"}
 STATUS_COLOURS = {"proposed": "#DDDDDD", "negotiating": "#F0E442", "concluded": "#56B4E9",
                   "active": "#009E73", "suspended": "#D55E00", "ended": "#999999"}
-_STYLE = {"svg.hashsalt": "alignment-kg", "svg.fonttype": "none", "font.family": "DejaVu Sans",
+_STYLE: dict[RcKeyType, Any] = {"svg.hashsalt": "alignment-kg", "svg.fonttype": "none", "font.family": "DejaVu Sans",
           "font.size": 10, "axes.spines.top": False, "axes.spines.right": False,
           "axes.grid": True, "grid.color": "#E5E5E5", "grid.linewidth": 0.8}
 _FULL = ("member", "founding member", "suspended")
@@ -69,7 +72,7 @@ def _dataset_line(store: Store) -> str:
     from kg.query import current_as_of
 
     version = None
-    for row in store.query(f"SELECT ?v WHERE {{ ?d a <{AL}Dataset> ; "
+    for row in store.select(f"SELECT ?v WHERE {{ ?d a <{AL}Dataset> ; "
                            "<http://www.w3.org/2002/07/owl#versionInfo> ?v } LIMIT 1"):
         version = row["v"].value
     current = current_as_of(store)
@@ -80,11 +83,12 @@ def _dataset_line(store: Store) -> str:
 def _figure(width: float, height: float):
     from matplotlib.backends.backend_agg import FigureCanvasAgg
     from matplotlib.figure import Figure
+    from matplotlib.layout_engine import ConstrainedLayoutEngine
 
-    figure = Figure(figsize=(width, height), dpi=150, layout="constrained")
-    FigureCanvasAgg(figure)
     # Room at the bottom for the source line (a fixed height, whatever the figure's).
-    figure.get_layout_engine().set(rect=(0, 0.32 / height, 1, 1 - 0.32 / height))
+    layout = ConstrainedLayoutEngine(rect=(0, 0.32 / height, 1, 1 - 0.32 / height))
+    figure = Figure(figsize=(width, height), dpi=150, layout=layout)
+    FigureCanvasAgg(figure)
     return figure
 
 
@@ -95,7 +99,11 @@ def _finish(figure: Any, store: Store, title: str, note: str = "") -> None:
 
 
 def _first_day(text: str | None) -> dt.date | None:
-    return parse_date(text).first_day() if text else None
+    return _day(text) if text else None
+
+
+def _day(text: str) -> dt.date:
+    return parse_date(text).first_day()
 
 
 def _current(store: Store) -> dt.date:
@@ -165,7 +173,7 @@ def align_figure(store: Store, pairs: Sequence[tuple[str, str]], *, start: int |
     _finish(figure, store, f"Alignment over time: {names}",
             f"S-score (Signorino and Ritter 1999) over tie levels from shared commitments, "
             f"metric {metric}; see docs/analysis.md")
-    figure.kg_notes = notes  # type: ignore[attr-defined]
+    figure.kg_notes = notes
     return figure
 
 
@@ -194,7 +202,7 @@ def member_counts(store: Store, org: str, *, until: dt.date | None = None) -> li
     until = until or _current(store)
     query = _SPELLS.replace("?org ;", f"{ox.NamedNode(entry.iri)} ;", 1)
     spells: list[tuple[str, dt.date, dt.date | None]] = []
-    for row in store.query(query):
+    for row in store.select(query):
         if row["role"].value not in _FULL or row["start"] is None:
             continue
         begin = _first_day(row["start"].value)
@@ -202,7 +210,7 @@ def member_counts(store: Store, org: str, *, until: dt.date | None = None) -> li
         if begin is not None and begin <= until:
             spells.append((row["member"].value, begin, finish))
     days = sorted({s for _, s, _ in spells} | {e for _, _, e in spells if e and e <= until})
-    steps = []
+    steps: list[tuple[dt.date, int]] = []
     for day in days:
         count = len({m for m, s, e in spells if s <= day and (e is None or e > day)})
         if not steps or steps[-1][1] != count:
@@ -257,7 +265,7 @@ def members_figure(store: Store, orgs: Sequence[str], *, start: int | None = Non
         note += ". Partial coverage: " + "; ".join(
             n.reason.split(" (", 1)[0] for n in partial)
     _finish(figure, store, "Members over time: " + ", ".join(o.upper() for o in orgs), note)
-    figure.kg_notes = [f"partial coverage: {n.reason}" for n in partial]  # type: ignore[attr-defined]
+    figure.kg_notes = [f"partial coverage: {n.reason}" for n in partial]
     return figure
 
 
@@ -315,20 +323,20 @@ def timeline_lanes(store: Store, subject: str) -> tuple[str, list[Lane], list[st
     lanes: dict[str, Lane] = {}
     undated: list[str] = []
     if entry.kind != "Partnership":
-        for row in store.query(_STATE_MEMBERSHIPS.replace("?state", term)):
+        for row in store.select(_STATE_MEMBERSHIPS.replace("?state", term)):
             org, role = row["org"].value, row["role"].value
             if row["start"] is None:
                 undated.append(f"{role} of {org}")
                 continue
             lane = lanes.setdefault(org, Lane(org, [], []))
-            lane.spans.append((_first_day(row["start"].value),
+            lane.spans.append((_day(row["start"].value),
                                _first_day(row["end"].value) if row["end"] is not None else None, role))
     steps: dict[str, list[tuple[dt.date, str]]] = {}
     labels: dict[str, str] = {}
-    for row in store.query(_PARTNERSHIP_STEPS.replace("?subject", term)):
+    for row in store.select(_PARTNERSHIP_STEPS.replace("?subject", term)):
         code = row["code"].value
         labels[code] = f"{row['with'].value} {row['framework'].value}"
-        steps.setdefault(code, []).append((_first_day(row["start"].value), row["status"].value))
+        steps.setdefault(code, []).append((_day(row["start"].value), row["status"].value))
     for code, found in steps.items():
         found.sort()
         lane = lanes.setdefault("~" + code, Lane(labels[code], [], []))
@@ -339,15 +347,15 @@ def timeline_lanes(store: Store, subject: str) -> tuple[str, list[Lane], list[st
             lane.spans.append((day, following[0], status))
     if entry.kind != "Partnership":
         events = Lane("events", [], [])
-        for row in store.query(_EVENTS_AND_STANCES.replace("?state", term)):
+        for row in store.select(_EVENTS_AND_STANCES.replace("?state", term)):
             what = row["what"].value
             if row["kind"].value == "event":
-                events.points.append((_first_day(row["start"].value), _short_event(what)))
+                events.points.append((_day(row["start"].value), _short_event(what)))
             elif row["start"] is None:
                 undated.append(what)
             else:
                 lane = lanes.setdefault("~~" + what, Lane(what, [], []))
-                lane.spans.append((_first_day(row["start"].value),
+                lane.spans.append((_day(row["start"].value),
                                    _first_day(row["end"].value) if row["end"] is not None else None,
                                    what.split()[0]))
         if events.points:

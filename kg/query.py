@@ -153,7 +153,7 @@ def earliest_day(store: Store) -> str | None:
 
 def _day(store: Store, sparql: str) -> str | None:
     """The ``?day`` of the first solution of ``sparql``, or ``None``."""
-    for solution in store.query(sparql):  # type: ignore[union-attr]  # a SELECT gives solutions
+    for solution in store.select(sparql):
         day = solution["day"]
         return day.value if day is not None else None
     return None
@@ -205,10 +205,10 @@ def _has_class(store: Store, parameter: Parameter, term: ox.NamedNode) -> bool:
     if not classes:
         return True
     values = " ".join(f"<{AL}{c}>" for c in classes)
-    return bool(store.query(f"ASK {{ VALUES ?c {{ {values} }} {term} a ?c }}"))
+    return store.ask(f"ASK {{ VALUES ?c {{ {values} }} {term} a ?c }}")
 
 
-def _check_exists(store: Store, parameter: Parameter, term: ox.NamedNode, given: str) -> None:
+def _check_exists(store: Store, parameter: Parameter, term: ox.NamedNode | ox.Literal, given: str) -> None:
     """Refuse an IRI that names no resource of the parameter's classes, with the nearest."""
     if not isinstance(term, ox.NamedNode) or _has_class(store, parameter, term):
         return
@@ -354,7 +354,7 @@ def run_query(
         if trusted:
             result = store.query(text, timeout=timeout)
         else:
-            # User text is always evaluated in the worker (kg.worker): it cannot reach the
+            # User text is always evaluated in the worker (kg.stores.worker): it cannot reach the
             # network unless allowed (kg.sandbox), and an engine crash is an error, not the end
             # of this process.
             result = store.evaluate(text, timeout=timeout, network=allow_network).parse()

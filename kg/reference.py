@@ -86,7 +86,7 @@ def _values(store: ox.Store, subject: ox.NamedNode, predicate: str) -> list:
 
 def _example(data: Store, query: str) -> str | None:
     """The preferred example among the subjects a query returns (column ``x``), else the first."""
-    rows = [s["x"].value for s in data.query(query)]
+    rows = [s["x"].value for s in data.select(query)]
     if not rows:
         return None
     for code in _PREFERRED:
@@ -98,7 +98,7 @@ def _example(data: Store, query: str) -> str | None:
 
 def _describe(data: Store, iri: str, limit: int = 8) -> str:
     lines = []
-    for solution in data.query(f"SELECT ?p ?o WHERE {{ <{iri}> ?p ?o }} ORDER BY ?p ?o LIMIT {limit}"):
+    for solution in data.select(f"SELECT ?p ?o WHERE {{ <{iri}> ?p ?o }} ORDER BY ?p ?o LIMIT {limit}"):
         obj = solution["o"]
         shown = f'"{obj.value}"' if isinstance(obj, ox.Literal) else _short(obj)
         lines.append(f"    {_short(solution['p'])} {shown} ;")
@@ -129,12 +129,13 @@ def render_reference(data: Store) -> str:
         out += ["", value.value]
     type_ = ox.NamedNode(_RDF + "type")
     defined = ox.NamedNode(_RDFS + "isDefinedBy")
-    terms = sorted({q.subject.value for q in onto.quads_for_pattern(None, defined, header)})
+    terms = sorted({q.subject.value for q in onto.quads_for_pattern(None, defined, header)
+                    if isinstance(q.subject, ox.NamedNode)})
     owl_class = ox.NamedNode(_OWL + "Class")
     classes = [t for t in terms if ox.Quad(ox.NamedNode(t), type_, owl_class, ox.DefaultGraph()) in onto]
     properties = [t for t in terms if t not in classes and any(
         True for q in onto.quads_for_pattern(ox.NamedNode(t), type_, None)
-        if q.object.value.endswith("Property"))]
+        if isinstance(q.object, ox.NamedNode) and q.object.value.endswith("Property"))]
     individuals = [t for t in terms if t not in classes and t not in properties]
     out += ["", f"## Classes ({len(classes)})", ""]
     for iri in classes:
@@ -150,7 +151,7 @@ def render_reference(data: Store) -> str:
         out += _term_section(onto, node)
         example = _example(data, f"SELECT DISTINCT ?x WHERE {{ ?x <{iri}> ?o }}")
         if example:
-            values = [s["o"] for s in data.query(f"SELECT ?o WHERE {{ <{example}> <{iri}> ?o }} ORDER BY ?o LIMIT 3")]
+            values = [s["o"] for s in data.select(f"SELECT ?o WHERE {{ <{example}> <{iri}> ?o }} ORDER BY ?o LIMIT 3")]
             shown = ", ".join(f'"{v.value}"' if isinstance(v, ox.Literal) else _short(v) for v in values)
             out += ["", f"Example: `{_short(ox.NamedNode(example))} {_short(node)} {shown}`"]
         out.append("")
@@ -159,10 +160,13 @@ def render_reference(data: Store) -> str:
         for iri in individuals:
             out += _term_section(onto, ox.NamedNode(iri)) + [""]
     out += ["## Controlled vocabularies", ""]
-    for scheme in sorted({q.object.value for q in onto.quads_for_pattern(None, ox.NamedNode(_SKOS + "inScheme"), None)}):
+    in_scheme = ox.NamedNode(_SKOS + "inScheme")
+    for scheme in sorted({q.object.value for q in onto.quads_for_pattern(None, in_scheme, None)
+                          if isinstance(q.object, ox.NamedNode)}):
         label = _values(onto, ox.NamedNode(scheme), _RDFS + "label")
         out += [f"### {label[0].value if label else scheme}", "", "| code | definition |", "| --- | --- |"]
-        members = sorted(q.subject for q in onto.quads_for_pattern(None, ox.NamedNode(_SKOS + "inScheme"), ox.NamedNode(scheme)))
+        members = [q.subject for q in onto.quads_for_pattern(None, in_scheme, ox.NamedNode(scheme))
+                   if isinstance(q.subject, ox.NamedNode)]
         for concept in sorted(members, key=str):
             code = _values(onto, concept, AL + "code")
             definition = _values(onto, concept, _SKOS + "definition")

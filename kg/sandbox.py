@@ -2,7 +2,7 @@
 
 ``kg``'s text check (:func:`kg.query.check_user_query`) refuses ``SERVICE``, ``LOAD`` and
 ``FROM <url>``. This module is the second line: the forked child that evaluates a query
-(:mod:`kg.worker`) installs, before it evaluates, a seccomp-BPF filter under which
+(:mod:`kg.stores.worker`) installs, before it evaluates, a seccomp-BPF filter under which
 
 - ``socket()`` succeeds only for ``AF_UNIX``: any Internet (IPv4, IPv6), netlink or packet
   socket fails with ``EACCES``, so no TCP connection, UDP datagram or DNS query can leave it;
@@ -96,7 +96,7 @@ class _SockFprog(ctypes.Structure):
     _fields_ = [("len", ctypes.c_ushort), ("filter", ctypes.c_void_p)]
 
 
-def _prepare() -> tuple[object, _SockFprog, ctypes.Array] | None:
+def _prepare() -> tuple[Callable[..., int], _SockFprog, ctypes.Array[ctypes.c_char]] | None:
     if not sys.platform.startswith("linux"):
         return None
     spec = _ARCHITECTURES.get(platform.machine())
@@ -131,9 +131,9 @@ def install_network_guard() -> bool:
     if _PREPARED is None:
         return False
     prctl, fprog, _buffer = _PREPARED
-    if prctl(_PR_SET_NO_NEW_PRIVS, 1, None, 0, 0) != 0:  # type: ignore[operator]
+    if prctl(_PR_SET_NO_NEW_PRIVS, 1, None, 0, 0) != 0:
         return False
-    return prctl(_PR_SET_SECCOMP, _SECCOMP_MODE_FILTER, ctypes.addressof(fprog), 0, 0) == 0  # type: ignore[operator]
+    return prctl(_PR_SET_SECCOMP, _SECCOMP_MODE_FILTER, ctypes.addressof(fprog), 0, 0) == 0
 
 
 def refused_by_guard(message: str, what: str = "query") -> str | None:
@@ -161,21 +161,22 @@ def without_network(action: Callable[[], _T]) -> _T:
     >>> without_network(lambda: 6 * 7)
     42
     """
-    outcome: dict[str, object] = {}
+    values: list[_T] = []
+    errors: list[BaseException] = []
 
     def run() -> None:
         try:
             install_network_guard()
-            outcome["value"] = action()
+            values.append(action())
         except BaseException as error:  # noqa: BLE001 - handed to the calling thread
-            outcome["error"] = error
+            errors.append(error)
 
     thread = threading.Thread(target=run, name="kg-without-network")
     thread.start()
     thread.join()
-    if "error" in outcome:
-        raise outcome["error"]  # type: ignore[misc]
-    return outcome["value"]  # type: ignore[return-value]
+    if errors:
+        raise errors[0]
+    return values[0]
 
 
 def guard_available() -> bool:

@@ -44,8 +44,8 @@ def store_stats(store: Store) -> Stats:
     SELECT ?name (COUNT(DISTINCT ?x) AS ?n) WHERE {{
       VALUES (?class ?name) {{ {values} }}
       OPTIONAL {{ ?x a/<http://www.w3.org/2000/01/rdf-schema#subClassOf>* ?class }} }} GROUP BY ?name"""
-    stats.classes = {s["name"].value: int(s["n"].value) for s in store.query(query)}
-    row = next(iter(store.query(f"""PREFIX al: <{AL}>
+    stats.classes = {s["name"].value: int(s["n"].value) for s in store.select(query)}
+    row = next(iter(store.select(f"""PREFIX al: <{AL}>
     PREFIX prov: <http://www.w3.org/ns/prov#>
     SELECT (COUNT(DISTINCT ?f) AS ?facts) (COUNT(DISTINCT ?sf) AS ?sourced)
            (COUNT(DISTINCT ?d) AS ?dated) (COUNT(DISTINCT ?dd) AS ?day)
@@ -58,7 +58,7 @@ def store_stats(store: Store) -> Stats:
     stats.sourced_facts = value_of(row["sourced"])
     stats.dated = value_of(row["dated"])
     stats.day_precision = value_of(row["day"])
-    for row in store.query(f"""PREFIX al: <{AL}>
+    for row in store.select(f"""PREFIX al: <{AL}>
     SELECT ?version ?current WHERE {{
       ?ds a al:Dataset ; al:currentAsOf ?current .
       OPTIONAL {{ ?ds <http://www.w3.org/2002/07/owl#versionInfo> ?version }}

@@ -1,7 +1,7 @@
 """Stores, as ``kg.store`` has always offered them: the store layer's names and :func:`open_store`.
 
-The store layer itself is :mod:`kg.stores` (locations, embedded and directory stores, writes)
-with :mod:`kg.remote`; :func:`open_store`, which builds ``memory`` and the per-user default
+The store layer itself is :mod:`kg.stores` (locations, embedded, directory and remote stores,
+writes); :func:`open_store`, which builds ``memory`` and the per-user default
 store, is :func:`kg.api.open_store`. Modules of the library import from those; this module
 keeps ``from kg.store import ...`` working for programs and notebooks.
 """

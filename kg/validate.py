@@ -20,6 +20,7 @@ import pyoxigraph as ox
 from kg.errors import ValidationError
 from kg.graphnames import owned_by_build
 from kg.resources import ontology_dir
+from kg.stores.base import Store, solutions
 from kg.vocab import PREFIXES, code_of
 
 __all__ = ["Problem", "find_problems", "validate_quads", "validate_store", "format_report"]
@@ -49,12 +50,12 @@ def _check_queries() -> list[tuple[str, str]]:
             for path in sorted((ontology_dir() / "checks").glob("*.rq"))]
 
 
-def _run_checks(store) -> list[tuple[str, str]]:
+def _run_checks(store: ox.Store | Store) -> list[tuple[str, str]]:
     """Run the check queries on a pyoxigraph store or a :class:`kg.store.Store`."""
     found = []
     for name, text in _check_queries():
-        result = (store.query(text, use_default_graph_as_union=True) if isinstance(store, ox.Store)
-                  else store.query(text))
+        result = solutions(store.query(text, use_default_graph_as_union=True) if isinstance(store, ox.Store)
+                           else store.query(text))
         for solution in result:
             found.append((solution["subject"].value, f"{solution['message'].value} [{name}]"))
     return found
@@ -175,7 +176,7 @@ def find_problems(quads: Iterable[ox.Quad], origins: Mapping[str, str] | None = 
                    for subject, message in found})
 
 
-def validate_store(store) -> list[Problem]:
+def validate_store(store: Store) -> list[Problem]:
     """Problems in a store (a :class:`kg.store.Store`): the check queries over everything in it
     (evaluated by its engine), the shapes over the graphs ``kg build`` owns."""
     quads = [q for graph in store.graph_iris() if owned_by_build(graph)

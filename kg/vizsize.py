@@ -32,7 +32,7 @@ def edge_count(store: Store) -> int:
     stances (before dates and missing codes leave some out: an upper bound)."""
     text = (f"SELECT (COUNT(*) AS ?n) WHERE {{ {{ ?f <{AL}member> ?x }} UNION "
             f"{{ ?f <{AL}partner> ?x }} UNION {{ ?f <{AL}actor> ?x }} }}")
-    for solution in store.query(text):
+    for solution in store.select(text):
         return int(solution["n"].value)
     return 0
 

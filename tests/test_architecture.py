@@ -28,7 +28,7 @@ LAYERS: list[tuple[str, set[str]]] = [
                     "kg.turtle", "kg.sandbox", "kg.derived", "kg.graphnames", "kg.frames", "kg.formats",
                     "kg.output", "kg.catalogue", "kg.userquery"}),
     ("loaders", {"kg.loaders", "kg.loaders."}),
-    ("stores", {"kg.stores", "kg.stores.", "kg.remote", "kg.worker"}),
+    ("stores", {"kg.stores", "kg.stores."}),
     ("readers", {"kg.query", "kg.coverage", "kg.names", "kg.network", "kg.analysis", "kg.blocs",
                  "kg.citations", "kg.stats", "kg.plot", "kg.viz", "kg.vizsize", "kg.rdfio", "kg.reference",
                  "kg.completion", "kg.validate", "kg.ingest", "kg.ingest."}),

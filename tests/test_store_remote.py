@@ -21,7 +21,7 @@ from kg.errors import KgError, QueryError, StoreError
 from kg.graphs import graph_rows, load_files
 from kg.query import run_query
 from kg.rdfio import export, rdf_format
-from kg.remote import CHUNK, GENID, RemoteStore
+from kg.stores.remote import CHUNK, GENID, RemoteStore
 from kg.store import STAGING, open_store, resolve_location, write_graphs
 
 pytestmark = pytest.mark.server

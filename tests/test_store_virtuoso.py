@@ -138,6 +138,18 @@ def test_the_catalogue_answers_the_same_on_virtuoso(virtuoso, request, name, at)
     assert got == expected
 
 
+def test_an_ask_query_is_a_boolean_on_virtuoso(virtuoso):
+    """Virtuoso answers an ASK query sent with a dataset as a one-column table; the store reads
+    it as the boolean it stands for, as on Oxigraph."""
+    if not virtuoso.answers():
+        virtuoso.start()
+    store = virtuoso.store()
+    nzl = "<https://w3id.org/alignment-kg/id/state/NZL>"
+    al = "https://w3id.org/alignment-kg/ontology#"
+    assert store.ask(f"ASK {{ {nzl} a <{al}State> }}") is True
+    assert store.ask(f"ASK {{ VALUES ?c {{ <{al}Organization> }} {nzl} a ?c }}") is False
+
+
 def test_a_loaded_graph_survives_a_build_on_virtuoso(virtuoso, tmp_path: Path, monkeypatch):
     if not virtuoso.answers():
         virtuoso.start()

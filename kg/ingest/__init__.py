@@ -67,7 +67,7 @@ def ingest(store: Store, article: Article) -> IngestResult:
 def write_tables(store: Store, directory: Path, result: IngestResult,
                  min_confidence: float = 0.0) -> dict[str, int]:
     """Write the candidates at or above ``min_confidence`` as curated tables in ``directory``."""
-    existing = {s["code"].value for s in store.query(
+    existing = {s["code"].value for s in store.select(
         f"SELECT ?code WHERE {{ ?p a <{AL}Partnership> ; <{AL}code> ?code }}")}
     chosen = [c for c in result.candidates if c.confidence >= min_confidence]
     return _write_tables(directory, result.article, chosen, existing)

@@ -21,7 +21,7 @@ _PREFIXES = f"PREFIX al: <{AL}>\n"
 
 
 def _rows(store: Store, query: str) -> list[dict[str, Any]]:
-    result = store.query(_PREFIXES + query)
+    result = store.select(_PREFIXES + query)
     names = [v.value for v in result.variables]
     return [{n: (s[n].value if s[n] is not None else "") for n in names} for s in result]
 

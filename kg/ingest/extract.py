@@ -461,7 +461,8 @@ class _Reader:
             if not states:
                 return
         event = _event(self.gazetteer, org.code if org else "", text, dates)
-        detail = event.code if event else (_EVENT_WORD.search(text).group(1).lower())
+        word = _EVENT_WORD.search(text)  # a sentence about attending names the event's kind
+        detail = event.code if event else (word.group(1).lower() if word else "")
         date = next((d.value for d in dates), "")
         counterpart = org.code if org else ""
         for code in states:

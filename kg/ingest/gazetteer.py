@@ -165,7 +165,7 @@ def load_gazetteer(store: Store) -> Gazetteer:
         term = solution[name]
         return "" if term is None else term.value
 
-    for s in store.query(_QUERY):
+    for s in store.select(_QUERY):
         entry = Entry(kind=text(s, "kind"), code=text(s, "code"), label=text(s, "label") or text(s, "code"),
                       org_kind=text(s, "orgKind"), org=text(s, "org"), start=text(s, "start"),
                       place=text(s, "place"))

@@ -16,23 +16,14 @@ columns are read past. The mapping to the ontology is documented in ``docs/impor
 from __future__ import annotations
 
 import re
-from pathlib import Path
+from collections.abc import Callable
 
-from kg.loaders.importing import (
-    DatasetInfo,
-    DatasetRows,
-    ImportContext,
-    ImportedFile,
-    Issue,
-    QuadWriter,
-    Spell,
-    dataset_version,
-    date_from_parts,
-    merge_spells,
-    split_by_code,
-)
+from kg.dates import PartialDate
+from kg.loaders.csvtable import Row
+from kg.loaders.importing import DatasetInfo, Organisations, Spell, SpellRows, date_from_parts
+from kg.loaders.statecodes import Piece
 
-__all__ = ["load_atop"]
+__all__ = ["ATOP", "AtopMembers", "load_atop"]
 
 REQUIRED = ("atopid", "member", "yrent", "moent", "dayent", "yrexit", "moexit", "dayexit",
             "defense", "offense", "neutral", "nonagg", "consul")
@@ -41,67 +32,57 @@ OBLIGATION_COLUMNS = {"defense": "defence", "offense": "offence", "neutral": "ne
                       "nonagg": "non-aggression", "consul": "consultation"}
 
 
-def _dataset(version: str) -> DatasetInfo:
-    return DatasetInfo(
-        source_id=f"atop-v{version}",
-        title="Alliance Treaty Obligations and Provisions (ATOP), member level",
-        publisher="Alliance Treaty Obligations and Provisions Project",
-        version=version,
-        creator="Brett Ashley Leeds et al.",
-    )
+class AtopMembers(SpellRows):
+    """An ATOP member-level file (v4.01 layout, or v5.x ``atop5_1m.csv``).
 
-
-def load_atop(path: Path, context: ImportContext) -> ImportedFile:
-    """Read an ATOP member-level file (v4.01 layout, or v5.x ``atop5_1m.csv``).
-
-    Raises :class:`~kg.errors.DataError` for a file that cannot be read as one (missing
-    columns, malformed CSV); problems in single rows are reported and the rows skipped.
+    A file that cannot be read as one (missing columns, malformed CSV) is a
+    :class:`~kg.errors.DataError`; problems in single rows are reported and the rows skipped.
     """
-    name = str(path)
-    rows = DatasetRows(path, context, required=REQUIRED)
-    spells: list[Spell] = []
-    #: each alliance's obligations (those of every member row, matched or not), in file order
-    alliances: dict[str, set[str]] = {}
-    for row in rows:
+
+    summary = "ATOP member-level file (Alliance Treaty Obligations and Provisions, v4.01 or v5.x)"
+    required = REQUIRED
+    organisations = Organisations("ATOP-{id}", "ATOP alliance {id}", "atopId")
+    not_after = "exit {end} is not after entry {start}"
+
+    def dataset(self, version: str) -> DatasetInfo:
+        return DatasetInfo(
+            source_id=f"atop-v{version}",
+            title="Alliance Treaty Obligations and Provisions (ATOP), member level",
+            publisher="Alliance Treaty Obligations and Provisions Project",
+            version=version,
+            creator="Brett Ashley Leeds et al.",
+        )
+
+    def ids(self, row: Row) -> tuple[str, int]:
         atopid, member = row.get("atopid"), row.get("member")
         if not atopid.isdigit() or not re.fullmatch(r"-?\d+", member):
-            context.report(Issue(name, row.line, f"atopid {atopid!r} or member {member!r} is not a number"))
-            continue
+            raise ValueError(f"atopid {atopid!r} or member {member!r} is not a number")
+        return atopid, int(member)
+
+    def obligations(self, row: Row, report: Callable[[str], None]) -> frozenset[str]:
         duties = set()
         for column, code in OBLIGATION_COLUMNS.items():
             value = row.get(column)
             if value == "1":
                 duties.add(code)
             elif value not in ("0", ""):
-                context.report(Issue(name, row.line, f"{column} {value!r} is not 0 or 1: read as 0"))
-        alliances.setdefault(atopid, set()).update(duties)
-        try:
-            start = date_from_parts(row.get("yrent"), row.get("moent"), row.get("dayent"))
-            end = (None if row.get("yrexit") in ("0", "", "-9")
-                   else date_from_parts(row.get("yrexit"), row.get("moexit"), row.get("dayexit")))
-        except ValueError as exc:
-            context.report(Issue(name, row.line, f"bad date: {exc}"))
-            continue
-        if end is not None and end.first_day() <= start.first_day():
-            context.report(Issue(name, row.line, f"exit {end} is not after entry {start}"))
-            continue
+                report(f"{column} {value!r} is not 0 or 1: read as 0")
+        return frozenset(duties)
+
+    def period(self, row: Row, report: Callable[[str], None]) -> tuple[PartialDate, PartialDate | None]:
+        start = date_from_parts(row.get("yrent"), row.get("moent"), row.get("dayent"))
+        end = (None if row.get("yrexit") in ("0", "", "-9")
+               else date_from_parts(row.get("yrexit"), row.get("moexit"), row.get("dayexit")))
+        return start, end
+
+    def spell(self, org: str, piece: Piece, duties: frozenset[str], row: Row, start: PartialDate,
+              end: PartialDate | None) -> Spell:
         phase = row.get("phase")
-        for piece in split_by_code(context, name, row.line, int(member), start, end):
-            spells.append(Spell(atopid, piece.state, piece.start, piece.end, frozenset(duties), row.line,
-                                phases={int(phase)} if phase.isdigit() and phase != "0" else set(),
-                                right_censored=end is None))
-    info = _dataset(dataset_version(path, rows.versions, context))
-    return _quads(context, info, alliances, merge_spells(spells), rows.read)
+        return Spell(org, piece.state, piece.start, piece.end, duties, row.line,
+                     phases={int(phase)} if phase.isdigit() and phase != "0" else set(), right_censored=end is None)
 
 
-def _quads(context: ImportContext, info: DatasetInfo, alliances: dict[str, set[str]], spells: list[Spell],
-           rows: int) -> ImportedFile:
-    out = QuadWriter(context.graph)
-    source = out.source(info)
-    orgs = {atopid: out.organization(atopid, mapped=context.organizations.get(atopid), code=f"ATOP-{atopid}",
-                                     label=f"ATOP alliance {atopid}", kind="formal-alliance", id_property="atopId",
-                                     source=source, obligations=duties)
-            for atopid, duties in alliances.items()}
-    for spell in spells:
-        out.spell(spell, org=orgs[spell.org], source=source, source_id=info.source_id)
-    return ImportedFile(out.quads, info, rows, {"alliances": len(orgs), "memberships": len(spells)})
+#: The importer ``kg import atop`` (registered in ``pyproject.toml``).
+ATOP = AtopMembers()
+#: Read an ATOP member-level file (:class:`AtopMembers`).
+load_atop = ATOP.read

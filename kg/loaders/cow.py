@@ -9,11 +9,13 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from collections.abc import Callable
 from itertools import pairwise
 from operator import itemgetter
 from pathlib import Path
 
 from kg.dates import PartialDate
+from kg.loaders.csvtable import Row
 from kg.loaders.importing import (
     DERIVED_FROM,
     LABEL,
@@ -22,20 +24,25 @@ from kg.loaders.importing import (
     DatasetRows,
     ImportContext,
     ImportedFile,
+    Importer,
     Issue,
+    Organisations,
     QuadWriter,
     Spell,
+    SpellRows,
+    SpellTable,
     al,
     dataset_version,
     date_from_parts,
     known_code,
-    merge_spells,
     split_by_code,
     system_membership_iri,
 )
+from kg.loaders.statecodes import Piece
 from kg.vocab import mint
 
-__all__ = ["load_cow_alliances", "load_cow_igo", "load_cow_states"]
+__all__ = ["ALLIANCES", "IGO", "STATES", "CowAlliances", "CowIgo", "CowStates", "load_cow_alliances",
+           "load_cow_igo", "load_cow_states"]
 
 # ---------------------------------------------------------------------------------------------
 # Formal Alliances v4.1, by member
@@ -48,56 +55,46 @@ ALLIANCE_OBLIGATIONS = {"defense": "defence", "neutrality": "neutrality",
                         "nonaggression": "non-aggression", "entente": "entente"}
 
 
-def load_cow_alliances(path: Path, context: ImportContext) -> ImportedFile:
-    """Read ``alliance_v4.1_by_member.csv``: one row per member spell of an alliance.
+class CowAlliances(SpellRows):
+    """``alliance_v4.1_by_member.csv``: one row per member spell of an alliance.
 
     A day or month of -9 is unknown (the date has a lower precision); an empty end with
     ``right_censor`` 1 means in force when the coverage ends (no end). With ``right_censor``
     1 an end date, if given, is the coverage's end and is left out too.
     """
-    name = str(path)
-    rows = DatasetRows(path, context, required=ALLIANCE_REQUIRED)
-    spells: list[Spell] = []
-    #: each alliance's obligations (those of every member row, matched or not), in file order
-    alliances: dict[str, set[str]] = {}
-    for row in rows:
+
+    summary = "Correlates of War Formal Alliances v4.1, by member (alliance_v4.1_by_member.csv)"
+    required = ALLIANCE_REQUIRED
+    organisations = Organisations("COW-ALLIANCE-{id}", "COW alliance {id}", "cowAllianceId")
+
+    def dataset(self, version: str) -> DatasetInfo:
+        return DatasetInfo(f"cow-alliances-v{version}", "Correlates of War Formal Alliances, by member",
+                           "Correlates of War Project", version, "Douglas M. Gibler")
+
+    def ids(self, row: Row) -> tuple[str, int]:
         alliance, ccode = row.get("version4id"), row.get("ccode")
         if not alliance.isdigit() or not ccode.isdigit():
-            context.report(Issue(name, row.line, f"version4id {alliance!r} or ccode {ccode!r} is not a number"))
-            continue
-        duties = frozenset(code for column, code in ALLIANCE_OBLIGATIONS.items() if row.get(column) == "1")
-        alliances.setdefault(alliance, set()).update(duties)
+            raise ValueError(f"version4id {alliance!r} or ccode {ccode!r} is not a number")
+        return alliance, int(ccode)
+
+    def obligations(self, row: Row, report: Callable[[str], None]) -> frozenset[str]:
+        return frozenset(code for column, code in ALLIANCE_OBLIGATIONS.items() if row.get(column) == "1")
+
+    def period(self, row: Row, report: Callable[[str], None]) -> tuple[PartialDate, PartialDate | None]:
         censored = row.get("right_censor") == "1"
-        try:
-            start = date_from_parts(row.get("mem_st_year"), row.get("mem_st_month"), row.get("mem_st_day"))
-            end = None
-            if not censored and row.get("mem_end_year") not in ("", "-9", "."):
-                end = date_from_parts(row.get("mem_end_year"), row.get("mem_end_month"), row.get("mem_end_day"))
-        except ValueError as exc:
-            context.report(Issue(name, row.line, f"bad date: {exc}"))
-            continue
+        start = date_from_parts(row.get("mem_st_year"), row.get("mem_st_month"), row.get("mem_st_day"))
+        end = None
+        if not censored and row.get("mem_end_year") not in ("", "-9", "."):
+            end = date_from_parts(row.get("mem_end_year"), row.get("mem_end_month"), row.get("mem_end_day"))
         if end is None and not censored:
-            context.report(Issue(name, row.line, "no end date and right_censor is not 1: read as in force"))
-        if end is not None and end.first_day() <= start.first_day():
-            context.report(Issue(name, row.line, f"end {end} is not after start {start}"))
-            continue
-        for piece in split_by_code(context, name, row.line, int(ccode), start, end):
-            spells.append(Spell(alliance, piece.state, piece.start, piece.end, duties, row.line,
-                                left_censored=row.get("left_censor") == "1" and piece.start == start,
-                                right_censored=censored))
-    version = dataset_version(path, rows.versions, context)
-    info = DatasetInfo(f"cow-alliances-v{version}", "Correlates of War Formal Alliances, by member",
-                       "Correlates of War Project", version, "Douglas M. Gibler")
-    out = QuadWriter(context.graph)
-    source = out.source(info)
-    orgs = {a: out.organization(a, mapped=context.organizations.get(a), code=f"COW-ALLIANCE-{a}",
-                                label=f"COW alliance {a}", kind="formal-alliance", id_property="cowAllianceId",
-                                source=source, obligations=duties)
-            for a, duties in alliances.items()}
-    spells = merge_spells(spells)
-    for spell in spells:
-        out.spell(spell, org=orgs[spell.org], source=source, source_id=info.source_id)
-    return ImportedFile(out.quads, info, rows.read, {"alliances": len(orgs), "memberships": len(spells)})
+            report("no end date and right_censor is not 1: read as in force")
+        return start, end
+
+    def spell(self, org: str, piece: Piece, duties: frozenset[str], row: Row, start: PartialDate,
+              end: PartialDate | None) -> Spell:
+        return Spell(org, piece.state, piece.start, piece.end, duties, row.line,
+                     left_censored=row.get("left_censor") == "1" and piece.start == start,
+                     right_censored=row.get("right_censor") == "1")
 
 
 # ---------------------------------------------------------------------------------------------
@@ -121,68 +118,72 @@ class _StatusCodes(dict):
 _IGO_CODES = _StatusCodes({"1": 1, "2": 2, "3": 3, "0": 0, "-9": 0, "-1": 0})
 
 
-def load_cow_igo(path: Path, context: ImportContext) -> ImportedFile:
-    """Read the COW IGO state-year file: ``ccode, year, state`` and one column per IGO.
+class CowIgo(SpellTable):
+    """The COW IGO state-year file: ``ccode, year, state`` and one column per IGO.
 
     Consecutive years of a state with the same status in an IGO make one spell, at year
     precision: from its first year to the first year it no longer holds (no end when it
     holds in the file's last year: in force when the coverage ends).
     """
-    name = str(path)
-    rows = DatasetRows(path, context, required=("ccode", "year"))
-    header = rows.header
-    igos = [column for column in header if column not in IGO_OTHER_COLUMNS]
-    if not igos:
-        context.report(Issue(name, 1, "no organisation columns"))
-    pick = itemgetter(*[header.index(c) for c in igos]) if igos else (lambda cells: ())
-    years_of: dict[int, list[tuple[int, int, bytes]]] = {}
-    for row in rows:
-        ccode, year = row.get("ccode"), row.get("year")
-        if not ccode.isdigit() or not re.fullmatch(r"\d{4}", year):
-            context.report(Issue(name, row.line, f"ccode {ccode!r} or year {year!r} is not a number"))
-            continue
-        values = pick(list(row.cells.values()))
-        if len(igos) == 1:
-            values = (values,)
-        statuses = bytes(map(_IGO_CODES.__getitem__, values))
-        if _NOT_A_CODE in statuses:
-            bad = [igos[i] for i, s in enumerate(statuses) if s == _NOT_A_CODE]
-            context.report(Issue(name, row.line, f"status not one of 1, 2, 3, 0, -9, -1 in "
-                                                 f"{', '.join(bad[:5])}{' ...' if len(bad) > 5 else ''}: read as none"))
-            statuses = statuses.replace(bytes([_NOT_A_CODE]), b"\x00")
-        years_of.setdefault(int(ccode), []).append((int(year), row.line, statuses))
-    last_year = max((y for entries in years_of.values() for y, _, _ in entries), default=0)
-    spells: list[Spell] = []
-    for code, entries in sorted(years_of.items()):
-        entries.sort()
-        for (y1, _, _), (y2, line, _) in pairwise(entries):
-            if y1 == y2:
-                context.report(Issue(name, line, f"ccode {code} has a second row for {y2}: left out"))
-        entries = [e for i, e in enumerate(entries) if i == 0 or e[0] != entries[i - 1][0]]
-        years = [y for y, _, _ in entries]
-        lines = [line for _, line, _ in entries]
-        for j, column in enumerate(zip(*(s for _, _, s in entries), strict=True)):
-            if not any(column):
+
+    summary = "Correlates of War Intergovernmental Organizations v3, state-year"
+    required = ("ccode", "year")
+    organisations = Organisations("IGO-{id}", "{id}", "cowIgoCode", kind="intergovernmental-organisation",
+                                  counted_as="organisations")
+
+    def dataset(self, version: str) -> DatasetInfo:
+        return DatasetInfo(f"cow-igo-v{version}", "Correlates of War Intergovernmental Organizations, state-year",
+                           "Correlates of War Project", version,
+                           "Jon C. Pevehouse; Timothy Nordstrom; Roseanne W. McManus; Anne Spencer Jamison")
+
+    def version(self, path: Path, rows: DatasetRows, context: ImportContext) -> str:
+        """The version in the file's name (its version column, if any, is not read)."""
+        return dataset_version(path, {}, context)
+
+    def spells(self, path: Path, rows: DatasetRows, context: ImportContext) -> tuple[dict[str, set[str]], list[Spell]]:
+        name = str(path)
+        header = rows.header
+        igos = [column for column in header if column not in IGO_OTHER_COLUMNS]
+        if not igos:
+            context.report(Issue(name, 1, "no organisation columns"))
+        pick = itemgetter(*[header.index(c) for c in igos]) if igos else (lambda cells: ())
+        years_of: dict[int, list[tuple[int, int, bytes]]] = {}
+        for row in rows:
+            ccode, year = row.get("ccode"), row.get("year")
+            if not ccode.isdigit() or not re.fullmatch(r"\d{4}", year):
+                context.report(Issue(name, row.line, f"ccode {ccode!r} or year {year!r} is not a number"))
                 continue
-            for first, after, status, line in _runs(years, lines, column):
-                start = PartialDate(first)
-                end = None if after > last_year else PartialDate(after)
-                for piece in split_by_code(context, name, line, code, start, end):
-                    spells.append(Spell(igos[j], piece.state, piece.start, piece.end, frozenset(), line,
-                                        role=IGO_ROLES[status], right_censored=end is None))
-    version = dataset_version(path, {}, context)
-    info = DatasetInfo(f"cow-igo-v{version}", "Correlates of War Intergovernmental Organizations, state-year",
-                       "Correlates of War Project", version,
-                       "Jon C. Pevehouse; Timothy Nordstrom; Roseanne W. McManus; Anne Spencer Jamison")
-    out = QuadWriter(context.graph)
-    source = out.source(info)
-    orgs = {igo: out.organization(igo, mapped=context.organizations.get(igo), code=f"IGO-{igo}", label=igo,
-                                  kind="intergovernmental-organisation", id_property="cowIgoCode", source=source)
-            for igo in igos}
-    spells = merge_spells(spells)
-    for spell in spells:
-        out.spell(spell, org=orgs[spell.org], source=source, source_id=info.source_id)
-    return ImportedFile(out.quads, info, rows.read, {"organisations": len(orgs), "memberships": len(spells)})
+            values = pick(list(row.cells.values()))
+            if len(igos) == 1:
+                values = (values,)
+            statuses = bytes(map(_IGO_CODES.__getitem__, values))
+            if _NOT_A_CODE in statuses:
+                bad = [igos[i] for i, s in enumerate(statuses) if s == _NOT_A_CODE]
+                context.report(Issue(name, row.line, f"status not one of 1, 2, 3, 0, -9, -1 in "
+                                                     f"{', '.join(bad[:5])}{' ...' if len(bad) > 5 else ''}: "
+                                                     "read as none"))
+                statuses = statuses.replace(bytes([_NOT_A_CODE]), b"\x00")
+            years_of.setdefault(int(ccode), []).append((int(year), row.line, statuses))
+        last_year = max((y for entries in years_of.values() for y, _, _ in entries), default=0)
+        spells: list[Spell] = []
+        for code, entries in sorted(years_of.items()):
+            entries.sort()
+            for (y1, _, _), (y2, line, _) in pairwise(entries):
+                if y1 == y2:
+                    context.report(Issue(name, line, f"ccode {code} has a second row for {y2}: left out"))
+            entries = [e for i, e in enumerate(entries) if i == 0 or e[0] != entries[i - 1][0]]
+            years = [y for y, _, _ in entries]
+            lines = [line for _, line, _ in entries]
+            for j, column in enumerate(zip(*(s for _, _, s in entries), strict=True)):
+                if not any(column):
+                    continue
+                for first, after, status, line in _runs(years, lines, column):
+                    start = PartialDate(first)
+                    end = None if after > last_year else PartialDate(after)
+                    for piece in split_by_code(context, name, line, code, start, end):
+                        spells.append(Spell(igos[j], piece.state, piece.start, piece.end, frozenset(), line,
+                                            role=IGO_ROLES[status], right_censored=end is None))
+        return {igo: set() for igo in igos}, spells
 
 
 def _runs(years: list[int], lines: list[int], column: tuple[int, ...]):
@@ -205,6 +206,15 @@ def _runs(years: list[int], lines: list[int], column: tuple[int, ...]):
 
 STATES_REQUIRED = ("stateabb", "ccode", "statenme", "styear", "stmonth", "stday",
                    "endyear", "endmonth", "endday")
+
+
+class CowStates(Importer):
+    """The COW state list (``states2024.csv``): system memberships (:func:`load_cow_states`)."""
+
+    summary = "Correlates of War State System Membership List (states2024.csv)"
+
+    def read(self, path: Path, context: ImportContext) -> ImportedFile:
+        return load_cow_states(path, context)
 
 
 def load_cow_states(path: Path, context: ImportContext) -> ImportedFile:
@@ -272,3 +282,13 @@ def _day_after(last: PartialDate) -> PartialDate:
         day = last.last_day() + dt.timedelta(days=1)
         return PartialDate(day.year, day.month)
     return PartialDate(last.year + 1)
+
+
+#: The importers ``kg import cow-alliances``, ``cow-igo`` and ``cow-states`` (registered in
+#: ``pyproject.toml``).
+ALLIANCES = CowAlliances()
+IGO = CowIgo()
+STATES = CowStates()
+#: Read a COW alliances file (:class:`CowAlliances`) or IGO file (:class:`CowIgo`).
+load_cow_alliances = ALLIANCES.read
+load_cow_igo = IGO.read

@@ -9,9 +9,10 @@ from __future__ import annotations
 
 import gc
 import tomllib
+from abc import ABC, abstractmethod
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from functools import cache
+from functools import cache, partial
 from pathlib import Path
 
 from pyoxigraph import Literal, NamedNode, Quad
@@ -179,44 +180,272 @@ def _list(cell: str) -> list[str]:
     return [part.strip() for part in cell.split(";") if part.strip()]
 
 
-# Tables in load order: tables that define codes come before tables that refer to them.
-_TABLES: list[tuple[str, tuple[str, ...], tuple[str, ...]]] = [
-    ("sources.csv", ("id", "kind", "publisher", "title"), ("published", "url", "author")),
-    ("regions.csv", ("code", "name"), ("parent", "source")),
-    (
-        "states.csv",
-        ("code", "name", "source"),
-        ("kind", "alt_names", "wikidata", "m49", "cow", "start", "end"),
-    ),
-    ("successions.csv", ("predecessor", "successor", "date", "kind", "source"), ("note",)),
-    (
-        "organizations.csv",
-        ("code", "name", "kind", "source"),
-        ("alt_names", "founded", "dissolved", "wikidata", "successor"),
-    ),
-    ("demonyms.csv", ("code", "demonyms", "source"), ("note",)),
-    ("topics.csv", ("code", "label"), ("definition", "broader")),
-    ("frameworks.csv", ("code", "label"), ("org", "definition", "source")),
-    ("events.csv", ("code", "name", "kind", "start", "source"), ("org", "end", "place")),
-    ("partnerships.csv", ("id", "partner", "counterpart", "framework", "source"), ("note",)),
-    ("memberships.csv", ("org", "member", "role", "start", "source"), ("end", "end_reason", "note")),
-    ("partnership_steps.csv", ("partnership", "status", "source"), ("start", "end", "note")),
-    ("partnership_topics.csv", ("partnership", "topic", "source"), ()),
-    ("participations.csv", ("event", "participant", "role", "source"), ("note",)),
-    (
-        "stances.csv",
-        ("id", "actor", "stance", "party", "source"),
-        ("opponent", "start", "end", "note"),
-    ),
-    ("coverage.csv", ("kind", "complete"), ("org", "since", "until", "source", "note")),
-]
-
-
-
 _ACTORS = ("state", "org")
 
 #: How many problems are collected before loading stops.
 MAX_ERRORS = 50
+
+
+# -- tables described by their columns ---------------------------------------------------------
+# Most tables define one coded resource a row (a region, an organisation, a topic, ...), or
+# state one fact a row (a participation, a step of a partnership), and say of it what the others
+# say of theirs: a label, links to codes defined elsewhere, one of a few values, a period, a
+# note, sources. Such a table is described by the steps applied, in order, to the resource of
+# each row (:class:`_Coded`, :class:`_Fact`); a table with rules of its own has a handler in
+# :class:`_Loader`, named after its file (``memberships_csv``).
+
+
+class _Step(ABC):
+    """What a column says of the resource of a row."""
+
+    def value(self, loader: _Loader, row: Row) -> object:
+        """The cell's value, checked (:class:`DataError` for a bad cell)."""
+        return None
+
+    def check(self, loader: _Loader, row: Row) -> None:
+        """Refuse a bad cell before the resource is named (most are refused as they are added)."""
+        self.value(loader, row)
+
+    @abstractmethod
+    def apply(self, loader: _Loader, b: _Builder, s: NamedNode, row: Row) -> None:
+        """Add the column's quads about ``s`` (:class:`DataError` for a bad cell)."""
+
+
+@dataclass(frozen=True)
+class _Text(_Step):
+    """A text column, as a literal (in English unless ``lang`` is ``None``); empty: nothing.
+    ``many``: a list (``;`` between the items), a literal each."""
+
+    column: str
+    predicate: NamedNode
+    lang: str | None = "en"
+    many: bool = False
+
+    def apply(self, loader: _Loader, b: _Builder, s: NamedNode, row: Row) -> None:
+        for text in _list(row.get(self.column)) if self.many else [row.get(self.column)]:
+            b.text(s, self.predicate, text, lang=self.lang)
+
+
+@dataclass(frozen=True)
+class _Link(_Step):
+    """A code of one of ``kinds``, as a link to what it names (and, with ``inverse``, from it).
+    ``optional``: an empty cell says nothing; ``later``: resolved once the whole table is read
+    (it may name a later row)."""
+
+    column: str
+    predicate: NamedNode
+    kinds: tuple[str, ...]
+    optional: bool = False
+    later: bool = False
+    inverse: NamedNode | None = None
+
+    def value(self, loader: _Loader, row: Row) -> NamedNode | None:
+        code = row.get(self.column)
+        if self.later or (self.optional and not code):
+            return None
+        return loader.registry.resolve(self.kinds, code, row, self.column)
+
+    def apply(self, loader: _Loader, b: _Builder, s: NamedNode, row: Row) -> None:
+        code = row.get(self.column)
+        if self.later and code:
+            loader.deferred.append(lambda: b.add(s, self.predicate, loader.registry.resolve(
+                self.kinds, code, row, self.column)))
+        target = self.value(loader, row)
+        if target is not None and self.inverse is not None:
+            b.add(target, self.inverse, s)
+        if target is not None:
+            b.add(s, self.predicate, target)
+
+
+@dataclass(frozen=True)
+class _OneOf(_Step):
+    """One of a few ``allowed`` values, as a literal; or, with ``terms``, a code of that
+    controlled vocabulary of the ontology (``kinds``: the organisation kinds), as its term."""
+
+    column: str
+    predicate: NamedNode
+    allowed: tuple[str, ...] = ()
+    terms: str = ""
+
+    def value(self, loader: _Loader, row: Row) -> NamedNode | Literal:
+        if not self.terms:
+            return Literal(_choice(row, self.column, self.allowed))
+        code = row.get(self.column)
+        terms: dict[str, NamedNode] = getattr(loader.vocabulary, self.terms)
+        if code not in terms:
+            raise row.error(f"{self.column} {code!r} is not one of: {', '.join(sorted(terms))}")
+        return terms[code]
+
+    def apply(self, loader: _Loader, b: _Builder, s: NamedNode, row: Row) -> None:
+        b.add(s, self.predicate, self.value(loader, row))
+
+
+@dataclass(frozen=True)
+class _Period(_Step):
+    """Date columns, each a date at its precision named as its column (``named``: the start's
+    name, where it differs): a start (``required``: it must be given) and an end, exclusive
+    unless ``inclusive`` (``""``: no end column)."""
+
+    start: str = "start"
+    end: str = "end"
+    inclusive: bool = False
+    required: bool = False
+    named: str = ""
+
+    def value(self, loader: _Loader, row: Row) -> tuple[PartialDate | None, PartialDate | None]:
+        if self.required:
+            _date(row, self.start, required=True)
+        return _period(row, self.start, self.end, inclusive_end=self.inclusive)
+
+    def apply(self, loader: _Loader, b: _Builder, s: NamedNode, row: Row) -> None:
+        first, last = self.value(loader, row)
+        b.date(s, self.named or self.start, first)
+        b.date(s, self.end, last)
+
+
+@dataclass(frozen=True)
+class _Continuation(_Step):
+    """A succession of kind ``continuation``: the successor continues the predecessor in law."""
+
+    def apply(self, loader: _Loader, b: _Builder, s: NamedNode, row: Row) -> None:
+        if row.get("kind") == "continuation":
+            b.add(loader.registry.resolve(("state",), row.get("successor"), row, "successor"), al("continues"),
+                  loader.registry.resolve(("state",), row.get("predecessor"), row, "predecessor"))
+
+
+@dataclass(frozen=True)
+class _Scheme(_Step):
+    """The resource is a concept of the scheme ``name``."""
+
+    name: str
+
+    def apply(self, loader: _Loader, b: _Builder, s: NamedNode, row: Row) -> None:
+        b.add(s, IN_SCHEME, mint("scheme", self.name))
+
+
+@dataclass(frozen=True)
+class _Wikidata(_Step):
+    """The ``wikidata`` column: a QID, and ``schema:sameAs`` the Wikidata item."""
+
+    def apply(self, loader: _Loader, b: _Builder, s: NamedNode, row: Row) -> None:
+        loader.wikidata(b, s, row)
+
+
+@dataclass(frozen=True)
+class _Sources(_Step):
+    """The ``source`` column: ids of ``sources.csv`` (at least one unless not ``required``)."""
+
+    required: bool = True
+
+    def apply(self, loader: _Loader, b: _Builder, s: NamedNode, row: Row) -> None:
+        loader.sources(b, s, row, required=self.required)
+
+
+@dataclass(frozen=True)
+class _Coded:
+    """Rows that each define a coded resource: the kind of its code, the class it is of, the
+    column that holds the code, and the steps of the other columns."""
+
+    kind: str
+    cls: str
+    column: str = "code"
+    steps: tuple[_Step, ...] = ()
+
+    def apply(self, loader: _Loader, b: _Builder, row: Row) -> None:
+        s = loader.registry.define(self.kind, row.get(self.column), row)
+        b.add(s, TYPE, al(self.cls))
+        b.text(s, al("code"), row.get(self.column))
+        for step in self.steps:
+            step.apply(loader, b, s, row)
+
+
+@dataclass(frozen=True)
+class _Fact:
+    """Rows that each state a fact: its kind and class, the columns whose cells, joined by
+    ``-``, make its key (unique among the facts of its kind; empty cells left out), the steps
+    whose cells are checked before the key is, and the steps checked as they are added
+    (``after``)."""
+
+    kind: str
+    cls: str
+    key: tuple[str, ...]
+    steps: tuple[_Step, ...] = ()
+    after: tuple[_Step, ...] = ()
+
+    def apply(self, loader: _Loader, b: _Builder, row: Row) -> None:
+        for step in self.steps:
+            step.check(loader, row)
+        key = "-".join(cell for cell in map(row.get, self.key) if cell)
+        loader.unique(row, self.kind, key)
+        s = mint(self.kind, key)
+        b.add(s, TYPE, al(self.cls))
+        for step in self.steps + self.after:
+            step.apply(loader, b, s, row)
+
+
+@dataclass(frozen=True)
+class _Table:
+    """A curated table: its file, its columns, and the description of its rows (``None``: the
+    handler of :class:`_Loader` named after the file reads them)."""
+
+    file: str
+    required: tuple[str, ...]
+    optional: tuple[str, ...] = ()
+    rows: _Coded | _Fact | None = None
+
+
+_NOTE = _Text("note", al("note"))
+
+# Tables in load order: tables that define codes come before tables that refer to them.
+_TABLES: list[_Table] = [
+    _Table("sources.csv", ("id", "kind", "publisher", "title"), ("published", "url", "author")),
+    _Table("regions.csv", ("code", "name"), ("parent", "source"), _Coded("region", "Region", steps=(
+        _Text("name", LABEL), _Scheme("m49"), _Link("parent", BROADER, ("region",), later=True),
+        _Sources(required=False)))),
+    _Table("states.csv", ("code", "name", "source"), ("kind", "alt_names", "wikidata", "m49", "cow", "start", "end")),
+    _Table("successions.csv", ("predecessor", "successor", "date", "kind", "source"), ("note",),
+           _Fact("succession", "Succession", ("predecessor", "successor", "date"), steps=(
+               _Link("predecessor", al("predecessor"), ("state",)), _Link("successor", al("successor"), ("state",)),
+               _OneOf("kind", al("successionKind"), SUCCESSION_KINDS), _Period("date", "", required=True, named="start"),
+               _Continuation(), _NOTE, _Sources()))),
+    _Table("organizations.csv", ("code", "name", "kind", "source"),
+           ("alt_names", "founded", "dissolved", "wikidata", "successor"), _Coded("org", "Organization", steps=(
+               _OneOf("kind", al("kind"), terms="kinds"), _Text("name", LABEL), _Text("alt_names", ALT_LABEL, many=True),
+               _Period("founded", "dissolved"), _Wikidata(), _Sources(),
+               _Link("successor", al("continuedBy"), ("org",), later=True)))),
+    _Table("demonyms.csv", ("code", "demonyms", "source"), ("note",)),
+    _Table("topics.csv", ("code", "label"), ("definition", "broader"), _Coded("topic", "Topic", steps=(
+        _Text("label", PREF_LABEL), _Text("definition", DEFINITION), _Scheme("topics"),
+        _Link("broader", BROADER, ("topic",), later=True)))),
+    _Table("frameworks.csv", ("code", "label"), ("org", "definition", "source"), _Coded("framework", "Framework", steps=(
+        _Text("label", PREF_LABEL), _Text("definition", DEFINITION), _Scheme("frameworks"),
+        _Link("org", al("runBy"), ("org",), optional=True), _Sources(required=False)))),
+    _Table("events.csv", ("code", "name", "kind", "start", "source"), ("org", "end", "place"), _Coded("event", "Event", steps=(
+        _Text("name", LABEL), _OneOf("kind", al("eventKind"), EVENT_KINDS),
+        _Link("org", al("convenedBy"), ("org",), optional=True), _Period(inclusive=True),
+        _Text("place", al("place"), lang=None), _Sources()))),
+    _Table("partnerships.csv", ("id", "partner", "counterpart", "framework", "source"), ("note",),
+           _Coded("partnership", "Partnership", "id", steps=(
+               _Link("partner", al("partner"), _ACTORS), _Link("counterpart", al("counterpart"), _ACTORS),
+               _Link("framework", al("framework"), ("framework",)), _NOTE, _Sources()))),
+    _Table("memberships.csv", ("org", "member", "role", "start", "source"), ("end", "end_reason", "note")),
+    # Sources that date a step differently give two steps (two rows, two keys).
+    _Table("partnership_steps.csv", ("partnership", "status", "source"), ("start", "end", "note"),
+           _Fact("step", "PartnershipStep", ("partnership", "status", "start"), steps=(
+               _Link("partnership", al("stepOf"), ("partnership",), inverse=al("step")),
+               _OneOf("status", al("status"), terms="statuses"), _Period(), _NOTE, _Sources()))),
+    _Table("partnership_topics.csv", ("partnership", "topic", "source")),
+    _Table("participations.csv", ("event", "participant", "role", "source"), ("note",),
+           _Fact("participation", "Participation", ("event", "participant"), steps=(
+               _Link("event", al("event"), ("event",)), _Link("participant", al("participant"), _ACTORS)), after=(
+               _OneOf("role", al("participationRole"), PARTICIPATION_ROLES), _NOTE, _Sources()))),
+    _Table("stances.csv", ("id", "actor", "stance", "party", "source"), ("opponent", "start", "end", "note"),
+           _Coded("stance", "Stance", "id", steps=(
+               _Link("actor", al("actor"), _ACTORS), _OneOf("stance", al("stanceKind"), STANCE_KINDS),
+               _Link("party", al("party"), _ACTORS), _Link("opponent", al("opponent"), _ACTORS, optional=True),
+               _Period(), _NOTE, _Sources()))),
+    _Table("coverage.csv", ("kind", "complete"), ("org", "since", "until", "source", "note")),
+]
 
 
 class _Loader:
@@ -242,6 +471,13 @@ class _Loader:
         self.used_ids.add(token)
 
     # -- tables ----------------------------------------------------------------------------
+    def handler(self, table: _Table) -> Callable[[_Builder, Row], None]:
+        """How a row of ``table`` is read: by its description, else by the handler of this
+        class named after its file."""
+        if table.rows is None:
+            return getattr(self, table.file.replace(".", "_"))
+        return partial(table.rows.apply, self)
+
     def sources_csv(self, b: _Builder, row: Row) -> None:
         s = self.registry.define("source", row.get("id"), row)
         kind = _choice(row, "kind", SOURCE_KINDS)
@@ -263,17 +499,6 @@ class _Loader:
                 b.add(s, NamedNode(_SCHEMA + "url"), NamedNode(url))
             except ValueError as exc:
                 raise row.error(f"invalid url {url!r}: {exc}") from None
-
-    def regions_csv(self, b: _Builder, row: Row) -> None:
-        s = self.registry.define("region", row.get("code"), row)
-        b.add(s, TYPE, al("Region"))
-        b.text(s, al("code"), row.get("code"))
-        b.text(s, LABEL, row.get("name"), lang="en")
-        b.add(s, IN_SCHEME, mint("scheme", "m49"))
-        parent = row.get("parent")
-        if parent:  # resolved once the whole table is read: parents may come later
-            self.deferred.append(lambda: b.add(s, BROADER, self.registry.resolve(("region",), parent, row, "parent")))  # noqa: E501
-        self.sources(b, s, row, required=False)
 
     def states_csv(self, b: _Builder, row: Row) -> None:
         import pycountry
@@ -300,7 +525,7 @@ class _Loader:
                 b.text(s, al("iso2"), former.alpha_2)
         elif code != "XKX" and not code.startswith("X"):
             raise row.error(f"{code!r} is neither an ISO 3166-1/3166-3 code nor a project code (X...)")
-        self._wikidata(b, s, row)
+        self.wikidata(b, s, row)
         cow = row.get("cow")
         if cow:
             if not cow.isdigit():
@@ -314,96 +539,11 @@ class _Loader:
         b.date(s, "end", end)
         self.sources(b, s, row)
 
-    def successions_csv(self, b: _Builder, row: Row) -> None:
-        predecessor = self.registry.resolve(("state",), row.get("predecessor"), row, "predecessor")
-        successor = self.registry.resolve(("state",), row.get("successor"), row, "successor")
-        kind = _choice(row, "kind", SUCCESSION_KINDS)
-        date = _date(row, "date", required=True)
-        key = f"{row.get('predecessor')}-{row.get('successor')}-{date}"
-        self.unique(row, "succession", key)
-        s = mint("succession", key)
-        b.add(s, TYPE, al("Succession"))
-        b.add(s, al("predecessor"), predecessor)
-        b.add(s, al("successor"), successor)
-        b.text(s, al("successionKind"), kind)
-        b.date(s, "start", date)
-        if kind == "continuation":
-            b.add(successor, al("continues"), predecessor)
-        b.text(s, al("note"), row.get("note"), lang="en")
-        self.sources(b, s, row)
-
-    def organizations_csv(self, b: _Builder, row: Row) -> None:
-        s = self.registry.define("org", row.get("code"), row)
-        kind = row.get("kind")
-        if kind not in self.vocabulary.kinds:
-            raise row.error(f"kind {kind!r} is not one of: {', '.join(sorted(self.vocabulary.kinds))}")
-        b.add(s, TYPE, al("Organization"))
-        b.text(s, al("code"), row.get("code"))
-        b.text(s, LABEL, row.get("name"), lang="en")
-        for alt in _list(row.get("alt_names")):
-            b.text(s, ALT_LABEL, alt, lang="en")
-        b.add(s, al("kind"), self.vocabulary.kinds[kind])
-        founded, dissolved = _period(row, "founded", "dissolved")
-        b.date(s, "founded", founded)
-        b.date(s, "dissolved", dissolved)
-        self._wikidata(b, s, row)
-        self.sources(b, s, row)
-        successor = row.get("successor")
-        if successor:  # resolved once the whole table is read: successors may come later
-            self.deferred.append(
-                lambda: b.add(s, al("continuedBy"), self.registry.resolve(("org",), successor, row, "successor")))
-
     def demonyms_csv(self, b: _Builder, row: Row) -> None:
         actor = self.registry.resolve(_ACTORS, row.get("code"), row, "code")
         for demonym in _list(row.get("demonyms")):
             b.text(actor, al("demonym"), demonym, lang="en")
         self.unique(row, "demonyms", row.get("code"))
-
-    def topics_csv(self, b: _Builder, row: Row) -> None:
-        s = self.registry.define("topic", row.get("code"), row)
-        b.add(s, TYPE, al("Topic"))
-        b.text(s, al("code"), row.get("code"))
-        b.text(s, PREF_LABEL, row.get("label"), lang="en")
-        b.text(s, DEFINITION, row.get("definition"), lang="en")
-        b.add(s, IN_SCHEME, mint("scheme", "topics"))
-        broader = row.get("broader")
-        if broader:
-            self.deferred.append(lambda: b.add(s, BROADER, self.registry.resolve(("topic",), broader, row, "broader")))
-
-    def frameworks_csv(self, b: _Builder, row: Row) -> None:
-        s = self.registry.define("framework", row.get("code"), row)
-        b.add(s, TYPE, al("Framework"))
-        b.text(s, al("code"), row.get("code"))
-        b.text(s, PREF_LABEL, row.get("label"), lang="en")
-        b.text(s, DEFINITION, row.get("definition"), lang="en")
-        b.add(s, IN_SCHEME, mint("scheme", "frameworks"))
-        if row.get("org"):
-            b.add(s, al("runBy"), self.registry.resolve(("org",), row.get("org"), row, "org"))
-        self.sources(b, s, row, required=False)
-
-    def events_csv(self, b: _Builder, row: Row) -> None:
-        s = self.registry.define("event", row.get("code"), row)
-        b.add(s, TYPE, al("Event"))
-        b.text(s, al("code"), row.get("code"))
-        b.text(s, LABEL, row.get("name"), lang="en")
-        b.text(s, al("eventKind"), _choice(row, "kind", EVENT_KINDS))
-        if row.get("org"):
-            b.add(s, al("convenedBy"), self.registry.resolve(("org",), row.get("org"), row, "org"))
-        start, end = _period(row, inclusive_end=True)
-        b.date(s, "start", start)
-        b.date(s, "end", end)
-        b.text(s, al("place"), row.get("place"))
-        self.sources(b, s, row)
-
-    def partnerships_csv(self, b: _Builder, row: Row) -> None:
-        s = self.registry.define("partnership", row.get("id"), row)
-        b.add(s, TYPE, al("Partnership"))
-        b.text(s, al("code"), row.get("id"))
-        b.add(s, al("partner"), self.registry.resolve(_ACTORS, row.get("partner"), row, "partner"))
-        b.add(s, al("counterpart"), self.registry.resolve(_ACTORS, row.get("counterpart"), row, "counterpart"))
-        b.add(s, al("framework"), self.registry.resolve(("framework",), row.get("framework"), row, "framework"))
-        b.text(s, al("note"), row.get("note"), lang="en")
-        self.sources(b, s, row)
 
     def memberships_csv(self, b: _Builder, row: Row) -> None:
         _required(row, "org", "member")
@@ -445,25 +585,6 @@ class _Loader:
         b.add(change, al("datePrecision"), al(date.precision))
         self.sources(b, change, row)
 
-    def partnership_steps_csv(self, b: _Builder, row: Row) -> None:
-        partnership = self.registry.resolve(("partnership",), row.get("partnership"), row, "partnership")
-        status = row.get("status")
-        if status not in self.vocabulary.statuses:
-            raise row.error(f"status {status!r} is not one of: {', '.join(sorted(self.vocabulary.statuses))}")
-        start, end = _period(row)
-        # Sources that date a step differently give two steps (two rows, two keys).
-        key = f"{row.get('partnership')}-{status}" + (f"-{start}" if start else "")
-        self.unique(row, "step", key)
-        s = mint("step", key)
-        b.add(s, TYPE, al("PartnershipStep"))
-        b.add(partnership, al("step"), s)
-        b.add(s, al("stepOf"), partnership)
-        b.add(s, al("status"), self.vocabulary.statuses[status])
-        b.date(s, "start", start)
-        b.date(s, "end", end)
-        b.text(s, al("note"), row.get("note"), lang="en")
-        self.sources(b, s, row)
-
     def partnership_topics_csv(self, b: _Builder, row: Row) -> None:
         partnership = self.registry.resolve(("partnership",), row.get("partnership"), row, "partnership")
         topic = self.registry.resolve(("topic",), row.get("topic"), row, "topic")
@@ -474,34 +595,6 @@ class _Loader:
         b.add(partnership, al("coverage"), s)
         b.add(s, TYPE, al("TopicCoverage"))
         b.add(s, al("coveredTopic"), topic)
-        self.sources(b, s, row)
-
-    def participations_csv(self, b: _Builder, row: Row) -> None:
-        event = self.registry.resolve(("event",), row.get("event"), row, "event")
-        participant = self.registry.resolve(_ACTORS, row.get("participant"), row, "participant")
-        key = f"{row.get('event')}-{row.get('participant')}"
-        self.unique(row, "participation", key)
-        s = mint("participation", key)
-        b.add(s, TYPE, al("Participation"))
-        b.add(s, al("event"), event)
-        b.add(s, al("participant"), participant)
-        b.text(s, al("participationRole"), _choice(row, "role", PARTICIPATION_ROLES))
-        b.text(s, al("note"), row.get("note"), lang="en")
-        self.sources(b, s, row)
-
-    def stances_csv(self, b: _Builder, row: Row) -> None:
-        s = self.registry.define("stance", row.get("id"), row)
-        b.add(s, TYPE, al("Stance"))
-        b.text(s, al("code"), row.get("id"))
-        b.add(s, al("actor"), self.registry.resolve(_ACTORS, row.get("actor"), row, "actor"))
-        b.text(s, al("stanceKind"), _choice(row, "stance", STANCE_KINDS))
-        b.add(s, al("party"), self.registry.resolve(_ACTORS, row.get("party"), row, "party"))
-        if row.get("opponent"):
-            b.add(s, al("opponent"), self.registry.resolve(_ACTORS, row.get("opponent"), row, "opponent"))
-        start, end = _period(row)
-        b.date(s, "start", start)
-        b.date(s, "end", end)
-        b.text(s, al("note"), row.get("note"), lang="en")
         self.sources(b, s, row)
 
     def coverage_csv(self, b: _Builder, row: Row) -> None:
@@ -521,7 +614,7 @@ class _Loader:
         b.text(s, al("note"), row.get("note"), lang="en")
         self.sources(b, s, row, required=False)
 
-    def _wikidata(self, b: _Builder, s: NamedNode, row: Row) -> None:
+    def wikidata(self, b: _Builder, s: NamedNode, row: Row) -> None:
         qid = row.get("wikidata")
         if not qid:
             return
@@ -609,15 +702,15 @@ def _load(directories: list[tuple[Path, str]], vocabulary: Vocabulary,
     for directory, _ in directories:
         if not directory.is_dir():
             raise DataError("data directory not found", file=str(directory))
-    for table, required, optional in _TABLES:
-        handler = getattr(loader, table.replace(".", "_"))
+    for table in _TABLES:
+        handler = loader.handler(table)
         for directory, name in directories:
             builder = _Builder(curated_graph(name), loader.result.quads, loader.result.origins)
-            for path in _table_files(directory, table):
+            for path in _table_files(directory, table.file):
                 if progress:
                     progress(f"reading {path}")
                 try:
-                    for row in read_table(path, required=required, optional=optional):
+                    for row in read_table(path, required=table.required, optional=table.optional):
                         builder.row = row
                         try:
                             handler(builder, row)

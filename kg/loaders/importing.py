@@ -1,10 +1,13 @@
-"""What the importers of standard datasets share: problems, quads, dates, sources, memberships.
+"""What the importers of standard datasets share: the skeleton, problems, quads, dates, sources.
 
-An importer (``kg.loaders.atop``, ``kg.loaders.cow``, ``kg.loaders.wikidata``) reads one file
-and returns an :class:`ImportedFile`: its quads, all in the file's own named graph, and a
-description of the dataset it came from. Rows it cannot use are reported as :class:`Issue`
-objects through ``context.report`` and skipped; nothing is printed. ``kg.importer`` decides
-what an issue means (a warning, or with ``--strict`` an error) and writes the graph.
+An importer is an :class:`Importer`: it reads one file and returns an :class:`ImportedFile`,
+its quads, all in the file's own named graph, and a description of the dataset it came from.
+Rows it cannot use are reported as :class:`Issue` objects through ``context.report`` and
+skipped; nothing is printed. :mod:`kg.importer` decides what an issue means (a warning, or
+with ``--strict`` an error), adds the provenance of the file and writes the graph. Importers
+are found by name in :mod:`kg.loaders.registry` (entry points, so that another package can
+add one). The CSV files whose rows are members' spells in alliances or organisations (ATOP,
+COW alliances, COW IGO) fill in one skeleton, :class:`SpellTable`.
 """
 
 from __future__ import annotations
@@ -12,9 +15,11 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import re
+from abc import ABC, abstractmethod
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import ClassVar
 from urllib.parse import quote
 
 from pyoxigraph import Literal, NamedNode, Quad
@@ -31,9 +36,13 @@ __all__ = [
     "DatasetRows",
     "ImportContext",
     "ImportedFile",
+    "Importer",
     "Issue",
     "QuadWriter",
+    "Organisations",
     "Spell",
+    "SpellRows",
+    "SpellTable",
     "count_lines",
     "dataset_version",
     "date_from_parts",
@@ -417,3 +426,141 @@ def split_by_code(context: ImportContext, file: str, line: int, code: int, start
         context.report(Issue(file, line, f"COW state code {code} names no state from {a} {until} "
                                          "(data/cow-states.csv): that part of the spell is left out"))
     return pieces
+
+
+class Importer(ABC):
+    """One source of ``kg import``: what it reads and how (the skeleton every importer fills in).
+
+    A package adds an importer by naming an instance in the entry point group
+    ``alignment_kg.importers`` (:mod:`kg.loaders.registry`); the entry point's name is the
+    SOURCE of ``kg import``.
+    """
+
+    #: One line about what the importer reads, for ``kg import --help``.
+    summary: ClassVar[str] = ""
+    #: True for an importer that matches items by their Wikidata QIDs: its context's
+    #: ``wikidata`` then holds those of the packaged tables and of the store written to.
+    matches_wikidata: ClassVar[bool] = False
+
+    @abstractmethod
+    def read(self, path: Path, context: ImportContext) -> ImportedFile:
+        """The quads of the file at ``path``, all in ``context.graph``, and its dataset.
+
+        Raises :class:`~kg.errors.DataError` for a file that cannot be read as the dataset;
+        a row that cannot be used is reported through ``context.report`` and left out.
+        """
+
+
+@dataclass(frozen=True)
+class Organisations:
+    """How a dataset's alliances or organisations are described where the project has none of
+    its own: code and label (``{id}``: the id in the dataset), the property that holds that id,
+    the kind, and what they are called in the counts of the summary."""
+
+    code: str
+    label: str
+    id_property: str
+    kind: str = "formal-alliance"
+    counted_as: str = "alliances"
+
+
+class SpellTable(Importer):
+    """The skeleton of a CSV file whose rows give members' spells in alliances or organisations.
+
+    A subclass names its columns (:attr:`required`), describes its dataset (:meth:`dataset`)
+    and its organisations (:attr:`organisations`), and maps the rows (:meth:`spells`, or the
+    hooks of :class:`SpellRows`); here the rows are read (with progress), the version found, the
+    organisations described (or, where ``data/import-organizations.csv`` maps them, the
+    project's own given the dataset's id), and each member's spells merged and written as
+    memberships.
+    """
+
+    #: The columns a file must have.
+    required: ClassVar[tuple[str, ...]] = ()
+    organisations: ClassVar[Organisations]
+
+    @abstractmethod
+    def spells(self, path: Path, rows: DatasetRows, context: ImportContext) -> tuple[dict[str, set[str]], list[Spell]]:
+        """Map the rows: each organisation's obligations by its id in the dataset (in the order
+        of the file) and the members' spells (not yet merged)."""
+
+    @abstractmethod
+    def dataset(self, version: str) -> DatasetInfo:
+        """The dataset of a file of this version."""
+
+    def version(self, path: Path, rows: DatasetRows, context: ImportContext) -> str:
+        """The file's version: its ``version`` column, else its name (:func:`dataset_version`)."""
+        return dataset_version(path, rows.versions, context)
+
+    def read(self, path: Path, context: ImportContext) -> ImportedFile:
+        rows = DatasetRows(path, context, required=self.required)
+        organisations, spells = self.spells(path, rows, context)
+        info = self.dataset(self.version(path, rows, context))
+        out = QuadWriter(context.graph)
+        source = out.source(info)
+        described = self.organisations
+        orgs = {key: out.organization(key, mapped=context.organizations.get(key), code=described.code.format(id=key),
+                                      label=described.label.format(id=key), kind=described.kind,
+                                      id_property=described.id_property, source=source, obligations=duties)
+                for key, duties in organisations.items()}
+        merged = merge_spells(spells)
+        for spell in merged:
+            out.spell(spell, org=orgs[spell.org], source=source, source_id=info.source_id)
+        return ImportedFile(out.quads, info, rows.read, {described.counted_as: len(orgs), "memberships": len(merged)})
+
+
+class SpellRows(SpellTable):
+    """A :class:`SpellTable` of one spell a row, read through hooks: the row's ids
+    (:meth:`ids`), the member's obligations (:meth:`obligations`), its dates (:meth:`period`)
+    and the spell (:meth:`spell`). A row whose ids or dates cannot be read, or whose end is not
+    after its start (:attr:`not_after`), is reported and left out; the obligations of every
+    row with ids count for its organisation."""
+
+    #: The problem of an end not after the start (``{start}``, ``{end}``).
+    not_after: ClassVar[str] = "end {end} is not after start {start}"
+
+    @abstractmethod
+    def ids(self, row: Row) -> tuple[str, int]:
+        """The organisation's id in the dataset and the member's COW code (``ValueError``
+        with the problem when they are not numbers)."""
+
+    @abstractmethod
+    def obligations(self, row: Row, report: Callable[[str], None]) -> frozenset[str]:
+        """The member's obligations (``report`` hears of a cell read otherwise than written)."""
+
+    @abstractmethod
+    def period(self, row: Row, report: Callable[[str], None]) -> tuple[PartialDate, PartialDate | None]:
+        """The spell's start and end (``None``: in force); ``ValueError`` for a bad date."""
+
+    @abstractmethod
+    def spell(self, org: str, piece: Piece, duties: frozenset[str], row: Row, start: PartialDate,
+              end: PartialDate | None) -> Spell:
+        """The spell of one piece of the row (the part under one project state)."""
+
+    def spells(self, path: Path, rows: DatasetRows, context: ImportContext) -> tuple[dict[str, set[str]], list[Spell]]:
+        name = str(path)
+        spells: list[Spell] = []
+        #: each organisation's obligations (those of every member row, matched or not), in file order
+        organisations: dict[str, set[str]] = {}
+        for row in rows:
+            def report(message: str, line: int = row.line) -> None:
+                context.report(Issue(name, line, message))
+
+            try:
+                org, code = self.ids(row)
+            except ValueError as exc:
+                report(str(exc))
+                continue
+            duties = self.obligations(row, report)
+            organisations.setdefault(org, set()).update(duties)
+            try:
+                start, end = self.period(row, report)
+            except ValueError as exc:
+                report(f"bad date: {exc}")
+                continue
+            if end is not None and end.first_day() <= start.first_day():
+                report(self.not_after.format(start=start, end=end))
+                continue
+            for piece in split_by_code(context, name, row.line, code, start, end):
+                spells.append(self.spell(org, piece, duties, row, start, end))
+        return organisations, spells

@@ -42,8 +42,11 @@ def read_vocabulary(ontology: Iterable[ox.Quad]) -> Vocabulary:
     members: dict[str, set[ox.NamedNode]] = {name: set() for name in classes.values()}
     codes: dict[ox.NamedNode, str] = {}
     for quad in ontology:
-        if quad.predicate == rdf_type and quad.object.value in classes:
-            members[classes[quad.object.value]].add(quad.subject)
+        subject, obj = quad.subject, quad.object
+        if not isinstance(subject, ox.NamedNode) or isinstance(obj, ox.Triple):
+            continue
+        if quad.predicate == rdf_type and obj.value in classes:
+            members[classes[obj.value]].add(subject)
         elif quad.predicate == code:
-            codes[quad.subject] = quad.object.value
+            codes[subject] = obj.value
     return Vocabulary(**{name: {codes[s]: s for s in subjects} for name, subjects in members.items()})

@@ -16,16 +16,26 @@ from pathlib import Path
 
 from kg.dates import PartialDate
 from kg.errors import DataError
-from kg.loaders.importing import DatasetInfo, ImportContext, ImportedFile, Issue, QuadWriter
+from kg.loaders.importing import DatasetInfo, ImportContext, ImportedFile, Importer, Issue, QuadWriter
 from kg.vocab import code_of
 
-__all__ = ["REQUIRED_VARIABLES", "load_wikidata"]
+__all__ = ["REQUIRED_VARIABLES", "WIKIDATA", "WikidataMemberships", "load_wikidata"]
 
 REQUIRED_VARIABLES = ("member", "org")
 _ENTITY = re.compile(r"^https?://www\.wikidata\.org/entity/(Q[1-9][0-9]*)$")
 _TIME = re.compile(r"^\+?(\d{4})-(\d{2})-(\d{2})T")
 #: Wikidata's precision codes for the precisions the project knows.
 _PRECISIONS = {9: "year", 10: "month", 11: "day"}
+
+
+class WikidataMemberships(Importer):
+    """Wikidata "member of" statements from a saved query result (:func:`load_wikidata`)."""
+
+    summary = "Wikidata \"member of\" (P463) statements, a saved SPARQL JSON result"
+    matches_wikidata = True
+
+    def read(self, path: Path, context: ImportContext) -> ImportedFile:
+        return load_wikidata(path, context)
 
 
 def load_wikidata(path: Path, context: ImportContext) -> ImportedFile:
@@ -168,3 +178,7 @@ def _result_lines(text: str, count: int) -> list[int | None]:
             continue
         return lines
     return [None] * count
+
+
+#: The importer ``kg import wikidata`` (registered in ``pyproject.toml``).
+WIKIDATA = WikidataMemberships()

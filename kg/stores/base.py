@@ -4,7 +4,7 @@ A location (``--store``, env ``KG_STORE``; see ``docs/stores.md``) is one of:
 
 - a directory: an embedded, persistent Oxigraph store (:mod:`kg.stores.embedded`);
 - ``memory``: an in-process Oxigraph store, built from the packaged data on each run;
-- an ``http://`` or ``https://`` URL: a SPARQL 1.1 query endpoint (:mod:`kg.remote`);
+- an ``http://`` or ``https://`` URL: a SPARQL 1.1 query endpoint (:mod:`kg.stores.remote`);
 - nothing: a per-user directory (``$KG_STORE``, else ``$XDG_DATA_HOME/kg/store``), built on
   first use and rebuilt when the packaged ontology or data change (:func:`kg.api.open_store`).
 
@@ -32,11 +32,14 @@ __all__ = [
     "RawResults",
     "Store",
     "StoreLocation",
+    "StoreView",
     "default_store_path",
     "redact_url",
     "resolve_location",
+    "boolean",
     "solutions",
     "timeout_message",
+    "triples",
 ]
 
 MEMORY = "memory"
@@ -114,9 +117,35 @@ class RawResults:
 
 
 def solutions(outcome: QueryOutcome) -> ox.QuerySolutions:
-    """The solutions of a SELECT query (:class:`StoreError` for an ASK or CONSTRUCT result)."""
+    """The solutions of a SELECT query (:class:`StoreError` for an ASK or CONSTRUCT result).
+
+    >>> [s["x"].value for s in solutions(ox.Store().query("SELECT ?x WHERE { VALUES ?x { 1 } }"))]
+    ['1']
+    >>> solutions(ox.Store().query("ASK {}"))
+    Traceback (most recent call last):
+    ...
+    kg.errors.StoreError: expected SELECT results, got QueryBoolean
+    """
     if not isinstance(outcome, ox.QuerySolutions):
         raise StoreError(f"expected SELECT results, got {type(outcome).__name__}")
+    return outcome
+
+
+def boolean(outcome: QueryOutcome) -> bool:
+    """The answer of an ASK query (:class:`StoreError` for a SELECT or CONSTRUCT result).
+
+    >>> boolean(ox.Store().query("ASK {}"))
+    True
+    """
+    if not isinstance(outcome, ox.QueryBoolean):
+        raise StoreError(f"expected an ASK answer, got {type(outcome).__name__}")
+    return bool(outcome)
+
+
+def triples(outcome: QueryOutcome) -> ox.QueryTriples:
+    """The triples of a CONSTRUCT or DESCRIBE query (:class:`StoreError` for another form)."""
+    if not isinstance(outcome, ox.QueryTriples):
+        raise StoreError(f"expected CONSTRUCT results, got {type(outcome).__name__}")
     return outcome
 
 
@@ -170,8 +199,8 @@ class Store(ABC):
     """A readable graph store: SPARQL over the union of its named graphs.
 
     The interface every kind of store offers: :class:`~kg.stores.embedded.MemoryStore`,
-    :class:`~kg.stores.embedded.DirectoryStore` and :class:`kg.remote.RemoteStore` implement
-    it. Which of them a location holds is decided in one place,
+    :class:`~kg.stores.embedded.DirectoryStore` and :class:`kg.stores.remote.RemoteStore`
+    implement it. Which of them a location holds is decided in one place,
     :func:`kg.stores.kinds.store_class`; everything else asks the store, not the location.
     A store owns its writes: :meth:`write` (to a location), :meth:`write_graphs` and
     :meth:`drop_graphs` (through an opened store), :meth:`update`.
@@ -183,7 +212,7 @@ class Store(ABC):
     #: builds it here (:func:`kg.api.open_store`).
     in_process: ClassVar[bool] = False
     #: True where queries are evaluated by an engine of this process (in forked children,
-    #: :mod:`kg.worker`, which :mod:`kg.sandbox` can deny the network); false where a server
+    #: :mod:`kg.stores.worker`, which :mod:`kg.sandbox` can deny the network); false where a server
     #: evaluates them.
     embedded: ClassVar[bool] = False
 
@@ -231,6 +260,19 @@ class Store(ABC):
         :class:`~kg.errors.QueryError`; callers (``kg.query``) report them.
         """
 
+    def select(self, sparql: str, *, timeout: float | None = None) -> ox.QuerySolutions:
+        """The solutions of a SELECT query (:meth:`query`; :class:`StoreError` for another form)."""
+        return solutions(self.query(sparql, timeout=timeout))
+
+    def ask(self, sparql: str, *, timeout: float | None = None) -> bool:
+        """The answer of an ASK query (:meth:`query`; :class:`StoreError` for another form)."""
+        return boolean(self.query(sparql, timeout=timeout))
+
+    def construct(self, sparql: str, *, timeout: float | None = None) -> ox.QueryTriples:
+        """The triples of a CONSTRUCT or DESCRIBE query (:meth:`query`; :class:`StoreError`
+        for another form)."""
+        return triples(self.query(sparql, timeout=timeout))
+
     @abstractmethod
     def evaluate(self, sparql: str, *, timeout: float | None = None,
                  max_bytes: int | None = None, network: bool = False,
@@ -276,3 +318,64 @@ class Store(ABC):
     def close(self) -> None:
         """Release the store's resources (a no-op where there are none)."""
 
+
+class StoreView(Store):
+    """A store seen through another object: every method passes to the wrapped store, which
+    a subclass changes where it needs to (the web pages' :class:`kg.web.pages._Remembering`
+    keeps the answers of a few queries). ``__wrapped__`` names the wrapped store, for caches
+    kept per store (:mod:`kg.names`)."""
+
+    def __init__(self, store: Store) -> None:
+        self.__wrapped__ = store
+        self.location = store.location
+        self.meta = store.meta
+
+    @classmethod
+    def at(cls, location: StoreLocation, *, engine: ox.Store | None = None) -> Store:
+        """A view is made from an opened store, not from a location."""
+        raise StoreError(f"{cls.__name__} is made from an opened store, not from a location")
+
+    @classmethod
+    def write(cls, location: StoreLocation, quads: Iterable[ox.Quad], *, replace: Callable[[str], bool],
+              meta: dict | None = None, engine: ox.Store | None = None,
+              progress: Callable[[str], None] | None = None, fresh: bool = False) -> Store | None:
+        """A view is written through the store it wraps (:meth:`write_graphs`)."""
+        raise StoreError(f"{cls.__name__} is written through the store it wraps")
+
+    def write_graphs(self, quads: Iterable[ox.Quad], *, replace: Callable[[str], bool],
+                     meta: dict | None = None, progress: Callable[[str], None] | None = None) -> Store | None:
+        return self.__wrapped__.write_graphs(quads, replace=replace, meta=meta, progress=progress)
+
+    def drop_graphs(self, graphs: Iterable[str]) -> None:
+        self.__wrapped__.drop_graphs(graphs)
+
+    def latest(self) -> Store:
+        latest = self.__wrapped__.latest()
+        return self if latest is self.__wrapped__ else latest
+
+    def query(self, sparql: str, *, timeout: float | None = None) -> QueryOutcome:
+        return self.__wrapped__.query(sparql, timeout=timeout)
+
+    def evaluate(self, sparql: str, *, timeout: float | None = None,
+                 max_bytes: int | None = None, network: bool = False,
+                 dataset: Dataset | None = None) -> RawResults:
+        return self.__wrapped__.evaluate(sparql, timeout=timeout, max_bytes=max_bytes, network=network,
+                                         dataset=dataset)
+
+    def update(self, sparql: str, *, network: bool = False) -> None:
+        self.__wrapped__.update(sparql, network=network)
+
+    def named_graphs(self) -> list[tuple[str, int]]:
+        return self.__wrapped__.named_graphs()
+
+    def graph_iris(self) -> list[str]:
+        return self.__wrapped__.graph_iris()
+
+    def graph_ntriples(self, graph: str) -> bytes:
+        return self.__wrapped__.graph_ntriples(graph)
+
+    def quads(self, graph: str | None = None) -> Iterator[ox.Quad]:
+        return self.__wrapped__.quads(graph)
+
+    def close(self) -> None:
+        self.__wrapped__.close()

@@ -94,7 +94,7 @@ class OxigraphStore(Store):
     def evaluate(self, sparql: str, *, timeout: float | None = None,
                  max_bytes: int | None = None, network: bool = False,
                  dataset: Dataset | None = None) -> RawResults:
-        from kg.worker import evaluate_in_child
+        from kg.stores.worker import evaluate_in_child
 
         return evaluate_in_child(self._engine, sparql, timeout=timeout, max_bytes=max_bytes,
                                  network=network, dataset=dataset)
@@ -147,6 +147,7 @@ class OxigraphStore(Store):
         return len(self._engine)
 
     def close(self) -> None:
+        # A closed store holds no engine: a use after close fails at once (kept typed as open).
         self._engine = None  # type: ignore[assignment]
         if self._reader_lock is not None:
             self._reader_lock.close()

@@ -18,13 +18,13 @@ __all__ = ["drop_graphs", "store_class", "write_graphs"]
 
 def store_class(location: StoreLocation) -> type[Store]:
     """The class of the store at ``location``: :class:`MemoryStore`, :class:`DirectoryStore` or
-    :class:`kg.remote.RemoteStore`."""
+    :class:`kg.stores.remote.RemoteStore`."""
     kind = location.kind
     if kind == "memory":
         return MemoryStore
     if kind == "directory":
         return DirectoryStore
-    from kg.remote import RemoteStore  # only a remote location pays for the HTTP client
+    from kg.stores.remote import RemoteStore  # only a remote location pays for the HTTP client
 
     return RemoteStore
 
@@ -46,7 +46,7 @@ def write_graphs(
     Atomic on every kind of store: a directory store gets a new generation that is swapped
     in only when complete (a failure, or a kill, leaves the previous one live); a remote store
     gets the quads in staging graphs that replace the old graphs in one SPARQL update once all
-    are uploaded and counted (:mod:`kg.remote`); ``memory`` writes into ``memory_engine``
+    are uploaded and counted (:mod:`kg.stores.remote`); ``memory`` writes into ``memory_engine``
     (a new, empty store when ``None``) and returns the store. ``meta`` (directory stores)
     updates the generation's metadata. Returns ``None`` for directory and remote stores.
     """

@@ -133,7 +133,7 @@ class SearchIndex:
 def build_index(store: Store) -> SearchIndex:
     """Index every coded resource of ``store`` whose kind has a page."""
     found: dict[tuple[str, str], dict] = {}
-    for row in store.query(_QUERY):
+    for row in store.select(_QUERY):
         kind = row["x"].value[len(ID):].split("/", 1)[0]
         if kind not in KIND_TITLES:
             continue

@@ -20,6 +20,7 @@ import datetime as dt
 import threading
 import weakref
 from collections import OrderedDict
+from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from typing import Any
@@ -32,7 +33,7 @@ from kg.coverage import CoverageNote
 from kg.dates import parse_date
 from kg.errors import UsageError
 from kg.query import QueryResult, current_as_of, run_query
-from kg.stores.base import Store
+from kg.stores.base import QueryOutcome, RawResults, Store, StoreView, solutions
 from kg.vocab import AL, PREFIXES, mint
 
 __all__ = ["Table", "Page", "Series", "entity_page", "entity_turtle", "normalise_day", "first_day",
@@ -136,30 +137,26 @@ def _until(rows: list[list[Any]], column: int, at: str) -> list[list[Any]]:
 #: Queries whose answers stay the same for the life of a store: the coverage statements and the
 #: "current as of" day, asked by every catalogue entry a page runs.
 _STABLE = {_COVERAGE_QUERY, f"SELECT (MAX(?d) AS ?day) WHERE {{ ?ds <{AL}currentAsOf> ?d }}"}
-_STABLE_ANSWERS: weakref.WeakKeyDictionary[Store, dict[str, list[Any]]] = weakref.WeakKeyDictionary()
+_STABLE_ANSWERS: weakref.WeakKeyDictionary[Store, dict[str, RawResults]] = weakref.WeakKeyDictionary()
 
 
-class _Remembering:
+class _Remembering(StoreView):
     """The store as the catalogue runner sees it for a page: the answers of :data:`_STABLE`
-    queries are kept (per store: a rebuilt store is a new object), everything else passes."""
+    queries are kept (per store: a rebuilt store is a new object) as serialised results, and
+    given again as new solutions; everything else passes to the store."""
 
-    def __init__(self, store: Store) -> None:
-        self._store = store
-        self.__wrapped__ = store  # the store itself, for caches kept per store (kg.names)
-
-    def __getattr__(self, name: str) -> Any:
-        return getattr(self._store, name)
-
-    def query(self, sparql: str, *, timeout: float | None = None) -> Any:
+    def query(self, sparql: str, *, timeout: float | None = None) -> QueryOutcome:
+        store = self.__wrapped__
         if sparql not in _STABLE:
-            return self._store.query(sparql, timeout=timeout)
+            return store.query(sparql, timeout=timeout)
         try:
-            answers = _STABLE_ANSWERS.setdefault(self._store, {})
+            answers = _STABLE_ANSWERS.setdefault(store, {})
         except TypeError:  # a store that cannot be referenced weakly: nothing kept
-            return self._store.query(sparql, timeout=timeout)
+            return store.query(sparql, timeout=timeout)
         if sparql not in answers:
-            answers[sparql] = list(self._store.query(sparql, timeout=timeout))
-        return answers[sparql]
+            data = solutions(store.query(sparql, timeout=timeout)).serialize(format=ox.QueryResultsFormat.JSON)
+            answers[sparql] = RawResults(data or b"", ox.QueryResultsFormat.JSON)
+        return answers[sparql].parse()
 
 
 #: Catalogue entries evaluated at once for one page.
@@ -215,7 +212,7 @@ class _Collector:
 
     def _evaluate(self, name: str, params: dict[str, str]) -> QueryResult | UsageError:
         try:
-            return run_query(self.store, name, params)  # type: ignore[arg-type]
+            return run_query(self.store, name, params)
         except UsageError as error:
             # A new exception without the traceback: its frames hold the engine's result
             # iterators, which must be dropped on the thread that made them.
@@ -246,7 +243,7 @@ class _Collector:
 
 
 def _select(store: Store, text: str) -> list[dict[str, Any]]:
-    answer = store.query(text)
+    answer = store.select(text)
     names = [v.value for v in answer.variables]
     return [{n: (s[n].value if s[n] is not None else None) for n in names} for s in answer]
 
@@ -291,7 +288,7 @@ def entity_page(store: Store, kind: str, code: str, at: str | None = None) -> Pa
     if not facts:
         raise UsageError(f"no {kind} {code!r}")
     collect = _Collector(store)
-    current = current_as_of(collect.store)  # type: ignore[arg-type]
+    current = current_as_of(collect.store)
     day = normalise_day(at, current)
     page = Page(kind, code, iri.value, _label(facts, code), day, current)
     if current and day > current:
@@ -509,20 +506,20 @@ def _event(store: Store, page: Page, facts: dict[str, Any], collect: _Collector)
                                      f"{{ ?fact al:event {ox.NamedNode(page.iri)} }}", page.iri))
 
 
-def _framework(store: Store, page: Page, facts: dict[str, Any], collect: _Collector) -> None:
-    definition = _one(facts, "definition", "http://www.w3.org/2004/02/skos/core#")
-    if definition:
-        page.facts.append(("Definition", definition))
-    page.tables.append(_partnerships_with(store, f"al:framework {ox.NamedNode(page.iri)}",
-                                          "Partnerships in this framework"))
+def _concept(link: str, title: str) -> Callable[[Store, Page, dict[str, Any], _Collector], None]:
+    """The page of a concept (a framework, a topic): its definition, and the partnerships
+    that name it by ``al:{link}``."""
+    def fill(store: Store, page: Page, facts: dict[str, Any], collect: _Collector) -> None:
+        definition = _one(facts, "definition", "http://www.w3.org/2004/02/skos/core#")
+        if definition:
+            page.facts.append(("Definition", definition))
+        page.tables.append(_partnerships_with(store, f"al:{link} {ox.NamedNode(page.iri)}", title))
+
+    return fill
 
 
-def _topic(store: Store, page: Page, facts: dict[str, Any], collect: _Collector) -> None:
-    definition = _one(facts, "definition", "http://www.w3.org/2004/02/skos/core#")
-    if definition:
-        page.facts.append(("Definition", definition))
-    page.tables.append(_partnerships_with(store, f"al:coveredTopic {ox.NamedNode(page.iri)}",
-                                          "Partnerships covering this topic"))
+_framework = _concept("framework", "Partnerships in this framework")
+_topic = _concept("coveredTopic", "Partnerships covering this topic")
 
 
 def _partnerships_with(store: Store, pattern: str, title: str) -> Table:
@@ -573,7 +570,7 @@ SELECT ?statement ?source ?publisher ?title ?published ?url WHERE {{
 def entity_turtle(store: Store, iri: str) -> bytes:
     """The resource's own triples and those of the facts that name it, as Turtle."""
     node = ox.NamedNode(iri)
-    answer = store.query(f"""CONSTRUCT {{ ?s ?p ?o }} WHERE {{
+    answer = store.construct(f"""CONSTRUCT {{ ?s ?p ?o }} WHERE {{
   {{ BIND({node} AS ?s) }} UNION {{ ?s ?q {node} . FILTER(?q != <{AL}involves>) }}
   ?s ?p ?o }}""")
     triples = sorted(answer, key=lambda t: (str(t.subject), str(t.predicate), str(t.object)))

@@ -16,7 +16,7 @@ from collections.abc import Iterator
 import pytest
 
 from kg.errors import KgError, StoreError
-from kg.remote import RemoteStore
+from kg.stores.remote import RemoteStore
 from kg.store import resolve_location
 from reliability.support import KG, Listener, one_error_line
 

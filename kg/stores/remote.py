@@ -127,13 +127,13 @@ class _Watchdog:
         self._timer.cancel()
 
 
-class _Watched:
+class _Watched(http.client.HTTPConnection):
     """A connection whose socket a watchdog closes at the request's deadline."""
 
     sock: socket.socket
 
     def connect(self) -> None:
-        super().connect()  # type: ignore[misc]
+        super().connect()
         if _DEADLINE.at is not None:
             self._watchdog = _Watchdog(self.sock, _DEADLINE.at)
 
@@ -141,10 +141,10 @@ class _Watched:
         watchdog = getattr(self, "_watchdog", None)
         if watchdog is not None:
             watchdog.cancel()
-        super().close()  # type: ignore[misc]
+        super().close()
 
 
-class _WatchedHTTPConnection(_Watched, http.client.HTTPConnection):
+class _WatchedHTTPConnection(_Watched):
     pass
 
 
@@ -153,12 +153,13 @@ class _WatchedHTTPSConnection(_Watched, http.client.HTTPSConnection):
 
 
 class _WatchedHTTPHandler(urllib.request.HTTPHandler):
-    def http_open(self, req: urllib.request.Request):  # type: ignore[override]
+    def http_open(self, req: urllib.request.Request):
         return self.do_open(_WatchedHTTPConnection, req)
 
 
 class _WatchedHTTPSHandler(urllib.request.HTTPSHandler):
-    def https_open(self, req: urllib.request.Request):  # type: ignore[override]
+    def https_open(self, req: urllib.request.Request):
+        # The handler's own SSL context (typeshed does not declare the attribute).
         return self.do_open(_WatchedHTTPSConnection, req, context=self._context)  # type: ignore[attr-defined]
 
 
@@ -172,7 +173,7 @@ class _Redirected(Exception):
 class _NoRedirects(urllib.request.HTTPRedirectHandler):
     """Redirects are errors: following one could send the credentials to another host."""
 
-    def redirect_request(self, req, fp, code, msg, headers, newurl):  # type: ignore[override]
+    def redirect_request(self, req, fp, code, msg, headers, newurl):
         raise _Redirected(code, newurl)
 
 
@@ -184,6 +185,9 @@ _ACCEPT = ("application/sparql-results+json, application/sparql-results+xml;q=0.
            "text/tab-separated-values;q=0.8, application/n-triples, text/turtle;q=0.9, "
            "application/rdf+xml;q=0.5")
 _GRAPHS = "SELECT DISTINCT ?g WHERE { GRAPH ?g { } }"
+#: Virtuoso answers an ASK query sent with a dataset as a table of this one column: a row for
+#: true (its value 1), none for false.
+_ASK_COLUMN = "__ASK_RETVAL"
 #: For servers that do not list graphs for an empty GRAPH pattern (Virtuoso).
 _GRAPHS_WITH_TRIPLES = "SELECT DISTINCT ?g WHERE { GRAPH ?g { ?s ?p ?o } }"
 _COUNTS = "SELECT ?g (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } } GROUP BY ?g"
@@ -368,9 +372,9 @@ class RemoteStore(Store):
             fields += [("default-graph-uri", g) for g in graphs[0]]
             fields += [("named-graph-uri", g) for g in graphs[1]]
         elif dataset and not _has_dataset_clause(sparql):
-            graphs = self.graph_iris(timeout=timeout)
-            fields += [("default-graph-uri", g) for g in graphs]
-            fields += [("named-graph-uri", g) for g in graphs]
+            union = self.graph_iris(timeout=timeout)
+            fields += [("default-graph-uri", g) for g in union]
+            fields += [("named-graph-uri", g) for g in union]
         body = urllib.parse.urlencode(fields).encode()
         media_type, data = self._request(
             self.query_url, data=body, content_type="application/x-www-form-urlencoded",
@@ -409,7 +413,7 @@ class RemoteStore(Store):
         return self._raw_query(sparql, timeout=timeout, max_bytes=max_bytes, graphs=dataset)
 
     def query(self, sparql: str, *, timeout: float | None = None) -> QueryOutcome:
-        return self.evaluate(sparql, timeout=timeout).parse()
+        return _ask_answer(self.evaluate(sparql, timeout=timeout).parse())
 
     def update(self, sparql: str, *, network: bool = False) -> None:
         """Apply ``sparql``, then recompute the derived graph (a second update: a server may
@@ -490,9 +494,7 @@ class RemoteStore(Store):
         quad names them); quads for other existing graphs are added to them. A remote store
         keeps no metadata: ``meta`` is not used.
         """
-        if not self.gsp_url:
-            raise StoreError(f"no Graph Store Protocol endpoint for {redact(self.query_url)}: give "
-                             "--gsp-url (or KG_GSP_URL), e.g. http://host:7878/store")
+        self._graph_store_url()
         existing = self._all_graphs()
         token = secrets.token_hex(6)
         staging: dict[str, str] = {}
@@ -531,11 +533,19 @@ class RemoteStore(Store):
         finally:
             self._graphs = None
 
+    def _graph_store_url(self) -> str:
+        """The Graph Store Protocol endpoint (:class:`StoreError` when there is none)."""
+        if not self.gsp_url:
+            raise StoreError(f"no Graph Store Protocol endpoint for {redact(self.query_url)}: give "
+                             "--gsp-url (or KG_GSP_URL), e.g. http://host:7878/store")
+        return self.gsp_url
+
     def _upload(self, graph: str, lines: list[str], progress: Callable[[str], None] | None) -> None:
+        gsp_url = self._graph_store_url()
         if progress:
-            progress(f"uploading {len(lines)} triples to {redact(self.gsp_url or '')}")
-        separator = "&" if "?" in self.gsp_url else "?"  # type: ignore[operator]
-        url = f"{self.gsp_url}{separator}{urllib.parse.urlencode({'graph': graph})}"
+            progress(f"uploading {len(lines)} triples to {redact(gsp_url)}")
+        separator = "&" if "?" in gsp_url else "?"
+        url = f"{gsp_url}{separator}{urllib.parse.urlencode({'graph': graph})}"
         self._request(url, data="".join(lines).encode(), content_type="application/n-triples",
                       what="upload")
 
@@ -581,3 +591,19 @@ class RemoteStore(Store):
         after = {g for g in existing if not g.startswith(STAGING)} - dropped | set(staging)
         return derivation_update(sorted(after), before=operations)
 
+
+
+def _ask_answer(outcome: QueryOutcome) -> QueryOutcome:
+    """``outcome``, with the table in which Virtuoso gives the answer of an ASK query
+    (:data:`_ASK_COLUMN`) read as the boolean it stands for.
+
+    >>> table = b'{"head": {"vars": ["__ASK_RETVAL"]}, "results": {"bindings": []}}'
+    >>> bool(_ask_answer(ox.parse_query_results(table, ox.QueryResultsFormat.JSON)))
+    False
+    """
+    if not isinstance(outcome, ox.QuerySolutions) or [v.value for v in outcome.variables] != [_ASK_COLUMN]:
+        return outcome
+    rows = list(outcome)
+    answer = bool(rows) and rows[0][0] is not None and rows[0][0].value not in ("0", "false")
+    return ox.parse_query_results(b'{"head": {}, "boolean": %s}' % (b"true" if answer else b"false"),
+                                  ox.QueryResultsFormat.JSON)

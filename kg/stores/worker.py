@@ -159,8 +159,8 @@ def evaluate_in_child(
     try:
         while True:
             wait = None if deadline is None else deadline - time.monotonic()
-            if wait is not None and wait <= 0:
-                raise QueryError(timeout_message(timeout))  # type: ignore[arg-type]
+            if timeout is not None and wait is not None and wait <= 0:
+                raise QueryError(timeout_message(timeout))
             ready, _, _ = select.select([read_fd], [], [], wait)
             if not ready:
                 continue
