@@ -25,7 +25,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from kg.stores.base import Store
+from kg.stores.base import Store, solutions
 from kg.vocab import AL
 
 __all__ = ["CoverageStatement", "CoverageNote", "coverage_statements", "partial_coverage",
@@ -87,7 +87,7 @@ def _read_statements(store: Store) -> tuple[CoverageStatement, ...]:
 
     return tuple(CoverageStatement(text(s["org"]), s["kind"].value, s["complete"].value in ("true", "1"),
                                    text(s["since"]), text(s["until"]), text(s["note"]))
-                 for s in store.query(_QUERY))
+                 for s in solutions(store.query(_QUERY)))
 
 
 def partial_coverage(statements: Iterable[CoverageStatement], kinds: Iterable[str],
