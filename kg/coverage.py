@@ -76,13 +76,18 @@ SELECT ?org ?kind ?complete ?since ?until ?note WHERE {{
 
 
 def coverage_statements(store: Store) -> list[CoverageStatement]:
-    """Every coverage statement in ``store``, by organisation and kind."""
+    """Every coverage statement in ``store``, by organisation and kind. Read once per version of
+    the store (:meth:`~kg.stores.base.Store.remembered`): every catalogue answer asks for them."""
+    return list(store.remembered("coverage", _read_statements))
+
+
+def _read_statements(store: Store) -> tuple[CoverageStatement, ...]:
     def text(term) -> str | None:
         return None if term is None else term.value
 
-    return [CoverageStatement(text(s["org"]), s["kind"].value, s["complete"].value in ("true", "1"),
-                              text(s["since"]), text(s["until"]), text(s["note"]))
-            for s in store.select(_QUERY)]
+    return tuple(CoverageStatement(text(s["org"]), s["kind"].value, s["complete"].value in ("true", "1"),
+                                   text(s["since"]), text(s["until"]), text(s["note"]))
+                 for s in store.select(_QUERY))
 
 
 def partial_coverage(statements: Iterable[CoverageStatement], kinds: Iterable[str],

@@ -142,13 +142,17 @@ def resolve_query(query: str) -> CatalogueEntry:
 
 
 def current_as_of(store: Store) -> str | None:
-    """The "current as of" day of the data in the store (the latest over its datasets)."""
-    return _day(store, f"SELECT (MAX(?d) AS ?day) WHERE {{ ?ds <{AL}currentAsOf> ?d }}")
+    """The "current as of" day of the data in the store (the latest over its datasets); read
+    once per version of the store (:meth:`~kg.stores.base.Store.remembered`)."""
+    return store.remembered("current_as_of", lambda s: _day(
+        s, f"SELECT (MAX(?d) AS ?day) WHERE {{ ?ds <{AL}currentAsOf> ?d }}"))
 
 
 def earliest_day(store: Store) -> str | None:
-    """The earliest start of any fact in the store (a state's, a membership's, a step's...)."""
-    return _day(store, f"SELECT (MIN(?d) AS ?day) WHERE {{ ?x <{AL}start> ?d }}")
+    """The earliest start of any fact in the store (a state's, a membership's, a step's...);
+    read once per version of the store (a scan of every start)."""
+    return store.remembered("earliest_day", lambda s: _day(
+        s, f"SELECT (MIN(?d) AS ?day) WHERE {{ ?x <{AL}start> ?d }}"))
 
 
 def _day(store: Store, sparql: str) -> str | None:

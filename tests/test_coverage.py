@@ -137,3 +137,32 @@ def test_a_membership_and_its_successors_count_once(store):
     top = run_query(store, "top-shared-memberships", {"at": "1980", "limit": "100000"})
     assert ["XAAA", "XBBB", 1] in top.rows
     assert align(store, "XAAA", "XBBB", at="1980").rows
+
+
+_DROP_XSUC = """PREFIX al: <https://w3id.org/alignment-kg/ontology#>
+DELETE { GRAPH ?g { ?c ?p ?v } } WHERE { GRAPH ?g { ?c a al:CoverageStatement ; al:scope/al:code "XSUC" ; ?p ?v } }"""
+
+
+@pytest.mark.parametrize("kind", ["memory", "directory"])
+def test_coverage_statements_are_read_again_after_a_write(kind, data, tmp_path):
+    """Every answer's coverage comes from statements remembered per version of the store: a
+    write (an update here, in place in memory, a new generation in a directory) is seen."""
+    from kg.coverage import coverage_statements
+    from kg.store import open_store
+
+    if kind == "memory":
+        store = build("memory", data_dirs=[data])
+    else:
+        build(str(tmp_path / "store"), data_dirs=[data])
+        store = open_store(str(tmp_path / "store"))
+    first = coverage_statements(store)
+    assert "XSUC" in {s.org for s in first}
+    assert coverage_statements(store) == first
+    assert store.version() == store.version()
+    before = store.version()
+    store.update(_DROP_XSUC, network=False)
+    assert store.version() != before
+    assert "XSUC" not in {s.org for s in coverage_statements(store)}
+    assert [n.org for n in run_query(store, "members", {"org": "XSUC"}).coverage] == ["XSUC"]
+    assert run_query(store, "members", {"org": "XSUC"}).coverage[0].reason.startswith(
+        "the coverage of XSUC memberships is not declared")

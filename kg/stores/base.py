@@ -18,7 +18,7 @@ from abc import ABC, abstractmethod
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import ClassVar
+from typing import ClassVar, TypeVar
 
 import pyoxigraph as ox
 
@@ -52,6 +52,8 @@ QueryOutcome = ox.QuerySolutions | ox.QueryBoolean | ox.QueryTriples
 #: An RDF dataset named by the SPARQL Protocol: the IRIs of the graphs merged into the default
 #: graph (``default-graph-uri``) and of the named graphs (``named-graph-uri``).
 Dataset = tuple[tuple[str, ...], tuple[str, ...]]
+
+_T = TypeVar("_T")
 
 
 @dataclass(frozen=True)
@@ -243,6 +245,27 @@ class Store(ABC):
         """Remove the named ``graphs`` (atomically, as one write); other graphs stay."""
         targets = set(graphs)
         self.write_graphs([], replace=targets.__contains__)
+
+    def version(self) -> object | None:
+        """A value that changes whenever what the store holds may have changed, or ``None`` when
+        the store cannot tell cheaply (a remote store, which others may write): then nothing is
+        remembered (:meth:`remembered`)."""
+        return None
+
+    def remembered(self, key: str, compute: Callable[[Store], _T]) -> _T:
+        """``compute(self)``, remembered under ``key`` until the store is written (its
+        :meth:`version` changes); computed every time where the store has no version. For small
+        answers that every query asks again, such as the coverage statements."""
+        version = self.version()
+        if version is None:
+            return compute(self)
+        memo: dict[str, tuple[object, object]] = self.__dict__.setdefault("_remembered", {})
+        hit = memo.get(key)
+        if hit is not None and hit[0] == version:
+            return hit[1]  # type: ignore[return-value]
+        value = compute(self)
+        memo[key] = (version, value)
+        return value
 
     def latest(self) -> Store:
         """This store as it is now: itself while nothing newer is live (an in-process store

@@ -30,12 +30,17 @@ from kg.stores.base import Dataset, QueryOutcome, RawResults, Store, StoreLocati
 __all__ = ["DirectoryStore", "MemoryStore", "OxigraphStore", "open_directory", "read_meta", "write_generation"]
 
 _CURRENT = "current"
+#: Writes made to each engine in this process, by ``id`` of the engine: with the engine itself,
+#: the version of an embedded store (:meth:`OxigraphStore.version`). Only ever increases, so an
+#: engine that takes the id of a collected one cannot look unwritten.
+_WRITES: dict[int, int] = {}
 _LOCK = ".lock"
 
 
 def _replace_graphs(engine: ox.Store, quads: Iterable[ox.Quad], replace: Callable[[str], bool]) -> None:
     """Remove the named graphs for which ``replace`` is true, add ``quads``, recompute the
     derived graph."""
+    _written(engine)
     for graph in list(engine.named_graphs()):
         if isinstance(graph, ox.NamedNode) and replace(graph.value):
             engine.remove_graph(graph)
@@ -47,6 +52,7 @@ def _checked_update(engine: ox.Store, sparql: str, *, network: bool = False) -> 
     """Apply a SPARQL update that must not write into the default graph, then derive. Unless
     ``network``, the update runs where no Internet socket can be opened
     (:func:`kg.sandbox.without_network`), as the query worker evaluates queries."""
+    _written(engine)
     if network:
         engine.update(sparql)
     else:
@@ -61,6 +67,28 @@ def _checked_update(engine: ox.Store, sparql: str, *, network: bool = False) -> 
         raise StoreError("refused: the update writes into the default graph, which kg does "
                          "not keep; write into a named graph (INSERT { GRAPH <...> { ... } })")
     derive(engine)
+
+
+def _written(engine: ox.Store) -> None:
+    """Count a write to ``engine`` (before it starts: a failed write counts too)."""
+    _WRITES[id(engine)] = _WRITES.get(id(engine), 0) + 1
+
+
+class _Version:
+    """The version of an embedded store: its engine (held, and compared by identity) and the
+    writes made to it in this process."""
+
+    __slots__ = ("engine", "writes")
+
+    def __init__(self, engine: ox.Store) -> None:
+        self.engine = engine
+        self.writes = _WRITES.get(id(engine), 0)
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, _Version) and other.engine is self.engine and other.writes == self.writes
+
+    def __hash__(self) -> int:
+        return hash((id(self.engine), self.writes))
 
 
 class OxigraphStore(Store):
@@ -90,6 +118,12 @@ class OxigraphStore(Store):
         if timeout is None and not self.isolated:
             return self._engine.query(sparql, use_default_graph_as_union=True)
         return self.evaluate(sparql, timeout=timeout).parse()
+
+    def version(self) -> object | None:
+        """The engine and the writes made to it: a directory's generation is never written in
+        place (a write makes a new engine), an in-process store is written through
+        :func:`_replace_graphs` and :func:`_checked_update`, which count their writes."""
+        return None if self._engine is None else _Version(self._engine)
 
     def evaluate(self, sparql: str, *, timeout: float | None = None,
                  max_bytes: int | None = None, network: bool = False,
