@@ -33,13 +33,19 @@ _CURRENT = "current"
 _LOCK = ".lock"
 
 
-def _replace_graphs(engine: ox.Store, quads: Iterable[ox.Quad], replace: Callable[[str], bool]) -> None:
-    """Remove the named graphs for which ``replace`` is true, add ``quads``, recompute the
-    derived graph."""
+def _replace_graphs(engine: ox.Store, quads: Iterable[ox.Quad], replace: Callable[[str], bool],
+                    check: Callable[[ox.Store], None] | None = None,
+                    progress: Callable[[str], None] | None = None) -> None:
+    """Remove the named graphs for which ``replace`` is true, add ``quads`` (streamed: an
+    iterator is never held whole), run ``check`` on the result, recompute the derived graph."""
     for graph in list(engine.named_graphs()):
         if isinstance(graph, ox.NamedNode) and replace(graph.value):
             engine.remove_graph(graph)
     engine.bulk_extend(quads)
+    if check is not None:
+        check(engine)
+    if progress:
+        progress("deriving")
     derive(engine)
 
 
@@ -169,12 +175,17 @@ class DirectoryStore(OxigraphStore):
     @classmethod
     def write(cls, location: StoreLocation, quads: Iterable[ox.Quad], *, replace: Callable[[str], bool],
               meta: dict | None = None, engine: ox.Store | None = None,
-              progress: Callable[[str], None] | None = None, fresh: bool = False) -> None:
+              progress: Callable[[str], None] | None = None, fresh: bool = False,
+              check: Callable[[ox.Store], None] | None = None) -> None:
         """A new generation (``fresh``: from an empty store), swapped in when complete; ``meta``
-        updates the generation's metadata."""
+        updates the generation's metadata (read once the generation is written, so ``check`` may
+        still fill it in). ``quads`` are streamed into the generation; ``check`` runs on it once
+        they are written, before the derivation: an exception from either (a problem found
+        after part of the quads was written) leaves the previous generation live."""
         assert location.path is not None
-        write_generation(location.path, lambda engine: _replace_graphs(engine, quads, replace), meta=meta,
-                         progress=progress, fresh=fresh)
+        write_generation(location.path,
+                         lambda engine: _replace_graphs(engine, quads, replace, check, progress),
+                         meta=meta, progress=progress, fresh=fresh)
         return None
 
     def write_graphs(self, quads: Iterable[ox.Quad], *, replace: Callable[[str], bool],
