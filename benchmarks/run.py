@@ -356,10 +356,19 @@ def work_build(w: Worker) -> None:
         first: dict[str, float] = {}
         for label, moment in marks:
             first.setdefault(label, moment)
-        t_val = first.get("validating", first["start"])
-        t_write = first.get("writing", t_val)
-        stages.append({"read": t_val - first["start"], "validate": t_write - t_val,
-                       "write": first["end"] - t_write})
+        if "validating" in first and first.get("writing", first["end"]) < first["validating"]:
+            # A streamed build (a directory store): the tables are written as they are read,
+            # then validated, then the derived graph is computed. "read" is reading and writing
+            # the quads together, "write" the derivation and the swap.
+            t_val = first["validating"]
+            t_derive = first.get("deriving", t_val)
+            stages.append({"read": t_val - first["start"], "validate": t_derive - t_val,
+                           "write": first["end"] - t_derive})
+        else:
+            t_val = first.get("validating", first["start"])
+            t_write = first.get("writing", t_val)
+            stages.append({"read": t_val - first["start"], "validate": t_write - t_val,
+                           "write": first["end"] - t_write})
         build_rss.append(_rss_mb())
         w.final_store = target  # type: ignore[attr-defined]
         return {}

@@ -66,6 +66,7 @@ __all__ = [
     "MAX_LEVEL",
     "METRICS",
     "AlignmentSystem",
+    "PairScores",
     "Table",
     "align",
     "align_all",
@@ -173,13 +174,24 @@ def similarity(ties: np.ndarray, metric: str = "absolute") -> tuple[np.ndarray, 
         return empty, empty
     levels = np.arange(MAX_LEVEL + 1)
     if metric == "absolute":
-        total = np.zeros((n, n))
+        # float32 throughout: four times faster than float64 and still exact, as every sum is
+        # an integer of at most 3 n (far below 2**24); converted once at the end.
+        total32 = np.zeros((n, n), dtype=np.float32)
+        previous: tuple[Any, Any] | None = None
         for threshold in range(1, MAX_LEVEL + 1):
-            # float32 products: four times faster than float64 and still exact, as every sum is
-            # an integer of at most n (far below 2**24).
-            above = (ties >= threshold).astype(np.float32)
-            count = above.sum(axis=1, dtype=np.float64)
-            total += count[:, None] + count[None, :] - 2.0 * (above @ above.T).astype(np.float64)
+            chosen = ties >= threshold
+            if previous is not None and np.array_equal(previous[0], chosen):
+                total32 += previous[1]  # no tie at exactly this level: the same term again
+                continue
+            above = chosen.astype(np.float32)
+            count = above.sum(axis=1, dtype=np.float32)
+            term = above @ above.T  # (numpy multiplies a matrix by its transpose as one symmetric product)
+            term *= -2.0
+            term += count[:, None]
+            term += count[None, :]
+            total32 += term
+            previous = (chosen, term)
+        total = total32.astype(np.float64)
         observed = total / (MAX_LEVEL * n)
         weights = np.abs(levels[:, None] - levels[None, :]) / MAX_LEVEL
     else:
@@ -269,13 +281,19 @@ class AlignmentSystem:
         active = ((self._spell_start <= when) & (when < self._spell_end)
                   & alive[self._spell_state]) if len(self._spell_state) else np.zeros(0, bool)
         ties = np.zeros((n, n), dtype=np.int8)
+        previous: tuple[Any, Any] | None = None
         for level in range(1, MAX_LEVEL + 1):
             chosen = active & (self._spell_level >= level)
             if not chosen.any():
                 continue
+            if previous is not None and np.array_equal(previous[0], chosen):
+                ties += previous[1]  # no spell at exactly this level: the same product again
+                continue
             incidence = np.zeros((n, self._groups), dtype=np.float32)
             incidence[position[self._spell_state[chosen]], self._spell_group[chosen]] = 1.0
-            ties += (incidence @ incidence.T > 0).astype(np.int8)
+            shared = (incidence @ incidence.T > 0).astype(np.int8)
+            ties += shared
+            previous = (chosen, shared)
         np.fill_diagonal(ties, MAX_LEVEL)
         return [self.codes[i] for i in members], ties
 
@@ -452,12 +470,12 @@ def align_all(
     end: int | None = None,
     metric: str = "absolute",
     digits: int | None = None,
-) -> tuple[list[str], Iterator[list[tuple[Any, ...]]]]:
+) -> tuple[list[str], Iterator[PairScores]]:
     """Both scores for every pair of states in existence, on a day or in every year of a range.
 
-    Returns the columns (as :func:`align`) and an iterator of row lists (rows are tuples), one
-    list per date, each sorted by ``a`` then ``b`` (``a < b``): the whole table need never be in
-    memory. Per year the
+    Returns the columns (as :func:`align`) and an iterator of row sequences (:class:`PairScores`,
+    rows are tuples made as they are read), one per date, each sorted by ``a`` then ``b``
+    (``a < b``): the whole table need never be in memory. Per year the
     work is a few ``n x n`` matrix products (:func:`similarity`), never a loop over pairs.
 
     Examples
@@ -467,15 +485,13 @@ def align_all(
     >>> columns
     ['year', 'a', 'b', 's_score', 'kappa']
     """
-    from itertools import repeat
-
     np = _numpy()
     system = AlignmentSystem(store)
     column, days = _days(store, at, start, end)
     if metric not in METRICS:
         raise UsageError(f"unknown metric {metric!r}: one of {', '.join(METRICS)}")
 
-    def chunks() -> Iterator[list[tuple[Any, ...]]]:
+    def chunks() -> Iterator[PairScores]:
         for label, day in days:
             codes, ties = system.ties(day)
             s_score, kappa = similarity(ties, metric)
@@ -484,15 +500,51 @@ def align_all(
             kappas = kappa[first, second]
             if digits is not None:
                 scores, kappas = np.round(scores, digits), np.round(kappas, digits)
-            names = np.array(codes, dtype=object)
-            kappa_values = kappas.tolist()
-            if np.isnan(kappas).any():
-                kappa_values = [None if math.isnan(k) else k for k in kappa_values]
-            # Rows are tuples built by zip in C: a Python loop per pair would dominate the time.
-            yield list(zip(repeat(label), names[first].tolist(), names[second].tolist(),
-                           scores.tolist(), kappa_values))
+            yield PairScores(label, codes, first, second, scores, kappas)
 
     return [column, "a", "b", "s_score", "kappa"], chunks()
+
+
+class PairScores(Sequence[tuple[Any, ...]]):
+    """One date's rows of :func:`align_all`, kept as arrays: a row, a tuple ``(label, a, b,
+    s_score, kappa)`` (kappa ``None`` where undefined), is made only when it is read, so that
+    counting or slicing millions of pairs costs no Python object per pair."""
+
+    def __init__(self, label: Any, codes: list[str], first: np.ndarray, second: np.ndarray,
+                 scores: np.ndarray, kappas: np.ndarray) -> None:
+        self.label = label
+        self.codes = codes
+        self.first, self.second = first, second
+        self.scores, self.kappas = scores, kappas
+
+    def __len__(self) -> int:
+        return len(self.first)
+
+    def __getitem__(self, index):
+        if isinstance(index, slice):
+            return list(self._rows(index))
+        if index < 0:
+            index += len(self)
+        if not 0 <= index < len(self):
+            raise IndexError(index)
+        return next(self._rows(slice(index, index + 1)))
+
+    def __iter__(self) -> Iterator[tuple[Any, ...]]:
+        return self._rows(slice(None))
+
+    def _rows(self, part: slice) -> Iterator[tuple[Any, ...]]:
+        np = _numpy()
+        from itertools import repeat
+
+        names = np.array(self.codes, dtype=object)
+        first, second = self.first[part], self.second[part]
+        kappas = self.kappas[part]
+        kappa_values = kappas.tolist()
+        if np.isnan(kappas).any():
+            kappa_values = [None if math.isnan(k) else k for k in kappa_values]
+        # Rows are tuples built by zip in C: a Python loop per pair would dominate the time.
+        return zip(repeat(self.label), names[first].tolist(), names[second].tolist(),
+                   self.scores[part].tolist(), kappa_values)
 
 
 # --- blocs, centrality, chains, changes --------------------------------------------------------

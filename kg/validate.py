@@ -23,7 +23,8 @@ from kg.resources import ontology_dir
 from kg.stores.base import Store, solutions
 from kg.vocab import PREFIXES, code_of
 
-__all__ = ["Problem", "find_problems", "validate_quads", "validate_store", "format_report"]
+__all__ = ["Problem", "already_validated", "find_problems", "find_problems_in", "format_report",
+           "validate_quads", "validate_store", "validate_store_quads"]
 
 
 @dataclass(frozen=True, order=True)
@@ -155,23 +156,60 @@ def find_problems(quads: Iterable[ox.Quad], origins: Mapping[str, str] | None = 
     from kg.vocab import GRAPH, ontology_graph
 
     quads = list(quads)
-    marker = _cache_dir() / _cache_key(inputs) if inputs else None
+    marker = _marker(inputs)
     if marker is not None and marker.exists():
         return []
-    origins = origins or {}
     store = ox.Store()
     store.bulk_extend(quads)
     shaped = quads
     if len(quads) > SHAPES_LIMIT:
         owned = {ontology_graph(), ox.NamedNode(GRAPH + "curated")}
         shaped = [q for q in quads if q.graph_name in owned]
-    found = _run_checks(store) + _run_shapes(shaped)
+    return _problems(_run_checks(store) + _run_shapes(shaped), origins, marker)
+
+
+def already_validated(inputs: str | None) -> bool:
+    """Whether inputs with this digest passed validation before (see :func:`find_problems`)."""
+    marker = _marker(inputs)
+    return marker is not None and marker.exists()
+
+
+def find_problems_in(store: ox.Store, origins: Mapping[str, str] | None = None, *,
+                     inputs: str | None = None, size: int | None = None) -> list[Problem]:
+    """:func:`find_problems` of the quads of ``store``, an in-memory store that holds them and
+    nothing else: a build that streams its quads into the store it writes fills this one as it
+    goes, so that the quads need never be in Python all at once. ``size``: how many quads were
+    given (else counted)."""
+    from kg.vocab import GRAPH, ontology_graph
+
+    marker = _marker(inputs)
+    if marker is not None and marker.exists():
+        return []
+    if size is None:
+        size = len(store)
+    graphs = [g for g in store.named_graphs() if isinstance(g, ox.NamedNode)]
+    if size > SHAPES_LIMIT:
+        owned = {ontology_graph(), ox.NamedNode(GRAPH + "curated")}
+        graphs = [g for g in graphs if g in owned]
+    shaped = [q for g in sorted(graphs, key=lambda g: g.value)
+              for q in store.quads_for_pattern(None, None, None, g)]
+    return _problems(_run_checks(store) + _run_shapes(shaped), origins, marker)
+
+
+def _marker(inputs: str | None) -> Path | None:
+    return _cache_dir() / _cache_key(inputs) if inputs else None
+
+
+def _problems(found: list[tuple[str, str]], origins: Mapping[str, str] | None,
+              marker: Path | None) -> list[Problem]:
+    """The problems found, sorted, each at its origin; none: remember that the inputs passed."""
     if not found and marker is not None:
         try:
             marker.parent.mkdir(parents=True, exist_ok=True)
             marker.touch()
         except OSError:
             pass  # a read-only cache only costs time
+    origins = origins or {}
     return sorted({Problem(origins.get(subject, ""), _short(subject), message)
                    for subject, message in found})
 
@@ -209,5 +247,14 @@ def validate_quads(quads: Iterable[ox.Quad], origins: Mapping[str, str] | None =
                    inputs: str | None = None) -> None:
     """Raise :class:`ValidationError` with a readable report when ``quads`` have problems."""
     problems = find_problems(quads, origins, inputs=inputs)
+    if problems:
+        raise ValidationError(format_report(problems))
+
+
+def validate_store_quads(store: ox.Store, origins: Mapping[str, str] | None = None, *,
+                        inputs: str | None = None, size: int | None = None) -> None:
+    """Raise :class:`ValidationError` with a readable report when the quads of ``store`` have
+    problems (:func:`find_problems_in`)."""
+    problems = find_problems_in(store, origins, inputs=inputs, size=size)
     if problems:
         raise ValidationError(format_report(problems))

@@ -2,7 +2,10 @@
 
 The table formats are documented in ``data/README.md``. Every problem is reported as a
 :class:`~kg.errors.DataError` naming the file and line; nothing is half-loaded, since the
-loader only returns quads and the caller writes them in one step.
+loader only returns quads and the caller writes them in one step: all at once
+(:func:`load_curated`), or in batches as the tables are read (:func:`stream_curated`, for a
+write that is atomic as a whole, such as a new generation of a directory store), so that ten
+million triples never sit in Python at once.
 """
 
 from __future__ import annotations
@@ -10,7 +13,7 @@ from __future__ import annotations
 import gc
 import tomllib
 from abc import ABC, abstractmethod
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from functools import cache, partial
 from pathlib import Path
@@ -23,7 +26,7 @@ from kg.errors import DataError
 from kg.loaders.csvtable import Row, _check_text, read_table
 from kg.vocab import AL, PREFIXES, curated_graph, mint
 
-__all__ = ["Vocabulary", "CuratedDataset", "load_curated"]
+__all__ = ["Vocabulary", "CuratedDataset", "load_curated", "stream_curated"]
 
 _RDF = PREFIXES["rdf"]
 _RDFS = PREFIXES["rdfs"]
@@ -684,28 +687,61 @@ def load_curated(
         With file and line of the problem; when several rows have problems, one message lists
         them all (up to :data:`MAX_ERRORS`), each with its file and line.
     """
+    dataset = CuratedDataset()
+    for batch in stream_curated(directories, vocabulary, dataset, progress=progress, batch=None):
+        dataset.quads = batch  # one batch: every quad
+    return dataset
+
+
+#: Quads per batch of :func:`stream_curated` (about 100 MB of Python objects).
+BATCH = 250_000
+
+
+def stream_curated(
+    directories: Iterable[tuple[Path, str]],
+    vocabulary: Vocabulary,
+    dataset: CuratedDataset,
+    *,
+    progress: Callable[[str], None] | None = None,
+    batch: int | None = BATCH,
+) -> Iterator[list[Quad]]:
+    """The quads of :func:`load_curated` in lists of about ``batch`` quads, as the tables are read
+    (``None``: one list of every quad, at the end); ``dataset`` gets the origins, version and
+    date (its ``quads`` stay empty). A problem in the tables is raised (:class:`DataError`, as
+    :func:`load_curated`) once every table is read: after batches have been given, so the caller
+    must write them where a failure leaves nothing behind.
+    """
     # Everything the loader allocates stays alive until the end (rows, terms, quads): the cyclic
     # garbage collector would only traverse it again and again (40 % of the time at 1M triples).
     enabled = gc.isenabled()
     gc.disable()
     try:
-        return _load(list(directories), vocabulary, progress)
+        yield from _load(list(directories), vocabulary, progress, dataset, batch)
     finally:
         if enabled:
             gc.enable()
 
 
 def _load(directories: list[tuple[Path, str]], vocabulary: Vocabulary,
-          progress: Callable[[str], None] | None) -> CuratedDataset:
+          progress: Callable[[str], None] | None, dataset: CuratedDataset,
+          batch: int | None) -> Iterator[list[Quad]]:
     loader = _Loader(vocabulary)
+    loader.result = dataset
+    quads = dataset.quads
     errors: list[DataError] = []
+
+    def taken() -> list[Quad]:
+        chunk = quads.copy()
+        quads.clear()
+        return chunk
+
     for directory, _ in directories:
         if not directory.is_dir():
             raise DataError("data directory not found", file=str(directory))
     for table in _TABLES:
         handler = loader.handler(table)
         for directory, name in directories:
-            builder = _Builder(curated_graph(name), loader.result.quads, loader.result.origins)
+            builder = _Builder(curated_graph(name), quads, dataset.origins)
             for path in _table_files(directory, table.file):
                 if progress:
                     progress(f"reading {path}")
@@ -716,6 +752,8 @@ def _load(directories: list[tuple[Path, str]], vocabulary: Vocabulary,
                             handler(builder, row)
                         except DataError as error:
                             errors.append(error)
+                        if batch is not None and len(quads) >= batch and not errors:
+                            yield taken()
                 except DataError as error:  # the file itself: header, encoding, CSV syntax
                     errors.append(error)
                 if len(errors) >= MAX_ERRORS:
@@ -734,6 +772,6 @@ def _load(directories: list[tuple[Path, str]], vocabulary: Vocabulary,
         more = " (showing the first)" if len(errors) >= MAX_ERRORS else ""
         raise DataError(f"{len(errors)} problems in the tables{more}:\n  {shown}")
     for directory, name in directories:
-        builder = _Builder(curated_graph(name), loader.result.quads, loader.result.origins)
+        builder = _Builder(curated_graph(name), quads, dataset.origins)
         loader.dataset_toml(builder, directory, name)
-    return loader.result
+    yield taken() if batch is not None else quads

@@ -15,6 +15,7 @@ import json
 import os
 import shutil
 import time
+import traceback
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -37,14 +38,20 @@ _WRITES: dict[int, int] = {}
 _LOCK = ".lock"
 
 
-def _replace_graphs(engine: ox.Store, quads: Iterable[ox.Quad], replace: Callable[[str], bool]) -> None:
-    """Remove the named graphs for which ``replace`` is true, add ``quads``, recompute the
-    derived graph."""
+def _replace_graphs(engine: ox.Store, quads: Iterable[ox.Quad], replace: Callable[[str], bool],
+                    check: Callable[[ox.Store], None] | None = None,
+                    progress: Callable[[str], None] | None = None) -> None:
+    """Remove the named graphs for which ``replace`` is true, add ``quads`` (streamed: an
+    iterator is never held whole), run ``check`` on the result, recompute the derived graph."""
     _written(engine)
     for graph in list(engine.named_graphs()):
         if isinstance(graph, ox.NamedNode) and replace(graph.value):
             engine.remove_graph(graph)
     engine.bulk_extend(quads)
+    if check is not None:
+        check(engine)
+    if progress:
+        progress("deriving")
     derive(engine)
 
 
@@ -204,12 +211,17 @@ class DirectoryStore(OxigraphStore):
     @classmethod
     def write(cls, location: StoreLocation, quads: Iterable[ox.Quad], *, replace: Callable[[str], bool],
               meta: dict | None = None, engine: ox.Store | None = None,
-              progress: Callable[[str], None] | None = None, fresh: bool = False) -> None:
+              progress: Callable[[str], None] | None = None, fresh: bool = False,
+              check: Callable[[ox.Store], None] | None = None) -> None:
         """A new generation (``fresh``: from an empty store), swapped in when complete; ``meta``
-        updates the generation's metadata."""
+        updates the generation's metadata (read once the generation is written, so ``check`` may
+        still fill it in). ``quads`` are streamed into the generation; ``check`` runs on it once
+        they are written, before the derivation: an exception from either (a problem found
+        after part of the quads was written) leaves the previous generation live."""
         assert location.path is not None
-        write_generation(location.path, lambda engine: _replace_graphs(engine, quads, replace), meta=meta,
-                         progress=progress, fresh=fresh)
+        write_generation(location.path,
+                         lambda engine: _replace_graphs(engine, quads, replace, check, progress),
+                         meta=meta, progress=progress, fresh=fresh)
         return None
 
     def write_graphs(self, quads: Iterable[ox.Quad], *, replace: Callable[[str], bool],
@@ -406,6 +418,7 @@ def write_generation(
         previous = _current_generation(path)
         generation = _next_generation(path)
         previous_meta = {} if fresh else (read_meta(path) or {})
+        engine: ox.Store | None = None
         try:
             if previous is not None and not fresh:
                 # A RocksDB checkpoint: hard links to the immutable table files, so a small
@@ -421,8 +434,13 @@ def write_generation(
                 progress(f"writing {generation}")
             edit(engine)
             engine.flush()
-            del engine
+            engine = None
         except BaseException as exc:
+            # The new generation's engine is closed before its directory goes: the frames of the
+            # traceback (the edit's, the build's check) still hold it, and an engine left open
+            # keeps the RocksDB lock of a directory the next write in this process reuses.
+            engine = None
+            traceback.clear_frames(exc.__traceback__)
             shutil.rmtree(generation, ignore_errors=True)
             if _engine_failure(exc) and not isinstance(exc, OSError):
                 raise StoreError(f"the store engine failed while writing {path}: "

@@ -13,7 +13,7 @@ import pyoxigraph as ox
 from kg.stores.base import Store, StoreLocation
 from kg.stores.embedded import DirectoryStore, MemoryStore
 
-__all__ = ["drop_graphs", "store_class", "write_graphs"]
+__all__ = ["drop_graphs", "store_class", "write_graphs", "written_as_generation"]
 
 
 def store_class(location: StoreLocation) -> type[Store]:
@@ -38,6 +38,7 @@ def write_graphs(
     memory_engine: ox.Store | None = None,
     progress: Callable[[str], None] | None = None,
     fresh: bool = False,
+    check: Callable[[ox.Store], None] | None = None,
 ) -> Store | None:
     """Write ``quads`` into the store, replacing every existing named graph for which
     ``replace(graph_iri)`` is true and keeping all others (``fresh``, directory stores: start
@@ -49,9 +50,26 @@ def write_graphs(
     are uploaded and counted (:mod:`kg.stores.remote`); ``memory`` writes into ``memory_engine``
     (a new, empty store when ``None``) and returns the store. ``meta`` (directory stores)
     updates the generation's metadata. Returns ``None`` for directory and remote stores.
+
+    ``check`` (directory stores only): run on the new generation once ``quads`` are written (an
+    iterator of them is streamed, never held whole), before the derivation; what it raises
+    leaves the previous generation live.
     """
-    return store_class(location).write(location, quads, replace=replace, meta=meta, engine=memory_engine,
+    store_type = store_class(location)
+    if check is not None:
+        if store_type is not DirectoryStore:
+            raise ValueError("check: only a directory store is checked as it is written")
+        return DirectoryStore.write(location, quads, replace=replace, meta=meta, progress=progress,
+                                    fresh=fresh, check=check)
+    return store_type.write(location, quads, replace=replace, meta=meta, engine=memory_engine,
                                        progress=progress, fresh=fresh)
+
+
+def written_as_generation(location: StoreLocation) -> bool:
+    """Whether a write to ``location`` makes a new generation that is swapped in when complete (a
+    directory store): quads can then be streamed into it and checked there before they count
+    (:func:`write_graphs` with ``check``)."""
+    return store_class(location) is DirectoryStore
 
 
 def drop_graphs(location: StoreLocation, graphs: Iterable[str], *,
