@@ -131,7 +131,8 @@ def test_the_report_renders_from_partial_results(tmp_path):
     targets = text.split("## Targets")[1].split("## Size")[0]
     assert "not measured at 1M" in targets
     assert "slow project over budget, raw 4.20 s" in targets  # the project over budget fails the target
-    assert targets.count("\n| ") == 17  # the header, its rule, nine targets and issue 18's six
+    assert targets.count("\n| ") == 19  # the header, its rule, nine targets and issue 18's eight
+    assert targets.count("not measured (no 10M row)") == 2  # the 10M build and its entity queries
     assert "every entity-parameter query under 20 ms" in targets and "`align A B` over 25 years" in targets
 
 
