@@ -120,6 +120,15 @@ def _default_table_format() -> str:
     return "table" if sys.stdout.isatty() else "csv"
 
 
+def _print_version(ctx: click.Context, param: click.Parameter, value: bool) -> None:
+    """``kg --version``: the package's version and the shipped data's (read only when asked,
+    not at every start)."""
+    if not value or ctx.resilient_parsing:
+        return
+    click.echo(f"kg {__version__} ({_dataset_info()})")
+    ctx.exit()
+
+
 def _dataset_info() -> str:
     import tomllib
 
@@ -199,7 +208,8 @@ class KgGroup(click.Group):
 
 
 @click.group(cls=KgGroup, context_settings={"help_option_names": ["-h", "--help"]})
-@click.version_option(__version__, "--version", message=f"kg %(version)s ({_dataset_info()})")
+@click.option("--version", is_flag=True, expose_value=False, is_eager=True, callback=_print_version,
+              help="Show the version and the shipped data's date, and exit.")
 @click.option("--debug", is_flag=True, help="Show tracebacks for errors.")
 @click.pass_context
 def main(ctx: click.Context, debug: bool) -> None:
