@@ -51,7 +51,7 @@ from functools import cache
 from pathlib import Path
 
 from kg.errors import QueryError
-from kg.sparqltext import tokens
+from kg.sparqltext import read_query, tokens
 
 __all__ = ["PARAM_TYPES", "Parameter", "CatalogueEntry", "parse_entry", "catalogue", "find_entry"]
 
@@ -257,7 +257,7 @@ class _Catalogue(MutableMapping[str, CatalogueEntry]):
         entry = self._entries.get(name)
         if entry is None:
             path = self._paths[name]  # KeyError for an unknown name, as a dict
-            entry = self._entries[name] = parse_entry(path.read_text(encoding="utf-8"),
+            entry = self._entries[name] = parse_entry(read_query(path),
                                                       name=name, path=path)
         return entry
 

@@ -27,6 +27,7 @@ from pathlib import Path
 import pyoxigraph as ox
 
 from kg.errors import DataError
+from kg.sparqltext import read_query
 from kg.vocab import AL, GRAPH
 
 __all__ = ["DERIVED", "MAX_SPELLS", "check_spells", "derivation_query", "derivation_update", "derive",
@@ -41,7 +42,7 @@ _QUERY = Path(__file__).resolve().parent / "sparql" / "derived.rq"
 @lru_cache(maxsize=1)
 def derivation_query() -> str:
     """The CONSTRUCT query that computes the derived triples from the default graph."""
-    return _QUERY.read_text(encoding="utf-8")
+    return read_query(_QUERY)
 
 
 #: Derived quads written at once: the derivation is streamed in chunks of this many, so that a

@@ -23,6 +23,7 @@ import pyoxigraph as ox
 from kg.errors import DataError, StoreError, UsageError
 from kg.graphnames import META, is_metadata_graph, metadata_graph
 from kg.loaders.rdf import RdfFile, load_graph_iri, read_quads, scan_graphs
+from kg.sparqltext import read_query
 from kg.stores.base import STAGING, Store, StoreLocation, resolve_location, solutions
 from kg.stores.kinds import store_class, write_graphs
 from kg.vocab import AL, GRAPH, PREFIXES
@@ -196,7 +197,7 @@ def _note_replacements(location: StoreLocation, files: list[RdfFile],
 
 def _sources(store: Store) -> dict[str, list[str]]:
     sources: dict[str, list[str]] = {}
-    for solution in solutions(store.query((_SPARQL / "graph_sources.rq").read_text(encoding="utf-8"))):
+    for solution in solutions(store.query(read_query(_SPARQL / "graph_sources.rq"))):
         graph, file, importer = solution["g"], solution["file"], solution["importer"]
         if not isinstance(graph, ox.NamedNode):
             continue

@@ -27,7 +27,7 @@ from kg.catalogue import PARAM_TYPES, VALUES_MARKER, CatalogueEntry, Parameter, 
 from kg.coverage import CoverageNote, coverage_line, coverage_statements, date_notes, partial_coverage
 from kg.dates import parse_date
 from kg.errors import QueryError, UsageError
-from kg.sparqltext import bare_part, tokens
+from kg.sparqltext import bare_part, expand_functions, tokens
 from kg.stores.base import Store
 from kg.userquery import add_default_prefixes, readable_syntax_error
 from kg.vocab import AL, mint
@@ -347,7 +347,11 @@ def run_query(
             _check_exists(store, parameter, term, value)
         bindings[parameter.name] = term
     trusted = entry.path is not None and entry.name in catalogue() and catalogue()[entry.name] is entry
-    source, added = (entry.text, []) if trusted else add_default_prefixes(entry.text)
+    # User text may call the project's functions (kg.sparqltext); a catalogue entry's text was
+    # expanded when its file was read.
+    expanded = entry.text if trusted else expand_functions(entry.text)
+    removed = entry.text.count("\n") - expanded.count("\n")
+    source, added = (expanded, []) if trusted else add_default_prefixes(expanded)
     text = _with_values(source, bindings, inline=not trusted)
     if not trusted:
         check_user_query(store, text, allow_update=allow_update, allow_network=allow_network)
@@ -366,7 +370,7 @@ def run_query(
         if trusted:
             raise QueryError(f"SPARQL syntax error: {exc}") from None
         raise QueryError(readable_syntax_error(
-            str(exc), text, skip_lines=1 if added else 0,
+            str(exc), text, skip_lines=(1 if added else 0) - removed,
             inserted=f" {_values_block(bindings)} " if bindings else "")) from None
     except OSError as exc:
         raise QueryError(f"query failed: {exc}") from None

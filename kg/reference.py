@@ -12,6 +12,7 @@ from pathlib import Path
 import pyoxigraph as ox
 
 from kg.resources import ontology_dir
+from kg.sparqltext import read_query
 from kg.stores.base import Store
 from kg.vocab import AL, PREFIXES, code_of
 
@@ -60,7 +61,7 @@ def example_queries() -> list[tuple[str, str, str]]:
     """``(name, question, SPARQL text)`` of the example analyst questions in ``ontology/examples``."""
     examples = []
     for path in sorted((ontology_dir() / "examples").glob("*.rq")):
-        text = path.read_text(encoding="utf-8")
+        text = read_query(path)
         question = " ".join(line.lstrip("# ").strip() for line in text.splitlines()
                             if line.startswith("#"))
         examples.append((path.stem, question, text))

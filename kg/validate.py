@@ -20,6 +20,7 @@ import pyoxigraph as ox
 from kg.errors import ValidationError
 from kg.graphnames import owned_by_build
 from kg.resources import ontology_dir
+from kg.sparqltext import read_query
 from kg.stores.base import Store, solutions
 from kg.vocab import PREFIXES, code_of
 
@@ -47,7 +48,7 @@ def _short(iri: str) -> str:
 
 
 def _check_queries() -> list[tuple[str, str]]:
-    return [(path.stem, path.read_text(encoding="utf-8"))
+    return [(path.stem, read_query(path))
             for path in sorted((ontology_dir() / "checks").glob("*.rq"))]
 
 
