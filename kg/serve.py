@@ -63,7 +63,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from http import HTTPStatus
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from typing import TypeVar
+from typing import Protocol, TypeVar
 
 import pyoxigraph as ox
 
@@ -78,24 +78,39 @@ Format = TypeVar("Format", ox.QueryResultsFormat, ox.RdfFormat)
 
 __all__ = ["GRAPH_TYPES", "RESULTS_TYPES", "ServeOptions", "make_server"]
 
+class _Offered(Protocol):
+    """A format of pyoxigraph: it knows its media type."""
+
+    @property
+    def media_type(self) -> str: ...
+
+
+_F = TypeVar("_F", bound=_Offered)
+
+
+def _offered(formats: dict[_F, tuple[str, ...]]) -> list[tuple[str, _F]]:
+    """``(media type, format)`` in order of preference: each format under its own media type
+    (without its ``; charset=utf-8``), then under the other names clients use for it."""
+    offered: list[tuple[str, _F]] = []
+    for each, aliases in formats.items():
+        offered += [(each.media_type.partition(";")[0], each), *((alias, each) for alias in aliases)]
+    return offered
+
+
 #: Media types offered for SELECT / ASK results, in order of preference (the first is the default).
-RESULTS_TYPES: list[tuple[str, ox.QueryResultsFormat]] = [
-    ("application/sparql-results+json", ox.QueryResultsFormat.JSON),
-    ("application/json", ox.QueryResultsFormat.JSON),
-    ("application/sparql-results+xml", ox.QueryResultsFormat.XML),
-    ("application/xml", ox.QueryResultsFormat.XML),
-    ("text/xml", ox.QueryResultsFormat.XML),
-    ("text/csv", ox.QueryResultsFormat.CSV),
-    ("text/tab-separated-values", ox.QueryResultsFormat.TSV),
-]
+RESULTS_TYPES: list[tuple[str, ox.QueryResultsFormat]] = _offered({
+    ox.QueryResultsFormat.JSON: ("application/json",),
+    ox.QueryResultsFormat.XML: ("application/xml", "text/xml"),
+    ox.QueryResultsFormat.CSV: (),
+    ox.QueryResultsFormat.TSV: (),
+})
 #: Media types offered for CONSTRUCT / DESCRIBE results, in order of preference.
-GRAPH_TYPES: list[tuple[str, ox.RdfFormat]] = [
-    ("text/turtle", ox.RdfFormat.TURTLE),
-    ("application/n-triples", ox.RdfFormat.N_TRIPLES),
-    ("text/plain", ox.RdfFormat.N_TRIPLES),
-    ("application/rdf+xml", ox.RdfFormat.RDF_XML),
-    ("application/ld+json", ox.RdfFormat.JSON_LD),
-]
+GRAPH_TYPES: list[tuple[str, ox.RdfFormat]] = _offered({
+    ox.RdfFormat.TURTLE: (),
+    ox.RdfFormat.N_TRIPLES: ("text/plain",),
+    ox.RdfFormat.RDF_XML: (),
+    ox.RdfFormat.JSON_LD: (),
+})
 _ENDPOINTS = ("/query", "/sparql")
 
 

@@ -26,6 +26,7 @@ from kg.errors import StoreError
 
 __all__ = [
     "MEMORY",
+    "PLAIN_WRITE",
     "STAGING",
     "Dataset",
     "QueryOutcome",
@@ -33,6 +34,7 @@ __all__ = [
     "Store",
     "StoreLocation",
     "StoreView",
+    "WriteOptions",
     "default_store_path",
     "redact_url",
     "resolve_location",
@@ -54,6 +56,38 @@ QueryOutcome = ox.QuerySolutions | ox.QueryBoolean | ox.QueryTriples
 Dataset = tuple[tuple[str, ...], tuple[str, ...]]
 
 _T = TypeVar("_T")
+
+
+@dataclass(frozen=True)
+class WriteOptions:
+    """How one write is made, beyond its quads and the graphs it replaces: the same options for
+    every kind of store (:meth:`Store.write`), each kind using those that apply to it.
+
+    Attributes
+    ----------
+    meta
+        Metadata to record with the written store (a directory's new generation, the returned
+        memory store); a remote store keeps none.
+    engine
+        ``memory``: the engine written into (a new, empty one when ``None``).
+    progress
+        Called with a line of text at each stage of a long write.
+    fresh
+        Directory stores: start from an empty store, dropping every other graph too.
+    check
+        Directory stores: run on the new generation once the quads are written, before the
+        derivation; what it raises leaves the previous generation live.
+    """
+
+    meta: dict | None = None
+    engine: ox.Store | None = None
+    progress: Callable[[str], None] | None = None
+    fresh: bool = False
+    check: Callable[[ox.Store], None] | None = None
+
+
+#: A write with no options.
+PLAIN_WRITE = WriteOptions()
 
 
 @dataclass(frozen=True)
@@ -227,19 +261,24 @@ class Store(ABC):
         ``None``)."""
 
     @classmethod
-    @abstractmethod
     def write(cls, location: StoreLocation, quads: Iterable[ox.Quad], *, replace: Callable[[str], bool],
-              meta: dict | None = None, engine: ox.Store | None = None,
-              progress: Callable[[str], None] | None = None, fresh: bool = False) -> Store | None:
+              options: WriteOptions = PLAIN_WRITE) -> Store | None:
         """Write ``quads`` into the store at ``location`` as one atomic write, replacing every
         named graph for which ``replace(graph_iri)`` is true (see
-        :func:`kg.stores.kinds.write_graphs`). Returns the store where it lives in this process,
-        ``None`` otherwise."""
+        :func:`kg.stores.kinds.write_graphs`), as ``options`` say (:class:`WriteOptions`).
+        Returns the store where it lives in this process, ``None`` otherwise.
+
+        By default the store at ``location`` is opened (:meth:`at`) and written through
+        (:meth:`write_graphs`), as a remote store is; a kind of store overrides this method or
+        :meth:`write_graphs` (one of them)."""
+        return cls.at(location, engine=options.engine).write_graphs(
+            quads, replace=replace, meta=options.meta, progress=options.progress)
 
     def write_graphs(self, quads: Iterable[ox.Quad], *, replace: Callable[[str], bool],
                      meta: dict | None = None, progress: Callable[[str], None] | None = None) -> Store | None:
         """Write ``quads`` into this store's location (:meth:`write`)."""
-        return type(self).write(self.location, quads, replace=replace, meta=meta, progress=progress)
+        return type(self).write(self.location, quads, replace=replace,
+                                options=WriteOptions(meta=meta, progress=progress))
 
     def drop_graphs(self, graphs: Iterable[str]) -> None:
         """Remove the named ``graphs`` (atomically, as one write); other graphs stay."""
@@ -360,8 +399,7 @@ class StoreView(Store):
 
     @classmethod
     def write(cls, location: StoreLocation, quads: Iterable[ox.Quad], *, replace: Callable[[str], bool],
-              meta: dict | None = None, engine: ox.Store | None = None,
-              progress: Callable[[str], None] | None = None, fresh: bool = False) -> Store | None:
+              options: WriteOptions = PLAIN_WRITE) -> Store | None:
         """A view is written through the store it wraps (:meth:`write_graphs`)."""
         raise StoreError(f"{cls.__name__} is written through the store it wraps")
 

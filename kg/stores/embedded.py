@@ -26,7 +26,7 @@ import pyoxigraph as ox
 from kg.derived import derive
 from kg.errors import QueryError, StoreError
 from kg.sandbox import refused_by_guard, without_network
-from kg.stores.base import Dataset, QueryOutcome, RawResults, Store, StoreLocation, solutions
+from kg.stores.base import PLAIN_WRITE, Dataset, QueryOutcome, RawResults, Store, StoreLocation, WriteOptions, solutions
 
 __all__ = ["DirectoryStore", "MemoryStore", "OxigraphStore", "open_directory", "read_meta", "write_generation"]
 
@@ -146,19 +146,19 @@ class OxigraphStore(Store):
 
     @classmethod
     def write(cls, location: StoreLocation, quads: Iterable[ox.Quad], *, replace: Callable[[str], bool],
-              meta: dict | None = None, engine: ox.Store | None = None,
-              progress: Callable[[str], None] | None = None, fresh: bool = False) -> OxigraphStore | None:
-        """Write into ``engine`` (a new, empty store when ``None``) and return it as a store."""
-        engine = engine if engine is not None else ox.Store()
+              options: WriteOptions = PLAIN_WRITE) -> OxigraphStore | None:
+        """Write into ``options.engine`` (a new, empty store when ``None``) and return it as a
+        store carrying ``options.meta``."""
+        engine = options.engine if options.engine is not None else ox.Store()
         _replace_graphs(engine, list(quads), replace)  # fully read (parsed) before the store changes
-        return cls(engine, location, meta)
+        return cls(engine, location, options.meta)
 
     def write_graphs(self, quads: Iterable[ox.Quad], *, replace: Callable[[str], bool],
                      meta: dict | None = None, progress: Callable[[str], None] | None = None) -> OxigraphStore | None:
         """Write into this store's engine; the result (the same engine) carries ``meta``, by
         default this store's."""
-        return type(self).write(self.location, quads, replace=replace, engine=self._engine,
-                                meta=self.meta if meta is None else meta, progress=progress)
+        return type(self).write(self.location, quads, replace=replace, options=WriteOptions(
+            engine=self._engine, meta=self.meta if meta is None else meta, progress=progress))
 
     def update(self, sparql: str, *, network: bool = False) -> None:
         _checked_update(self._engine, sparql, network=network)
@@ -210,24 +210,25 @@ class DirectoryStore(OxigraphStore):
 
     @classmethod
     def write(cls, location: StoreLocation, quads: Iterable[ox.Quad], *, replace: Callable[[str], bool],
-              meta: dict | None = None, engine: ox.Store | None = None,
-              progress: Callable[[str], None] | None = None, fresh: bool = False,
-              check: Callable[[ox.Store], None] | None = None) -> None:
-        """A new generation (``fresh``: from an empty store), swapped in when complete; ``meta``
-        updates the generation's metadata (read once the generation is written, so ``check`` may
-        still fill it in). ``quads`` are streamed into the generation; ``check`` runs on it once
-        they are written, before the derivation: an exception from either (a problem found
-        after part of the quads was written) leaves the previous generation live."""
+              options: WriteOptions = PLAIN_WRITE) -> None:
+        """A new generation (``options.fresh``: from an empty store), swapped in when complete;
+        ``options.meta`` updates the generation's metadata (read once the generation is written,
+        so ``options.check`` may still fill it in). ``quads`` are streamed into the generation;
+        the check runs on it once they are written, before the derivation: an exception from
+        either (a problem found after part of the quads was written) leaves the previous
+        generation live."""
         assert location.path is not None
+        check, progress = options.check, options.progress
         write_generation(location.path,
                          lambda engine: _replace_graphs(engine, quads, replace, check, progress),
-                         meta=meta, progress=progress, fresh=fresh)
+                         meta=options.meta, progress=progress, fresh=options.fresh)
         return None
 
     def write_graphs(self, quads: Iterable[ox.Quad], *, replace: Callable[[str], bool],
                      meta: dict | None = None, progress: Callable[[str], None] | None = None) -> None:
         """A new generation at this store's location (this store keeps holding the previous one)."""
-        return type(self).write(self.location, quads, replace=replace, meta=meta, progress=progress)
+        return type(self).write(self.location, quads, replace=replace,
+                                options=WriteOptions(meta=meta, progress=progress))
 
     def drop_graphs(self, graphs: Iterable[str]) -> None:
         """Remove the named ``graphs`` in a new generation; this store, which holds the previous

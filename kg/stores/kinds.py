@@ -10,7 +10,7 @@ from collections.abc import Callable, Iterable
 
 import pyoxigraph as ox
 
-from kg.stores.base import Store, StoreLocation
+from kg.stores.base import Store, StoreLocation, WriteOptions
 from kg.stores.embedded import DirectoryStore, MemoryStore
 
 __all__ = ["drop_graphs", "store_class", "write_graphs", "written_as_generation"]
@@ -59,10 +59,8 @@ def write_graphs(
     if check is not None:
         if store_type is not DirectoryStore:
             raise ValueError("check: only a directory store is checked as it is written")
-        return DirectoryStore.write(location, quads, replace=replace, meta=meta, progress=progress,
-                                    fresh=fresh, check=check)
-    return store_type.write(location, quads, replace=replace, meta=meta, engine=memory_engine,
-                                       progress=progress, fresh=fresh)
+    return store_type.write(location, quads, replace=replace, options=WriteOptions(
+        meta=meta, engine=memory_engine, progress=progress, fresh=fresh, check=check))
 
 
 def written_as_generation(location: StoreLocation) -> bool:

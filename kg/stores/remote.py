@@ -477,12 +477,6 @@ class RemoteStore(Store):
     def at(cls, location: StoreLocation, *, engine: ox.Store | None = None) -> RemoteStore:
         return cls(location)
 
-    @classmethod
-    def write(cls, location: StoreLocation, quads: Iterable[ox.Quad], *, replace: Callable[[str], bool],
-              meta: dict | None = None, engine: ox.Store | None = None,
-              progress: Callable[[str], None] | None = None, fresh: bool = False) -> None:
-        cls(location).write_graphs(quads, replace=replace, progress=progress)
-
     def latest(self) -> RemoteStore:
         return type(self)(self.location)
 
