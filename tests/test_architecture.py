@@ -30,7 +30,7 @@ LAYERS: list[tuple[str, set[str]]] = [
     ("loaders", {"kg.loaders", "kg.loaders."}),
     ("stores", {"kg.stores", "kg.stores."}),
     ("readers", {"kg.query", "kg.coverage", "kg.names", "kg.network", "kg.analysis", "kg.blocs",
-                 "kg.citations", "kg.stats", "kg.plot", "kg.viz", "kg.vizsize", "kg.rdfio", "kg.reference",
+                 "kg.citations", "kg.stats", "kg.plot", "kg.viz", "kg.viz.", "kg.vizsize", "kg.rdfio", "kg.reference",
                  "kg.completion", "kg.validate", "kg.ingest", "kg.ingest."}),
     ("operations", {"kg.build", "kg.graphs"}),
     ("api", {"kg", "kg.api", "kg.store", "kg.importer"}),

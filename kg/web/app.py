@@ -332,9 +332,9 @@ class WebApp:
     def _static(self, name: str) -> tuple[int, str, bytes, list[tuple[str, str]]]:
         types = {".css": "text/css; charset=utf-8", ".js": "text/javascript; charset=utf-8"}
         if name == "vis-network.min.js":
-            from kg.viz import _vis_assets
+            from kg.viz.page import vis_assets
 
-            return 200, types[".js"], _vis_assets()[0].encode(), [("Cache-Control", "max-age=86400")]
+            return 200, types[".js"], vis_assets()[0].encode(), [("Cache-Control", "max-age=86400")]
         path = _STATIC / name
         if "/" in name or name.startswith(".") or not path.is_file() or path.suffix not in types:
             raise _Answer(404, f"no file {name}")
