@@ -38,7 +38,6 @@ import datetime as dt
 import difflib
 import math
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass, field
 from itertools import pairwise
 from typing import TYPE_CHECKING, Any, Final
 
@@ -56,6 +55,7 @@ from kg.network import (
     tie_level,
 )
 from kg.stores.base import Store
+from kg.table import Table
 from kg.vocab import code_of
 
 if TYPE_CHECKING:
@@ -101,25 +101,6 @@ def _numpy():
     import numpy
 
     return numpy
-
-
-@dataclass
-class Table:
-    """Rows of plain values (``str``, ``int``, ``float`` or ``None``) under named columns."""
-
-    columns: list[str]
-    rows: list[list[Any]] = field(default_factory=list)
-    notes: list[str] = field(default_factory=list)
-
-    def records(self) -> list[dict[str, Any]]:
-        """The rows as dictionaries keyed by column."""
-        return [dict(zip(self.columns, row, strict=True)) for row in self.rows]
-
-    def to_dataframe(self) -> Any:
-        """The rows as a :class:`pandas.DataFrame` (needs pandas; see :mod:`kg.frames`)."""
-        from kg.frames import to_dataframe
-
-        return to_dataframe(self.columns, self.rows)
 
 
 # --- portfolios and scores ---------------------------------------------------------------------

@@ -13,9 +13,9 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
-from kg.analysis import Table
 from kg.analysis import blocs as partition
 from kg.stores.base import Store
+from kg.table import Table
 
 __all__ = ["bloc_summary", "shares", "SUMMARY_COLUMNS"]
 

@@ -11,13 +11,16 @@ import os
 import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager, nullcontext
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
 
 from kg.errors import KgError
 from kg.formats import TABULAR_FORMATS
 from kg.version import __version__
+
+if TYPE_CHECKING:
+    from kg.table import Tabular
 
 #: The RDF syntaxes of ``--format`` (the names of :data:`kg.rdfio.RDF_FORMATS`, spelt out here so
 #: that ``--help`` does not load the RDF engine).
@@ -63,19 +66,21 @@ def excel_option(function: Callable[..., Any]) -> Callable[..., Any]:
                              "accented names right (implies --format csv).")(function)
 
 
-def tabular_format_option(function: Callable[..., Any]) -> Callable[..., Any]:
-    """``--format``: one of the tabular formats of :mod:`kg.formats`."""
-    return click.option("--format", "fmt", default=None, type=click.Choice(TABULAR_FORMATS),
-                        help="Output format (default: table on a terminal, csv otherwise).")(function)
-
-
-def output_options(function: Callable[..., Any]) -> Callable[..., Any]:
+def file_options(function: Callable[..., Any]) -> Callable[..., Any]:
     """``-o FILE`` (written atomically; the format from its extension) and ``--excel``."""
     function = excel_option(function)
     return click.option("-o", "--output", default=None, type=click.Path(dir_okay=False),
                         help="Write to this file (atomically) instead of standard output; "
                              "the format from its extension (.csv, .tsv, .json, .jsonl, .md) "
                              "unless --format.")(function)
+
+
+def output_options(function: Callable[..., Any]) -> Callable[..., Any]:
+    """The options of every command that writes a table (:func:`_write_table`): ``--format``,
+    one of the tabular formats of :mod:`kg.formats`, and :func:`file_options`."""
+    function = file_options(function)
+    return click.option("--format", "fmt", default=None, type=click.Choice(TABULAR_FORMATS),
+                        help="Output format (default: table on a terminal, csv otherwise).")(function)
 
 
 def remote_write_options(function: Callable[..., Any]) -> Callable[..., Any]:
@@ -283,7 +288,7 @@ def _parse_params(params: tuple[tuple[str, str], ...]) -> dict[str, str]:
 @click.option("--allow-network", is_flag=True, help="Allow SERVICE, LOAD and FROM <url> (network access).")
 @click.option("--timeout", default=60.0, show_default=True, type=_SECONDS,
               metavar="SECONDS", help="Stop the query after this many seconds.")
-@output_options
+@file_options
 @store_option
 def query(query_text: str, params: tuple[tuple[str, str], ...], at: str | None, fmt: str | None,
           allow_update: bool, allow_network: bool, store: str | None, timeout: float = 60.0,
@@ -342,13 +347,12 @@ def query(query_text: str, params: tuple[tuple[str, str], ...], at: str | None, 
         if fmt is not None and fmt not in TABULAR_FORMATS:
             raise click.UsageError(f"--format {fmt} is for CONSTRUCT and DESCRIBE results")
         annotations = {"coverage": [n.as_dict() for n in result.coverage]} if result.coverage else None
-        _write_rows(result.columns, result.rows, fmt, output, excel, annotations)
+        _write_table(result, fmt, output, excel, annotations=annotations, notes=False)
     for note in result.notes:
         click.echo(note, err=True)
 
 
 @main.command()
-@tabular_format_option
 @output_options
 def queries(fmt: str | None, output: str | None = None, excel: bool = False) -> None:
     """List the query catalogue: name, summary and parameters.
@@ -358,10 +362,11 @@ def queries(fmt: str | None, output: str | None = None, excel: bool = False) -> 
       kg queries --format markdown
     """
     from kg.catalogue import catalogue
+    from kg.table import Table
 
     rows = [[entry.name, entry.summary, ", ".join(p.describe() for p in entry.parameters)]
             for entry in catalogue().values()]
-    _write_rows(["name", "summary", "parameters"], rows, fmt, output, excel)
+    _write_table(Table(["name", "summary", "parameters"], rows), fmt, output, excel)
 
 
 @main.command()
@@ -483,7 +488,6 @@ def viz(output: str | None, fmt: str | None, foci: tuple[str, ...], depth: int, 
         _note(f"wrote {output}: {graph.number_of_nodes()} nodes, {graph.number_of_edges()} edges")
 
 
-_TABLE_FORMATS = ["table", "csv", "tsv", "json", "jsonl", "markdown"]
 
 
 _SUFFIX_FORMATS = {".csv": "csv", ".tsv": "tsv", ".json": "json", ".jsonl": "jsonl",
@@ -503,30 +507,26 @@ def _table_format(fmt: str | None, output: str | None, excel: bool) -> str:
     return fmt
 
 
-def _write_rows(columns: Any, rows: Any, fmt: str | None, output: str | None = None,
-                excel: bool = False, annotations: dict[str, Any] | None = None) -> None:
-    """Write rows to stdout or, atomically, to ``output``; ``excel``: a UTF-8 byte-order mark
-    first, so that spreadsheet programs read the text as UTF-8 ("Türkiye", not "TÃ¼rkiye")."""
-    from kg.formats import write_rows
-
+def _write_table(table: Tabular, fmt: str | None, output: str | None = None, excel: bool = False, *,
+                 annotations: dict[str, Any] | None = None, notes: bool = True) -> None:
+    """Write a table (:class:`kg.table.Tabular`) to stdout or, atomically, to ``output``, in
+    the format of ``--format``, ``-o`` or the terminal (:func:`_table_format`); its notes first,
+    to stderr, unless not ``notes``. ``excel``: a UTF-8 byte-order mark first, so that
+    spreadsheet programs read the text as UTF-8 ("Türkiye", not "TÃ¼rkiye")."""
+    if notes:
+        for message in getattr(table, "notes", []):
+            _note(message)
     chosen = _table_format(fmt, output, excel)
     if output is None:
         if excel:
             sys.stdout.write("\ufeff")
-        write_rows(sys.stdout, columns, rows, chosen, annotations=annotations)
+        table.write(sys.stdout, chosen, annotations=annotations)
         return
     from kg.output import atomic_output
 
     with atomic_output(output, text=True, newline="", encoding="utf-8-sig" if excel else "utf-8") as handle:
-        write_rows(handle, columns, rows, chosen, annotations=annotations)
-    _note(f"wrote {output}: {len(rows)} rows")
-
-
-def _write_table(table: Any, fmt: str | None, output: str | None = None, excel: bool = False) -> None:
-    """Write a :class:`kg.analysis.Table` (its notes to stderr) to stdout or ``output``."""
-    for message in table.notes:
-        _note(message)
-    _write_rows(table.columns, table.rows, fmt, output, excel)
+        table.write(handle, chosen, annotations=annotations)
+    _note(f"wrote {output}: {len(table.rows)} rows")
 
 
 def _write_chunks(out: Any, columns: list[str], chunks: Any, fmt: str) -> int:
@@ -621,11 +621,7 @@ def network(projection: str, at: str | None, fmt: str | None, output: str | None
               help="Last year (inclusive).")
 @click.option("--metric", default="absolute", show_default=True, type=click.Choice(["absolute", "squared"]),
               help="Distance between tie levels, for both scores.")
-@excel_option
-@click.option("--format", "fmt", default=None, type=click.Choice(_TABLE_FORMATS),
-              help="Output format (default: table on a terminal, csv otherwise or with -o).")
-@click.option("-o", "--output", default=None, type=click.Path(dir_okay=False),
-              help="Write to this file instead of standard output.")
+@output_options
 @store_option
 def align(states: tuple[str, ...], every: bool, at: str | None, first: int | None,
           last: int | None, metric: str, fmt: str | None, output: str | None,
@@ -693,8 +689,6 @@ def _rounded(table: Any, digits: int = 4) -> Any:
 
 _at_option = click.option("--at", default=None, metavar="DATE",
                           help="The day (default: the dataset's 'current as of' day).")
-_format_option = click.option("--format", "fmt", default=None, type=click.Choice(_TABLE_FORMATS),
-                              help="Output format (default: table on a terminal, csv otherwise).")
 _universal_option = click.option("--include-universal", is_flag=True,
                                  help="Keep organisations whose kind gives no tie (the UN, the OECD).")
 
@@ -706,7 +700,6 @@ _universal_option = click.option("--include-universal", is_flag=True,
               help="Louvain resolution (a positive number): above 1 gives more, smaller blocs.")
 @click.option("--per-state", is_flag=True,
               help="One row per state (bloc, size, state, name) instead of one per bloc.")
-@_format_option
 @output_options
 @store_option
 def blocs(at: str | None, seed: int, resolution: float, per_state: bool, fmt: str | None,
@@ -737,7 +730,6 @@ def blocs(at: str | None, seed: int, resolution: float, per_state: bool, fmt: st
 @analyse.command()
 @_at_option
 @_universal_option
-@_format_option
 @output_options
 @store_option
 def centrality(at: str | None, include_universal: bool, fmt: str | None, store: str | None,
@@ -761,7 +753,6 @@ def centrality(at: str | None, include_universal: bool, fmt: str | None, store: 
 @click.argument("b", shell_complete=_complete("state", "org"))
 @_at_option
 @_universal_option
-@_format_option
 @output_options
 @store_option
 def path(a: str, b: str, at: str | None, include_universal: bool, fmt: str | None,
@@ -788,7 +779,6 @@ def path(a: str, b: str, at: str | None, include_universal: bool, fmt: str | Non
               help="Only this actor's changes.")
 @click.option("--org", default=None, metavar="CODE", shell_complete=_complete("org"),
               help="Only changes with this organisation.")
-@_format_option
 @output_options
 @store_option
 def changes(since: str, until: str | None, state: str | None, org: str | None, fmt: str | None,
@@ -912,7 +902,6 @@ def plot_timeline(subject: str, output: str, first: int | None, last: int | None
 
 
 @main.command()
-@tabular_format_option
 @output_options
 @store_option
 def stats(fmt: str | None, store: str | None, output: str | None = None, excel: bool = False) -> None:
@@ -924,25 +913,9 @@ def stats(fmt: str | None, store: str | None, output: str | None = None, excel: 
     Example:
       kg stats --format markdown
     """
-    from kg.stats import store_stats
+    from kg.stats import stats_table, store_stats
 
-    s = store_stats(_open(store))
-    rows: list[list[Any]] = [
-        ["dataset", "version", s.dataset_version],
-        ["dataset", "current as of", s.current_as_of],
-        ["store", "triples", s.triples],
-        ["facts", "facts", s.facts],
-        ["facts", "with a source", s.sourced_facts],
-        ["facts", "dated", s.dated],
-        ["facts", "dated to the day", s.day_precision],
-    ]
-    rows += [["class", name, count] for name, count in sorted(s.classes.items())]
-    rows += [["graph", graph, count] for graph, count in s.graphs]
-    for c in s.coverage:
-        period = f"{c.since or '...'} to {c.until or '...'}"
-        rows.append(["coverage", f"{c.org or 'all'} {c.kind}",
-                     f"complete, {period}" if c.complete else f"partial, {period}: {c.note or 'see the data'}"])
-    _write_rows(["group", "name", "value"], rows, fmt, output, excel)
+    _write_table(stats_table(store_stats(_open(store))), fmt, output, excel)
 
 
 @main.command()
@@ -1136,7 +1109,6 @@ def load(files: tuple[str, ...], graph: str | None, fmt: str | None, store: str 
 
 
 @main.command()
-@tabular_format_option
 @output_options
 @store_option
 def graphs(fmt: str | None, store: str | None, output: str | None = None, excel: bool = False) -> None:
@@ -1146,9 +1118,9 @@ def graphs(fmt: str | None, store: str | None, output: str | None = None, excel:
     Example:
       kg graphs --store ./kg-store --format csv
     """
-    from kg.graphs import GRAPH_COLUMNS, graph_rows
+    from kg.graphs import graph_table
 
-    _write_rows(GRAPH_COLUMNS, graph_rows(_open(store)), fmt, output, excel)
+    _write_table(graph_table(_open(store)), fmt, output, excel)
 
 
 @main.command()
@@ -1257,10 +1229,7 @@ def serve(host: str, port: int, timeout: float, max_rows: int, max_bytes: int,
 @click.option("--published", default="", metavar="DATE",
               help="Its publication date, YYYY-MM-DD, YYYY-MM or YYYY: relative dates in the text "
                    "(\"on Wednesday\", \"last year\") are resolved against it.")
-@click.option("--format", "fmt", default=None, type=click.Choice(_TABLE_FORMATS),
-              help="Output format (default: table on a terminal, csv otherwise or with -o).")
-@click.option("-o", "--output", default=None, type=click.Path(dir_okay=False),
-              help="Write to this file instead of standard output.")
+@output_options
 @click.option("--to-tables", "tables", default=None, type=click.Path(file_okay=False),
               help="Also write the new candidates as curated tables (and review.csv) into this "
                    "directory, for a reviewer and `kg build --data DIR`.")
@@ -1268,7 +1237,8 @@ def serve(host: str, port: int, timeout: float, max_rows: int, max_bytes: int,
               help="Keep only candidates at or above this confidence.")
 @store_option
 def ingest(article: str, url: str, title: str, publisher: str, published: str, fmt: str | None,
-           output: str | None, tables: str | None, min_confidence: float, store: str | None) -> None:
+           output: str | None, tables: str | None, min_confidence: float, store: str | None,
+           excel: bool = False) -> None:
     """Candidate facts stated by a news article (plain text or HTML; '-' reads standard input),
     each with the sentence that states it and how it compares with the graph. Never writes
     to the store.
@@ -1284,9 +1254,9 @@ def ingest(article: str, url: str, title: str, publisher: str, published: str, f
     """
     from pathlib import Path
 
-    from kg.analysis import Table
     from kg.ingest import COLUMNS, load_article, write_tables
     from kg.ingest import ingest as read_candidates
+    from kg.table import Table
 
     stdin = sys.stdin.buffer.read() if article == "-" else None
     text = load_article(article, url=url, title=title, publisher=publisher, published=published, stdin=stdin)
@@ -1295,7 +1265,7 @@ def ingest(article: str, url: str, title: str, publisher: str, published: str, f
     opened = _open(store)
     result = read_candidates(opened, text)
     table = Table(list(COLUMNS), result.rows(min_confidence), notes=list(result.notes))
-    _write_table(table, fmt, output)
+    _write_table(table, fmt, output, excel)
     if tables is not None:
         counts = write_tables(opened, Path(tables), result, min_confidence)
         _note(f"wrote {tables}: " + ", ".join(f"{name} ({n} rows)" for name, n in counts.items()))

@@ -26,6 +26,7 @@ from kg.loaders.rdf import RdfFile, load_graph_iri, read_quads, scan_graphs
 from kg.sparqltext import read_query
 from kg.stores.base import STAGING, Store, StoreLocation, resolve_location, solutions
 from kg.stores.kinds import store_class, write_graphs
+from kg.table import Table
 from kg.vocab import AL, GRAPH, PREFIXES
 
 __all__ = [
@@ -33,6 +34,7 @@ __all__ = [
     "META",
     "describe_graph",
     "drop_graph",
+    "graph_table",
     "graph_iri",
     "graph_rows",
     "is_metadata_graph",
@@ -228,6 +230,11 @@ def graph_rows(store: Store) -> list[list[str | int]]:
         source = "; ".join(sorted(set(sources.get(graph, [])))) or _built_source(graph)
         rows.append([short_name(graph), source, count])
     return sorted(rows, key=lambda row: str(row[0]))
+
+
+def graph_table(store: Store) -> Table:
+    """``kg graphs`` as a table: the rows of :func:`graph_rows` under :data:`GRAPH_COLUMNS`."""
+    return Table(list(GRAPH_COLUMNS), graph_rows(store))
 
 
 def drop_graph(store: Store, name: str) -> str:

@@ -29,6 +29,7 @@ from kg.dates import parse_date
 from kg.errors import QueryError, UsageError
 from kg.sparqltext import bare_part, expand_functions, tokens
 from kg.stores.base import Store
+from kg.table import Tabular
 from kg.userquery import add_default_prefixes, readable_syntax_error
 from kg.vocab import AL, mint
 
@@ -60,8 +61,9 @@ _MINT_KIND = {"state": "state", "org": "org", "event": "event", "framework": "fr
 
 
 @dataclass
-class QueryResult:
-    """The result of a query: ``kind`` is ``select``, ``ask`` or ``graph``."""
+class QueryResult(Tabular):
+    """The result of a query: ``kind`` is ``select``, ``ask`` or ``graph``; the rows of a
+    ``select`` are a table (:class:`kg.table.Tabular`: records, a data frame, every format)."""
 
     kind: str
     columns: list[str] = field(default_factory=list)
@@ -77,20 +79,6 @@ class QueryResult:
     #: the partial coverage the answer draws on (see :mod:`kg.coverage`)
     coverage: list[CoverageNote] = field(default_factory=list)
 
-    def records(self) -> list[dict[str, Any]]:
-        """The rows as dictionaries keyed by column."""
-        return [dict(zip(self.columns, row, strict=True)) for row in self.rows]
-
-    def to_dataframe(self) -> Any:
-        """The rows as a :class:`pandas.DataFrame`, one column per variable (numbers as numbers;
-        dates as the text of their precision, ``2001``, ``2023-06``, ``2012-06-04``).
-
-        Needs pandas (``pip install 'alignment-kg[pandas]'``); without it, an ImportError that
-        says so. See :func:`kg.frames.to_dataframe`.
-        """
-        from kg.frames import to_dataframe
-
-        return to_dataframe(self.columns, self.rows)
 
 
 def value_of(term: ox.NamedNode | ox.BlankNode | ox.Literal | None) -> Any:

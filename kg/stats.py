@@ -4,14 +4,19 @@ the coverage the data declares."""
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Any
 
 from kg.coverage import CoverageStatement, coverage_statements
 from kg.derived import DERIVED
 from kg.query import value_of
 from kg.stores.base import Store
+from kg.table import Table
 from kg.vocab import AL
 
-__all__ = ["Stats", "store_stats"]
+__all__ = ["STATS_COLUMNS", "Stats", "stats_table", "store_stats"]
+
+#: The columns of :func:`stats_table`.
+STATS_COLUMNS = ["group", "name", "value"]
 
 _CLASSES = ("State", "Territory", "Organization", "Membership", "MembershipChange", "Succession",
             "Partnership", "PartnershipStep", "Topic",
@@ -69,3 +74,24 @@ def store_stats(store: Store) -> Stats:
     stats.graphs = [(g, n) for g, n in store.named_graphs() if g != DERIVED]  # a function of the rest
     stats.triples = sum(n for _, n in stats.graphs)
     return stats
+
+
+def stats_table(stats: Stats) -> Table:
+    """``kg stats`` as a table: one row per count, ``group, name, value`` (the dataset, the
+    store, facts, each class, each graph, each coverage statement)."""
+    rows: list[list[Any]] = [
+        ["dataset", "version", stats.dataset_version],
+        ["dataset", "current as of", stats.current_as_of],
+        ["store", "triples", stats.triples],
+        ["facts", "facts", stats.facts],
+        ["facts", "with a source", stats.sourced_facts],
+        ["facts", "dated", stats.dated],
+        ["facts", "dated to the day", stats.day_precision],
+    ]
+    rows += [["class", name, count] for name, count in sorted(stats.classes.items())]
+    rows += [["graph", graph, count] for graph, count in stats.graphs]
+    for c in stats.coverage:
+        period = f"{c.since or '...'} to {c.until or '...'}"
+        rows.append(["coverage", f"{c.org or 'all'} {c.kind}",
+                     f"complete, {period}" if c.complete else f"partial, {period}: {c.note or 'see the data'}"])
+    return Table(list(STATS_COLUMNS), rows)

@@ -19,7 +19,7 @@ Routes (all ``GET``; the SPARQL page also takes ``POST``):
 
 The application never writes to the store and fetches nothing: every script and style is
 served from here. Labels and other data are escaped by Jinja2's autoescaping; downloads of
-tables use :func:`kg.formats.write_rows`, the writer of ``kg query``, so a catalogue entry's CSV
+tables are written as ``kg query`` writes them (:meth:`kg.table.Tabular.write`), so a catalogue entry's CSV
 is byte for byte the CSV of ``kg query NAME --format csv`` with the same parameters.
 
 >>> from kg.store import open_store, resolve_location
@@ -50,7 +50,6 @@ from markupsafe import Markup, escape
 
 from kg.catalogue import PARAM_TYPES, catalogue
 from kg.errors import KgError, QueryError, UsageError
-from kg.formats import write_rows
 from kg.names import name_index
 from kg.query import QueryResult, current_as_of, run_query
 from kg.stores.base import Store
@@ -61,7 +60,7 @@ from kg.web.pages import PAGE_KINDS, entity_page, entity_turtle, normalise_day
 
 __all__ = ["WebApp", "WebOptions", "call", "DOWNLOADS"]
 
-#: Download formats of a table: extension -> (``write_rows`` format, media type).
+#: Download formats of a table: extension -> (tabular format, media type).
 DOWNLOADS = {
     "csv": ("csv", "text/csv; charset=utf-8"),
     "tsv": ("tsv", "text/tab-separated-values; charset=utf-8"),
@@ -381,9 +380,7 @@ class WebApp:
             table = page.table(request.get("table"))
             if table is None:
                 raise _Answer(400, "name a table: ?table=" + "|".join(t.name for t in page.tables))
-            out = io.StringIO()
-            write_rows(out, table.columns, table.rows, "csv")
-            return 200, DOWNLOADS["csv"][1], out.getvalue().encode(), _attachment(f"{name}-{table.name}.csv")
+            return 200, DOWNLOADS["csv"][1], table.text("csv").encode(), _attachment(f"{name}-{table.name}.csv")
         charts = {}
         if "members" in page.charts:
             charts["members"] = line_chart([(s.title, s.points) for s in page.charts["members"]],
@@ -453,9 +450,7 @@ class WebApp:
             raise _Answer(404, f"no format {suffix}: one of {', '.join(DOWNLOADS)}")
         fmt, media = DOWNLOADS[suffix]
         annotations = {"coverage": [n.as_dict() for n in result.coverage]} if result.coverage else None
-        out = io.StringIO()
-        write_rows(out, result.columns, result.rows, fmt, annotations=annotations)
-        return 200, media, out.getvalue().encode(), _attachment(f"{name}.{suffix}")
+        return 200, media, result.text(fmt, annotations=annotations).encode(), _attachment(f"{name}.{suffix}")
 
     def _editor(self, request: _Request, suffix: str | None) -> tuple[int, str, bytes, list[tuple[str, str]]]:
         text = request.params.get("query", "")

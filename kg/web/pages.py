@@ -34,6 +34,7 @@ from kg.dates import parse_date
 from kg.errors import UsageError
 from kg.query import QueryResult, current_as_of, run_query
 from kg.stores.base import QueryOutcome, RawResults, Store, StoreView, solutions
+from kg.table import Tabular
 from kg.vocab import AL, PREFIXES, mint
 
 __all__ = ["Table", "Page", "Series", "entity_page", "entity_turtle", "normalise_day", "first_day",
@@ -46,8 +47,8 @@ FULL_ROLES = ("member", "founding member", "suspended")
 
 
 @dataclass
-class Table:
-    """One table of a page: rows of plain values under ``columns``.
+class Table(Tabular):
+    """One table of a page: rows of plain values under ``columns`` (:class:`kg.table.Tabular`).
 
     ``query`` and ``params`` name the catalogue entry it shows (its downloads are that entry's
     answer); ``None`` for a table computed for the page.
@@ -98,8 +99,7 @@ class Page:
             "kind": self.kind, "code": self.code, "iri": self.iri, "label": self.label,
             "at": self.at, "current_as_of": self.current,
             "facts": {k: v for k, v in self.facts},
-            "tables": {t.name: [dict(zip(t.columns, row, strict=True)) for row in t.rows]
-                       for t in self.tables},
+            "tables": {t.name: t.records() for t in self.tables},
             "coverage": [n.as_dict() for n in self.coverage],
         }
 
