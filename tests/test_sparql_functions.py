@@ -105,3 +105,24 @@ def test_a_catalogue_query_answers_as_its_pasted_form(memory_store):
     ours = run_query(memory_store, "memberships", {"state": "FIN"})
     theirs = run_query(memory_store, parse_entry(pasted, name="pasted"), {"state": "FIN"})
     assert ours.rows and ours.rows == theirs.rows
+
+
+@pytest.mark.server
+def test_the_sparql_protocol_endpoint_passes_the_text_as_it_is(store_dir):
+    """``kg serve``'s /query is the SPARQL protocol: the engine gets the call itself, and
+    answers as it answers any function it does not know (Oxigraph: an error naming it)."""
+    import urllib.error
+    import urllib.parse
+    import urllib.request
+
+    from servers import kg_serve
+
+    text = (DECLARED + "PREFIX al: <https://w3id.org/alignment-kg/ontology#>\n"
+            'SELECT ?text WHERE { BIND(kgf:atPrecision("2004-03-29", al:year) AS ?text) }')
+    with kg_serve(store_dir) as base:
+        request = urllib.request.Request(f"{base}/query", data=urllib.parse.urlencode({"query": text}).encode(),
+                                         headers={"Accept": "application/sparql-results+json"})
+        with pytest.raises(urllib.error.HTTPError) as caught:
+            urllib.request.urlopen(request, timeout=30)
+    body = caught.value.read().decode()
+    assert f"<{FUNCTION_NAMESPACE}atPrecision> is not supported" in body
