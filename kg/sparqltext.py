@@ -126,6 +126,8 @@ def expand_functions(text: str, *, source: str | None = None) -> str:
     ...                        "SELECT (kgf:atPrecision(?s, ?sp) AS ?start) {}"))
     SELECT (IF(?sp = al:year, SUBSTR(STR(?s), 1, 4), IF(?sp = al:month, SUBSTR(STR(?s), 1, 7), STR(?s))) AS ?start) {}
     """
+    if FUNCTION_NAMESPACE not in text:  # no declaration: nothing to tokenise
+        return text
     names = {name[:-1] for _, name, _ in _declarations(list(tokens(text)))}
     if not names:
         return text
