@@ -33,6 +33,7 @@ from kg.coverage import CoverageNote
 from kg.dates import parse_date
 from kg.errors import UsageError
 from kg.query import QueryResult, current_as_of, run_query
+from kg.sparqltext import FUNCTION_NAMESPACE, expand_functions
 from kg.stores.base import QueryOutcome, RawResults, Store, StoreView, solutions
 from kg.table import Tabular
 from kg.vocab import AL, PREFIXES, mint
@@ -548,7 +549,8 @@ def _cited(store: Store, facts: str, iri: str) -> Table:
     """The facts matched by the pattern ``facts`` (binding ``?fact``), each with its sources:
     the answer of the ``sources`` catalogue entry for ``iri`` (an event or a partnership), found
     from the resource instead of from every fact (15 ms instead of 80)."""
-    table = _facts_table(store, "sources", "Sources", f"""PREFIX al: <{AL}>
+    table = _facts_table(store, "sources", "Sources", expand_functions(f"""PREFIX al: <{AL}>
+PREFIX kgf: <{FUNCTION_NAMESPACE}>
 PREFIX prov: <http://www.w3.org/ns/prov#>
 PREFIX dcterms: <http://purl.org/dc/terms/>
 PREFIX schema: <https://schema.org/>
@@ -560,9 +562,9 @@ SELECT ?statement ?source ?publisher ?title ?published ?url WHERE {{
   OPTIONAL {{ ?src dcterms:publisher ?publisher }}
   OPTIONAL {{ ?src dcterms:issued ?pd ; al:publishedPrecision ?pp }}
   OPTIONAL {{ ?src schema:url ?u }}
-  BIND(IF(?pp = al:year, SUBSTR(STR(?pd), 1, 4), IF(?pp = al:month, SUBSTR(STR(?pd), 1, 7), STR(?pd))) AS ?published)
+  BIND(kgf:atPrecision(?pd, ?pp) AS ?published)
   BIND(STR(?u) AS ?url)
-}} ORDER BY ?statement ?source""", ["statement", "source", "publisher", "title", "published", "url"])
+}} ORDER BY ?statement ?source"""), ["statement", "source", "publisher", "title", "published", "url"])
     table.query, table.params = "sources", {"subject": iri}
     return table
 
