@@ -347,6 +347,7 @@ def run_query(
             _check_exists(store, parameter, term, value)
         bindings[parameter.name] = term
     trusted = entry.path is not None and entry.name in catalogue() and catalogue()[entry.name] is entry
+    _check_derivation(store, entry.text)
     source, added = (entry.text, []) if trusted else add_default_prefixes(entry.text)
     text = _with_values(source, bindings, inline=not trusted)
     if not trusted:
@@ -406,6 +407,17 @@ def _explain(store: Store, entry: CatalogueEntry, bindings: dict[str, ox.NamedNo
     answer.coverage = partial_coverage(coverage_statements(store), entry.coverage, orgs, day)
     if answer.coverage:
         answer.notes.append(coverage_line(answer.coverage))
+
+
+def _check_derivation(store: Store, text: str) -> None:
+    """Refuse a query that reads derived facts newer than the store's derived graph
+    (:func:`kg.derived.check_version`): an old store would answer it with no rows."""
+    from kg.derived import check_version, required_version, version_query
+
+    needed = required_version(text)
+    if needed > 1:
+        versions = [int(s["version"].value) for s in store.select(version_query())]
+        check_version(max(versions) if versions else None, needed)
 
 
 def check_timeout(timeout: float | None) -> None:
