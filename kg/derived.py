@@ -7,12 +7,21 @@
   (``NZL-NATO IPCP partnership: active from 2012-06-04``), and ``CODE is Name`` for every
   state, territory and organisation;
 - ``al:involves``: each state or organisation a fact is about;
-- ``al:otherSpell``: the other membership spells of the same member in the same organisation.
+- ``al:otherSpell``: the other membership spells of the same member in the same organisation;
+- the facts that whole-store catalogue questions would otherwise compute over every spell or
+  fact at each query: ``al:joinedOn`` (a spell that is a joining, ``joiners``), ``al:leftOn`` (a
+  spell that is a leaving, ``leavers``), ``al:differingSpell`` (two sources' accounts of a
+  membership that disagree, ``source-disagreements``), ``al:singleSource`` (the one source of a
+  fact that names one, ``single-source``);
+- ``al:derivationVersion``: the version of these rules (:data:`VERSION`), said of the graph.
 
 They go into one named graph, :data:`DERIVED`, recomputed on every write to the store (build,
 load, import, drop, an allowed update) in the same atomic write, so they always agree with the
 rest of the store. The catalogue's provenance and quality queries read them (``sources``,
 ``single-source``, ``year-precision``, ``source-disagreements``, ``joiners``, ``leavers``).
+A store derived by an older ``kg`` lacks the facts added since: a query that reads one of them
+is refused (:func:`check_version`) rather than answered wrongly, until a write (``kg build``)
+derives the graph again.
 
 Like the metadata graphs, the derived graph is not data: ``kg export`` leaves it out and
 ``kg load`` derives it again, so exports still round-trip, and ``kg graphs`` does not list it.
@@ -26,17 +35,57 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
-from kg.errors import DataError
+from kg.errors import DataError, StoreError
 from kg.sparqltext import read_query
 from kg.vocab import AL, GRAPH
 
-__all__ = ["DERIVED", "MAX_SPELLS", "check_spells", "derivation_query", "derivation_update", "derive",
-           "spells_query", "too_many_spells"]
+__all__ = ["ADDED", "DERIVED", "MAX_SPELLS", "VERSION", "check_spells", "check_version", "derivation_query",
+           "derivation_update", "derive", "required_version", "spells_query", "too_many_spells", "version_query"]
 
 #: The named graph that holds the derived triples.
 DERIVED = GRAPH + "derived"
 
 _QUERY = Path(__file__).resolve().parent / "sparql" / "derived.rq"
+
+#: The version of the derivation's rules, which ``kg/sparql/derived.rq`` writes as the derived
+#: graph's ``al:derivationVersion``. Raised whenever the derivation adds a fact that a query
+#: reads (and :data:`ADDED` says which); a graph derived before the first version has none.
+VERSION = 2
+
+#: The derived properties (local names in ``al:``) each version added, from version 2 on.
+ADDED: dict[int, tuple[str, ...]] = {2: ("joinedOn", "leftOn", "differingSpell", "singleSource")}
+
+
+def required_version(sparql: str) -> int:
+    """The derivation version a SPARQL text needs: the highest that added a property it names
+    (as ``al:name`` or by its IRI), else 1.
+
+    >>> required_version("SELECT ?m WHERE { ?m al:joinedOn ?day }")
+    2
+    >>> required_version("SELECT ?m WHERE { ?m al:otherSpell ?other }")
+    1
+    """
+    needed = 1
+    for version, names in ADDED.items():
+        if any(re.search(rf"(al:|{re.escape(AL)}){name}\b", sparql) for name in names):
+            needed = max(needed, version)
+    return needed
+
+
+def version_query() -> str:
+    """The query that reads the derived graph's version (no row: a graph derived before
+    versions, or none at all)."""
+    return f"SELECT ?version WHERE {{ <{DERIVED}> <{AL}derivationVersion> ?version }}"
+
+
+def check_version(found: int | None, needed: int) -> None:
+    """Refuse (:class:`~kg.errors.StoreError`) a store whose derived graph, of version ``found``
+    (``None``: unversioned), is older than the ``needed`` one."""
+    if needed > 1 and (found is None or found < needed):
+        raise StoreError(
+            f"the store's derived graph was computed by an older kg (derivation version "
+            f"{found or 1}, this query needs {needed}): rebuild the store with `kg build --store ...` "
+            "(it keeps loaded and imported graphs), or write to it again, to derive it anew")
 
 
 @lru_cache(maxsize=1)
@@ -85,7 +134,7 @@ def derive(engine: ox.Store) -> int:
     in one organisation (:func:`check_spells`).
 
     The result is read and written in chunks (:data:`CHUNK`): the derivation reads none of the
-    properties it writes (``al:summary``, ``al:involves``, ``al:otherSpell``), so writing a chunk
+    properties it writes (``al:summary``, ``al:involves``, ``al:otherSpell``, ...), so writing a chunk
     while the query goes on cannot change what it gives."""
     from itertools import islice
 

@@ -26,6 +26,7 @@ import pyoxigraph as ox
 from kg.catalogue import PARAM_TYPES, VALUES_MARKER, CatalogueEntry, Parameter, catalogue, parse_entry
 from kg.coverage import CoverageNote, coverage_line, coverage_statements, date_notes, partial_coverage
 from kg.dates import parse_date
+from kg.derived import check_version, required_version, version_query
 from kg.errors import QueryError, UsageError
 from kg.sparqltext import bare_part, expand_functions, tokens
 from kg.stores.base import Store
@@ -339,6 +340,7 @@ def run_query(
     # expanded when its file was read.
     expanded = entry.text if trusted else expand_functions(entry.text)
     removed = entry.text.count("\n") - expanded.count("\n")
+    _check_derivation(store, expanded)
     source, added = (expanded, []) if trusted else add_default_prefixes(expanded)
     text = _with_values(source, bindings, inline=not trusted)
     if not trusted:
@@ -398,6 +400,15 @@ def _explain(store: Store, entry: CatalogueEntry, bindings: dict[str, ox.NamedNo
     answer.coverage = partial_coverage(coverage_statements(store), entry.coverage, orgs, day)
     if answer.coverage:
         answer.notes.append(coverage_line(answer.coverage))
+
+
+def _check_derivation(store: Store, text: str) -> None:
+    """Refuse a query that reads derived facts newer than the store's derived graph
+    (:func:`kg.derived.check_version`): an old store would answer it with no rows."""
+    needed = required_version(text)
+    if needed > 1:
+        versions = [int(s["version"].value) for s in store.select(version_query())]
+        check_version(max(versions) if versions else None, needed)
 
 
 def check_timeout(timeout: float | None) -> None:

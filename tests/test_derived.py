@@ -12,7 +12,8 @@ from servers import oxigraph_server
 
 from kg.build import build
 from kg.cli import main
-from kg.derived import DERIVED
+from kg.derived import ADDED, DERIVED, VERSION, check_version, required_version, version_query
+from kg.errors import StoreError
 from kg.graphs import drop_graph, load_files
 from kg.query import run_query
 from kg.store import open_store, resolve_location, solutions
@@ -65,6 +66,55 @@ def check_present(store) -> None:
     assert facts[("http://example.org/m1", "involves")] == {f"{ID}state/NZL", "http://example.org/ZORG"}
     assert facts[("http://example.org/m1", "otherSpell")] == {"http://example.org/m2"}
     assert facts[("http://example.org/m2", "otherSpell")] == {"http://example.org/m1"}
+    # m1 is a joining; m2 begins while m1 holds (no joining) and never ends, so the end of m1 is
+    # no leaving. They overlap, differ in start at the year (1990, 1991) and have a source each.
+    assert facts[("http://example.org/m1", "joinedOn")] == {"1990-01-01"}
+    assert ("http://example.org/m1", "leftOn") not in facts
+    assert ("http://example.org/m2", "joinedOn") not in facts
+    assert ("http://example.org/m2", "leftOn") not in facts
+    assert facts[("http://example.org/m1", "differingSpell")] == {"http://example.org/m2"}
+    assert facts[("http://example.org/m2", "differingSpell")] == {"http://example.org/m1"}
+    assert facts[("http://example.org/m1", "singleSource")] == {"http://example.org/src1"}
+    assert facts[("http://example.org/m2", "singleSource")] == {"http://example.org/src2"}
+    assert derivation_version(store) == [VERSION]
+
+
+def derivation_version(store) -> list[int]:
+    return [int(row["version"].value) for row in solutions(store.query(version_query()))]
+
+
+def test_the_derivation_writes_its_version():
+    text = (Path(__file__).resolve().parents[1] / "kg" / "sparql" / "derived.rq").read_text(encoding="utf-8")
+    assert f"BIND({VERSION} AS ?derivationVersion)" in text
+    assert max(ADDED) == VERSION
+
+
+def test_every_query_that_reads_newer_derived_facts_says_so():
+    from kg.catalogue import catalogue
+
+    needing = {name for name, entry in catalogue().items() if required_version(entry.text) > 1}
+    assert needing == {"joiners", "leavers", "single-source", "source-disagreements"}
+
+
+def test_a_store_derived_before_the_version_is_refused_not_answered_wrongly():
+    """A store derived by an older kg lacks al:joinedOn and the rest: `joiners` would find no
+    row. Its queries are refused with the way out; the others still answer."""
+    store = build("memory")
+    params = {"org": "NATO", "from": "1999", "to": "2004"}
+    assert len(run_query(store, "joiners", params).rows) == 10
+    marker = ox.Quad(ox.NamedNode(DERIVED), ox.NamedNode(AL + "derivationVersion"),
+                     ox.Literal(str(VERSION), datatype=ox.NamedNode("http://www.w3.org/2001/XMLSchema#integer")),
+                     ox.NamedNode(DERIVED))
+    assert marker in store.engine
+    store.engine.remove(marker)
+    for name in ("joiners", "leavers", "single-source", "source-disagreements"):
+        with pytest.raises(StoreError, match="older kg .*kg build"):
+            run_query(store, name, params if name in ("joiners", "leavers") else {})
+    assert run_query(store, "members", {"org": "NATO"}).rows
+    with pytest.raises(StoreError):
+        check_version(1, 2)
+    check_version(2, 2)
+    check_version(None, 1)
 
 
 @pytest.fixture
@@ -140,7 +190,8 @@ def test_exports_leave_the_derived_graph_out(runner, store_dir: Path, tmp_path: 
     assert len(quads) > 20000
     assert {q.graph_name.value for q in quads if isinstance(q.graph_name, ox.NamedNode)} == {
         "https://w3id.org/alignment-kg/graph/curated", "https://w3id.org/alignment-kg/graph/ontology"}
-    derived_terms = {AL + name for name in ("summary", "involves", "otherSpell")}
+    derived_terms = {AL + name for name in ("summary", "involves", "otherSpell", "joinedOn", "leftOn",
+                                            "differingSpell", "singleSource", "derivationVersion")}
     assert not [q for q in quads if q.predicate.value in derived_terms]
 
 

@@ -34,6 +34,10 @@ STATES = ["NZL", "AUS", "USA", "GBR", "FRA", "DEU", "RUS", "CHN", "JPN", "KOR", 
 ORGS = ["NATO", "EU", "UN", "ASEAN", "APEC", "OSCE", "G20", "AU", "ECOWAS", "CWLTH", "OECD",
         "SEATO", "ANZUS", "PIF", "G7", "CSTO", "SCO", "BRICS"]
 DAYS = [None, "1960", "1990-01-01", "2004-05-01", "2014"]
+#: Date windows (`from`, `to`) for the entries that take them (joiners, leavers): all of time,
+#: the founding years of the post-war organisations, the 1990s and NATO's 2004 enlargement
+#: (to the day), and one day.
+WINDOWS = [("1800", "2030"), ("1945", "1960"), ("1990", "2004-05-01"), ("2004-03-29", "2004-03-29")]
 
 
 def _old(name: str):
@@ -53,9 +57,14 @@ def _param_sets(name: str, states: list[str], orgs: list[str]) -> list[dict[str,
     entry = catalogue()[name]
     names = {p.name for p in entry.parameters}
     days = DAYS if "at" in names else [None]
+    windows = WINDOWS if {"from", "to"} <= names else [None]
     sets: list[dict[str, str]] = []
-    for day in days:
+    for day, window in ((d, w) for d in days for w in windows):
         extra = {"at": day} if day else {}
+        if window:
+            extra.update({"from": window[0], "to": window[1]})
+            if "org" in names:  # every organisation as well as each one
+                sets.append(dict(extra))
         if names >= {"a", "b"} and entry.parameter("a").type == "org":
             sets += [{"a": a, "b": b, **extra} for a, b in zip(orgs, orgs[1:] + orgs[:1])]
         elif names >= {"a", "b"}:
