@@ -48,6 +48,7 @@ from kg.network import (
     alignment_graph,
     commitments,
     commitments_of,
+    is_universal,
     membership_graph,
     partnership_graph,
     resolve_day,
@@ -616,8 +617,7 @@ def _link_graph(store: Store, at: str | None, include_universal: bool) -> nx.Mul
                        detail=f"{attrs['framework']} ({attrs['status']})", level=1, strength=1,
                        start=attrs["start"], end=attrs["end"], sources=attrs["sources"])
     if not include_universal:
-        universal = [n for n, a in graph.nodes(data=True)
-                     if a["kind"] == "organization" and tie_level(a["org_kind"]) == 0]
+        universal = [n for n, a in graph.nodes(data=True) if is_universal(a)]
         graph.remove_nodes_from(universal)
         graph.remove_nodes_from([n for n in list(graph) if graph.degree(n) == 0])
     return graph
@@ -809,7 +809,7 @@ def changes(
         Columns ``date, change, actor, with, detail, sources``, by date, then change, actor, with.
         ``state`` keeps the rows where it is the actor; ``org`` those where it is ``with``.
     """
-    from kg.network import (  # the projections' reads
+    from kg.projection.readers import (  # the projections' reads
         _fact_sources,
         _partnerships,
         edge_rows,

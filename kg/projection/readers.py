@@ -1,0 +1,307 @@
+"""The projections' reads: the SPARQL of ``kg/sparql/*.rq`` run on a store, as rows of plain
+values (nodes, edges, partnership steps, commitment spells, successors, the day asked for).
+
+>>> from kg.store import open_store
+>>> sorted(successors(open_store("memory"))["EEC"])
+['EC', 'EU']
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from functools import cache
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, cast
+
+from kg.errors import UsageError
+from kg.projection.rules import (
+    Commitment,
+    _counted_once,
+    _first,
+    _parse_at,
+    _Partnership,
+    _spells,
+    closure,
+)
+from kg.query import current_as_of, value_of
+from kg.stores.base import Store
+from kg.vocab import AL
+
+if TYPE_CHECKING:
+    from pyoxigraph import QuerySolutions
+
+__all__ = ["commitments", "commitments_of", "edge_rows", "node_keys", "resolve_day", "state_periods",
+           "state_spans", "successors"]
+
+
+_SPARQL = Path(__file__).resolve().parent.parent / "sparql"
+
+
+@cache
+def _sparql(name: str) -> str:
+    return (_SPARQL / f"{name}.rq").read_text(encoding="utf-8")
+
+
+def _rows(store: Store, name: str) -> list[dict[str, Any]]:
+    result = cast("QuerySolutions", store.query(_sparql(name)))
+    columns = [v.value for v in result.variables]
+    return [{c: value_of(s[c]) for c in columns} for s in result]
+
+
+def _fact_sources(store: Store) -> dict[str, str]:
+    """Fact IRI -> its source ids, sorted and ``"; "``-joined."""
+    ids: dict[str, list[str]] = defaultdict(list)
+    for solution in cast("QuerySolutions", store.query(_sparql("fact_sources"))):
+        ids[solution["fact"].value].append(solution["id"].value)
+    return {fact: "; ".join(sorted(set(found))) for fact, found in ids.items()}
+
+
+def _with_sources(store: Store, name: str, key: str, sources: dict[str, str] | None) -> list[dict[str, Any]]:
+    """The rows of query ``name``, each with ``sources``: those of the IRI in column ``key``
+    (from ``sources``, as :func:`_fact_sources` gives them; read from the store when ``None``)."""
+    rows = _rows(store, name)
+    if sources is None:
+        sources = _fact_sources(store)
+    for row in rows:
+        row["sources"] = sources.get(row[key], "")
+    return rows
+
+
+def edge_rows(store: Store, sources: dict[str, str] | None = None) -> list[dict[str, Any]]:
+    """The network's edges (``kg/sparql/network_edges.rq``), each with its ``sources``."""
+    return _with_sources(store, "network_edges", "fact", sources)
+
+
+def resolve_day(store: Store, at: str | None) -> dt.date:
+    """The day a projection describes: ``at``'s last day, or the dataset's "current as of" day.
+
+    Raises
+    ------
+    UsageError
+        If ``at`` is not ``YYYY``, ``YYYY-MM`` or ``YYYY-MM-DD``, or the store has no date.
+    """
+    if at is None:
+        at = current_as_of(store)
+        if at is None:
+            raise UsageError("the store has no 'current as of' date: give --at")
+    return _parse_at(at).last_day()
+
+
+def _node_rows(store: Store, codes: Iterable[str] | None = None) -> dict[str, dict[str, Any]]:
+    """Nodes by IRI, each with its ``key`` in the projections: its code, unless another kind of
+    resource has the same code (a state ``NAM`` and an organisation ``NAM``): then the state keeps
+    the code and the other is keyed ``CODE@org`` (``CODE@territory``). With ``codes``, only the
+    nodes with those codes (every kind of each: their keys are the same)."""
+    rows: dict[str, dict[str, Any]] = {}
+    if codes is None:
+        found = _rows(store, "network_nodes")
+    else:
+        import pyoxigraph as ox
+
+        values = " ".join(str(ox.Literal(code)) for code in sorted(set(codes)))
+        text = _sparql("network_nodes").replace("# @values", f"VALUES ?code {{ {values} }}")
+        result = cast("QuerySolutions", store.query(text)) if values else None
+        columns = [v.value for v in result.variables] if result is not None else []
+        found = [{c: value_of(s[c]) for c in columns} for s in result] if result is not None else []
+    for row in found:
+        rows.setdefault(row["iri"], row)
+    kinds: dict[str, set[str]] = defaultdict(set)
+    for row in rows.values():
+        kinds[row["code"]].add(row["kind"])
+    for row in rows.values():
+        shared = len(kinds[row["code"]]) > 1 and row["kind"] != "state"
+        suffix = "org" if row["kind"] == "organization" else row["kind"]
+        row["key"] = f"{row['code']}@{suffix}" if shared else row["code"]
+    return rows
+
+
+def state_periods(store: Store) -> dict[str, tuple[str, dt.date | None, dt.date | None]]:
+    """Every state (not territories) with its English name and period of existence.
+
+    The period is ``(start, end)`` as first days (``end`` exclusive); ``None`` means the state
+    exists from before (or after) any date the data covers, as in the ``states`` catalogue query.
+    """
+    return {
+        row["code"]: (str(row["label"] or row["code"]), _first(row["start"]), _first(row["end"]))
+        for row in _node_rows(store).values()
+        if row["kind"] == "state"
+    }
+
+
+def state_spans(store: Store) -> dict[str, tuple[dt.date | None, dt.date | None]]:
+    """Every state's period of existence, as :func:`state_periods` gives it, without the names:
+    one light query (a few milliseconds at a million triples), for analytics that need only
+    which states exist on a day."""
+    text = (f"SELECT ?code ?s ?sp ?e ?ep WHERE {{ ?x a <{AL}State> ; <{AL}code> ?code . "
+            f"OPTIONAL {{ ?x <{AL}start> ?s }} OPTIONAL {{ ?x <{AL}startPrecision> ?sp }} "
+            f"OPTIONAL {{ ?x <{AL}end> ?e }} OPTIONAL {{ ?x <{AL}endPrecision> ?ep }} }}")
+
+    def day(value: Any, precision: Any) -> dt.date | None:
+        if value is None:
+            return None
+        text = value.value
+        if precision is not None and precision.value.endswith("year"):
+            text = text[:4]
+        elif precision is not None and precision.value.endswith("month"):
+            text = text[:7]
+        return _first(text)
+
+    return {s["code"].value: (day(s["s"], s["sp"]), day(s["e"], s["ep"]))
+            for s in cast("QuerySolutions", store.query(text))}
+
+
+def _edges_touching(store: Store, codes: Iterable[str],
+                    among: Iterable[str] | None = None) -> list[dict[str, Any]]:
+    """The rows of :func:`edge_rows` whose source or target has one of ``codes`` (and, with
+    ``among``, whose other end has one of those), read from those nodes (``network_edges.rq``
+    with its ``# @values`` lines bound), in the same order."""
+    import pyoxigraph as ox
+
+    wanted = sorted(set(codes))
+    if not wanted:
+        return []
+    values = " ".join(str(ox.Literal(code)) for code in wanted)
+    others = None if among is None else set(among)
+    rows: dict[tuple[Any, ...], dict[str, Any]] = {}
+    for variable, counterpart in (("source", "target"), ("target", "source")):
+        block = f"VALUES ?{variable} {{ {values} }}"
+        text = re.sub(r"# @values(.*)$", lambda m: f"{block}{m.group(1)}",
+                      _sparql("network_edges"), flags=re.MULTILINE)
+        result = cast("QuerySolutions", store.query(text))
+        columns = [v.value for v in result.variables]
+        for s in result:
+            row = {c: value_of(s[c]) for c in columns}
+            if others is None or row[counterpart] in others:
+                rows.setdefault(tuple(row[c] for c in columns), row)
+    facts = sorted({row["fact"] for row in rows.values()})
+    sources: dict[str, list[str]] = defaultdict(list)
+    for chunk in range(0, len(facts), 2000):
+        block = " ".join(f"<{fact}>" for fact in facts[chunk:chunk + 2000])
+        text = _sparql("fact_sources").replace("# @values", f"VALUES ?fact {{ {block} }}")
+        for s in cast("QuerySolutions", store.query(text)):
+            sources[s["fact"].value].append(s["id"].value)
+    ordered = _sorted_rows(list(rows.values()))
+    for row in ordered:
+        row["sources"] = "; ".join(sorted(set(sources.get(row["fact"], []))))
+    return ordered
+
+
+def node_keys(store: Store, resources: Sequence[tuple[str, str]]) -> list[str]:
+    """The keys in the projections of ``resources`` given as (IRI, code): the code, or
+    ``CODE@org`` where a state has the same code (see :func:`_node_rows`); one small query."""
+    rows = _node_rows(store, [code for _, code in resources])
+    return [rows[iri]["key"] if iri in rows else code for iri, code in resources]
+
+
+def _sorted_rows(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    return sorted(rows, key=lambda r: tuple(
+        (r[c] is not None, r[c] or "") for c in ("kind", "source", "target", "label", "start")))
+
+
+def _partnerships(store: Store, sources: dict[str, str] | None = None) -> list[_Partnership]:
+    grouped: dict[str, list[dict[str, Any]]] = defaultdict(list)
+    for row in _with_sources(store, "network_steps", "step", sources):
+        grouped[row["partnership"]].append(row)
+    found = []
+    for code, rows in sorted(grouped.items()):
+        first = rows[0]
+        steps = tuple(
+            sorted(
+                ((r["start"], r["end"], r["status"], r["sources"] or "") for r in rows),
+                key=lambda s: (_first(s[0]) or dt.date.min, s[2]),
+            )
+        )
+        found.append(_Partnership(code, first["partner"], first["counterpart"], first["framework"],
+                                  steps, first["partnerIri"], first["counterpartIri"]))
+    return found
+
+
+def successors(store: Store) -> dict[str, frozenset[str]]:
+    """Organisation code -> the codes of every organisation that continues it, directly or
+    through others (``al:continuedBy``: the EEC is continued by the EC, the EC by the EU).
+    The direct links are read (a handful); the closure is taken here."""
+    direct: dict[str, set[str]] = defaultdict(set)
+    query = f"SELECT ?a ?b WHERE {{ ?x <{AL}continuedBy> ?y . ?x <{AL}code> ?a . ?y <{AL}code> ?b }}"
+    for solution in cast("QuerySolutions", store.query(query)):
+        direct[solution["a"].value].add(solution["b"].value)
+    return closure(direct)
+
+
+def commitments(store: Store) -> list[Commitment]:
+    """Every state's spells in commitments that tie it to others (``alignment_commitments.rq``).
+
+    Levels come from :data:`TIE_LEVELS`; spells of level 0 are kept (they tie no one) so that a
+    caller can show them. A membership is counted once: where a state also holds a spell in an
+    organisation that continues the commitment (:func:`successors`: the EEC's members in the
+    EU, counted from their accession to the Communities), only that spell counts on those days.
+    """
+    return _counted_once(_spells(_rows(store, "alignment_commitments")), successors(store))
+
+
+def commitments_of(store: Store, states: Iterable[str]) -> list[Commitment]:
+    """The spells of :func:`commitments` in every commitment that one of ``states`` (codes) ever
+    held, and in the organisations that continue those: every spell that can tie one of them to
+    another state, read from those states and commitments only (two queries whose cost follows
+    the answer, not the store).
+
+    >>> from kg.store import open_store
+    >>> sorted({c.state for c in commitments_of(open_store("memory"), ["NZL"])})[:3]
+    ['AFG', 'AGO', 'ALB']
+    """
+    codes = sorted({code for code in states})
+    if not codes:
+        return []
+    own = _rows_of(store, "state", codes)
+    later = successors(store)
+    held = sorted({row["commitment"] for row in own})
+    wanted = sorted(set(held).union(*(later.get(code, ()) for code in held)))
+    rows = _rows_of(store, "commitment", wanted) if wanted else []
+    return _counted_once(_spells(rows), later)
+
+
+def _rows_of(store: Store, variable: str, codes: list[str]) -> list[dict[str, Any]]:
+    """The rows of ``alignment_commitments.rq`` whose ``?variable`` is one of ``codes``, from
+    ``alignment_commitments_of.rq`` (the same columns, order and ends)."""
+    import pyoxigraph as ox
+
+    block = f"VALUES ?{variable} {{ {' '.join(str(ox.Literal(code)) for code in codes)} }}"
+    text = _sparql("alignment_commitments_of").replace("# @values", block)
+    spells: dict[str, dict[str, Any]] = {}
+    for s in cast("QuerySolutions", store.query(text)):
+        spell = spells.setdefault(s["m"].value, {
+            "state": s["state"].value, "commitment": s["commitment"].value,
+            "start": s["start"].value, "end": _earlier(s["spellEnd"], s["dissolved"]),
+            "kinds": set(), "obligations": set()})
+        if s["orgKind"] is not None:
+            spell["kinds"].add(s["orgKind"].value)
+        if s["obligation"] is not None:
+            spell["obligations"].add(s["obligation"])
+    codes_of = _obligation_codes(store, {o for spell in spells.values() for o in spell["obligations"]})
+    rows = []
+    for spell in spells.values():
+        kinds = sorted(spell["kinds"]) + sorted(codes_of[o] for o in spell["obligations"])
+        rows += [{"state": spell["state"], "commitment": spell["commitment"], "kind": kind,
+                  "start": spell["start"], "end": spell["end"]} for kind in kinds]
+    rows.sort(key=lambda r: (r["commitment"], r["state"], r["start"], r["kind"]))
+    return rows
+
+
+def _earlier(a: Any, b: Any) -> str | None:
+    """The earlier of two optional xsd:date terms, as text (as ``alignment_commitments.rq``)."""
+    values = [term.value for term in (a, b) if term is not None]
+    return min(values) if values else None
+
+
+def _obligation_codes(store: Store, obligations: set[Any]) -> dict[Any, str]:
+    """Each obligation's code, or the end of its IRI (as ``alignment_commitments.rq``)."""
+    if not obligations:
+        return {}
+    found = {o: o.value.partition("/obligation/")[2] for o in obligations}
+    values = " ".join(str(o) for o in obligations)
+    for s in cast("QuerySolutions", store.query(
+            f"SELECT ?o ?code WHERE {{ VALUES ?o {{ {values} }} ?o <{AL}code> ?code }}")):
+        found[s["o"]] = s["code"].value
+    return found
