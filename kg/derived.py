@@ -7,7 +7,12 @@
   (``NZL-NATO IPCP partnership: active from 2012-06-04``), and ``CODE is Name`` for every
   state, territory and organisation;
 - ``al:involves``: each state or organisation a fact is about;
-- ``al:otherSpell``: the other membership spells of the same member in the same organisation.
+- ``al:otherSpell``: the other membership spells of the same member in the same organisation;
+- the analytics tables (the last block of the query): ``al:commitmentSpells``, every
+  commitment's spells that tie states (the rows of ``kg/sparql/alignment_commitments.rq``) as one
+  literal, which ``kg align`` and the alignment projection read (:mod:`kg.projection.readers`)
+  instead of joining the store, and ``al:analyticsTables`` (:data:`ANALYTICS_TABLES`) on the
+  graph's own IRI, without which a reader asks for a rebuild.
 
 They go into one named graph, :data:`DERIVED`, recomputed on every write to the store (build,
 load, import, drop, an allowed update) in the same atomic write, so they always agree with the
@@ -29,11 +34,15 @@ import pyoxigraph as ox
 from kg.errors import DataError
 from kg.vocab import AL, GRAPH
 
-__all__ = ["DERIVED", "MAX_SPELLS", "check_spells", "derivation_query", "derivation_update", "derive",
+__all__ = ["ANALYTICS_TABLES", "DERIVED", "MAX_SPELLS", "check_spells", "derivation_query", "derivation_update", "derive",
            "spells_query", "too_many_spells"]
 
 #: The named graph that holds the derived triples.
 DERIVED = GRAPH + "derived"
+
+#: The version of the analytics tables in the derived graph (``al:analyticsTables``): changed
+#: whenever their form changes, so that a store derived before asks for a rebuild.
+ANALYTICS_TABLES = "1"
 
 _QUERY = Path(__file__).resolve().parent / "sparql" / "derived.rq"
 
@@ -84,7 +93,8 @@ def derive(engine: ox.Store) -> int:
     in one organisation (:func:`check_spells`).
 
     The result is read and written in chunks (:data:`CHUNK`): the derivation reads none of the
-    properties it writes (``al:summary``, ``al:involves``, ``al:otherSpell``), so writing a chunk
+    properties it writes (``al:summary``, ``al:involves``, ``al:otherSpell``, the analytics
+    tables), so writing a chunk
     while the query goes on cannot change what it gives."""
     from itertools import islice
 

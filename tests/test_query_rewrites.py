@@ -183,6 +183,25 @@ def test_the_atop_store_has_treaty_obligations(atop_store):
     assert {"defence", "consultation"} <= kinds
 
 
+def test_the_analytics_tables_hold_the_rows_of_alignment_commitments(store_dir, atop_store, world):
+    """The derived graph's ``al:commitmentSpells``, which ``commitments`` and ``align`` read,
+    hold the rows of ``kg/sparql/alignment_commitments.rq`` (the commitments' definition, which
+    they were read from before), row by row."""
+    from kg.projection.readers import _table_rows, spell_tables
+
+    text = (Path(__file__).resolve().parents[1] / "kg" / "sparql" / "alignment_commitments.rq").read_text(
+        encoding="utf-8")
+    columns = ("state", "commitment", "kind", "start", "end")
+    for label, path, _ in _stores(store_dir, atop_store, world):
+        store = open_store(str(path))
+        expected = sorted(tuple(s[c].value if s[c] is not None else None for c in columns)
+                          for s in store.select(text))
+        tables = spell_tables(store)
+        got = sorted(tuple(row[c] for c in columns) for row in _table_rows(tables, tables))
+        assert got == expected, label
+        assert len(got) > 100, label
+
+
 def test_commitments_of_states_are_those_of_every_state_in_their_commitments(store_dir, atop_store, world):
     from kg.network import commitments, commitments_of
 

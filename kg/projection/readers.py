@@ -16,7 +16,8 @@ from functools import cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, cast
 
-from kg.errors import UsageError
+from kg.derived import ANALYTICS_TABLES, DERIVED
+from kg.errors import StoreError, UsageError
 from kg.projection.rules import (
     Commitment,
     _counted_once,
@@ -33,8 +34,8 @@ from kg.vocab import AL
 if TYPE_CHECKING:
     from pyoxigraph import QuerySolutions
 
-__all__ = ["commitments", "commitments_of", "edge_rows", "node_keys", "resolve_day", "state_periods",
-           "state_spans", "successors"]
+__all__ = ["check_tables", "commitments", "commitments_of", "edge_rows", "node_keys", "resolve_day", "state_periods",
+           "spell_tables", "state_spans", "successors"]
 
 
 _SPARQL = Path(__file__).resolve().parent.parent / "sparql"
@@ -237,71 +238,83 @@ def commitments(store: Store) -> list[Commitment]:
     caller can show them. A membership is counted once: where a state also holds a spell in an
     organisation that continues the commitment (:func:`successors`: the EEC's members in the
     EU, counted from their accession to the Communities), only that spell counts on those days.
+    Read from the derived graph's tables (:func:`spell_tables`), one literal per commitment.
     """
-    return _counted_once(_spells(_rows(store, "alignment_commitments")), successors(store))
+    tables = spell_tables(store)
+    return _counted_once(_spells(_table_rows(tables, sorted(tables))), successors(store))
 
 
 def commitments_of(store: Store, states: Iterable[str]) -> list[Commitment]:
     """The spells of :func:`commitments` in every commitment that one of ``states`` (codes) ever
     held, and in the organisations that continue those: every spell that can tie one of them to
-    another state, read from those states and commitments only (two queries whose cost follows
-    the answer, not the store).
+    another state, read from the derived graph's tables of those commitments only (a literal
+    each: the cost follows the answer, not the store).
 
     >>> from kg.store import open_store
     >>> sorted({c.state for c in commitments_of(open_store("memory"), ["NZL"])})[:3]
     ['AFG', 'AGO', 'ALB']
     """
-    codes = sorted({code for code in states})
+    codes = sorted(set(states))
     if not codes:
         return []
-    own = _rows_of(store, "state", codes)
+    tables = spell_tables(store, states=codes)
+    wanted_states = set(codes)
+    held = sorted({code for code, text in tables.items()
+                   if any(line.split("\t", 1)[0] in wanted_states for line in text.split("\n"))})
     later = successors(store)
-    held = sorted({row["commitment"] for row in own})
     wanted = sorted(set(held).union(*(later.get(code, ()) for code in held)))
-    rows = _rows_of(store, "commitment", wanted) if wanted else []
-    return _counted_once(_spells(rows), later)
+    missing = [code for code in wanted if code not in tables]
+    if missing:
+        tables.update(spell_tables(store, commitments=missing))
+    return _counted_once(_spells(_table_rows(tables, wanted)), later)
 
 
-def _rows_of(store: Store, variable: str, codes: list[str]) -> list[dict[str, Any]]:
-    """The rows of ``alignment_commitments.rq`` whose ``?variable`` is one of ``codes``, from
-    ``alignment_commitments_of.rq`` (the same columns, order and ends)."""
+def check_tables(store: Store) -> None:
+    """Refuse a store whose derived graph has no analytics tables of this version
+    (:data:`kg.derived.ANALYTICS_TABLES`): it was derived by an earlier version of kg, and
+    reading it would give wrong answers.
+
+    Raises
+    ------
+    StoreError
+        Asking for a rebuild.
+    """
+    if not store.ask(f'ASK {{ <{DERIVED}> <{AL}analyticsTables> "{ANALYTICS_TABLES}" }}'):
+        raise StoreError("the store's derived graph was computed by an earlier version of kg and "
+                         "lacks the analytics tables: run `kg build` on it (or any write: "
+                         "`kg load`, `kg import`) to derive them again")
+
+
+def spell_tables(store: Store, *, states: Sequence[str] | None = None,
+                 commitments: Sequence[str] | None = None) -> dict[str, str]:
+    """Commitment code -> its ``al:commitmentSpells`` literal (lines ``state TAB kind TAB start
+    TAB end``, see ``kg/sparql/derived.rq``): of every commitment, of those ``commitments``
+    (codes), or of every organisation in which one of ``states`` (codes) has a membership.
+    Checks first that the store has the tables (:func:`check_tables`)."""
     import pyoxigraph as ox
 
-    block = f"VALUES ?{variable} {{ {' '.join(str(ox.Literal(code)) for code in codes)} }}"
-    text = _sparql("alignment_commitments_of").replace("# @values", block)
-    spells: dict[str, dict[str, Any]] = {}
-    for s in cast("QuerySolutions", store.query(text)):
-        spell = spells.setdefault(s["m"].value, {
-            "state": s["state"].value, "commitment": s["commitment"].value,
-            "start": s["start"].value, "end": _earlier(s["spellEnd"], s["dissolved"]),
-            "kinds": set(), "obligations": set()})
-        if s["orgKind"] is not None:
-            spell["kinds"].add(s["orgKind"].value)
-        if s["obligation"] is not None:
-            spell["obligations"].add(s["obligation"])
-    codes_of = _obligation_codes(store, {o for spell in spells.values() for o in spell["obligations"]})
+    check_tables(store)
+    pattern = f"?t <{AL}commitmentSpells> ?spells ; <{AL}code> ?code ."
+    if states is not None:
+        values = " ".join(str(ox.Literal(code)) for code in states)
+        pattern = (f"VALUES ?state {{ {values} }} ?x <{AL}code> ?state . ?m <{AL}member> ?x ; "
+                   f"<{AL}organization> ?t . {pattern}")
+    elif commitments is not None:
+        values = " ".join(str(ox.Literal(code)) for code in commitments)
+        pattern = f"VALUES ?code {{ {values} }} {pattern}"
+    return {s["code"].value: s["spells"].value
+            for s in store.select(f"SELECT DISTINCT ?code ?spells WHERE {{ {pattern} }}")}
+
+
+def _table_rows(tables: dict[str, str], wanted: Iterable[str]) -> list[dict[str, Any]]:
+    """The rows of ``alignment_commitments.rq`` of the commitments ``wanted``, from their tables,
+    in its order (commitment, state, start, kind)."""
     rows = []
-    for spell in spells.values():
-        kinds = sorted(spell["kinds"]) + sorted(codes_of[o] for o in spell["obligations"])
-        rows += [{"state": spell["state"], "commitment": spell["commitment"], "kind": kind,
-                  "start": spell["start"], "end": spell["end"]} for kind in kinds]
-    rows.sort(key=lambda r: (r["commitment"], r["state"], r["start"], r["kind"]))
+    for code in wanted:
+        for line in tables.get(code, "").split("\n"):
+            if line:
+                state, kind, start, end = line.split("\t")
+                rows.append({"state": state, "commitment": code, "kind": kind, "start": start,
+                             "end": end or None})
+    rows.sort(key=lambda r: (r["commitment"], r["state"], r["start"], r["kind"], r["end"] or ""))
     return rows
-
-
-def _earlier(a: Any, b: Any) -> str | None:
-    """The earlier of two optional xsd:date terms, as text (as ``alignment_commitments.rq``)."""
-    values = [term.value for term in (a, b) if term is not None]
-    return min(values) if values else None
-
-
-def _obligation_codes(store: Store, obligations: set[Any]) -> dict[Any, str]:
-    """Each obligation's code, or the end of its IRI (as ``alignment_commitments.rq``)."""
-    if not obligations:
-        return {}
-    found = {o: o.value.partition("/obligation/")[2] for o in obligations}
-    values = " ".join(str(o) for o in obligations)
-    for s in cast("QuerySolutions", store.query(
-            f"SELECT ?o ?code WHERE {{ VALUES ?o {{ {values} }} ?o <{AL}code> ?code }}")):
-        found[s["o"]] = s["code"].value
-    return found
