@@ -833,7 +833,7 @@ def changes(
     by_fact = _fact_sources(store)  # once, for the memberships and the partnerships
     members: set[str] = set()
     organisations: set[str] = set()
-    for row in edge_rows(store, by_fact):
+    for row in edge_rows(store):
         if row["kind"] != "membership":
             continue
         members.add(row["source"])

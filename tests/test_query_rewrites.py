@@ -202,6 +202,36 @@ def test_the_analytics_tables_hold_the_rows_of_alignment_commitments(store_dir, 
         assert len(got) > 100, label
 
 
+def test_the_network_edges_table_holds_the_rows_of_network_edges(store_dir, atop_store, world):
+    """The derived graph's ``al:networkEdges``, which the projections read, hold the rows of
+    ``kg/sparql/network_edges.rq`` with the sources of ``fact_sources.rq`` (what the projections
+    read before), row by row and in its order."""
+    from collections import defaultdict
+
+    from kg.network import edge_rows
+    from kg.query import value_of
+
+    sparql = Path(__file__).resolve().parents[1] / "kg" / "sparql"
+    edges = (sparql / "network_edges.rq").read_text(encoding="utf-8")
+    facts = (sparql / "fact_sources.rq").read_text(encoding="utf-8")
+    for label, path, _ in _stores(store_dir, atop_store, world):
+        store = open_store(str(path))
+        ids = defaultdict(set)
+        for s in store.select(facts):
+            ids[s["fact"].value].add(s["id"].value)
+        expected = []
+        for s in store.select(edges):
+            row = {v: value_of(s[v]) for v in ("kind", "source", "target", "label", "start", "end", "fact",
+                                                "sourceIri", "targetIri")}
+            row["sources"] = "; ".join(sorted(ids.get(row["fact"], ())))
+            expected.append(row)
+        got = edge_rows(store)
+        assert sorted(map(repr, got)) == sorted(map(repr, expected)), label
+        order = ("kind", "source", "target", "label", "start")
+        assert [[r[c] for c in order] for r in got] == [[r[c] for c in order] for r in expected], label
+        assert len(got) > 100, label
+
+
 def test_commitments_of_states_are_those_of_every_state_in_their_commitments(store_dir, atop_store, world):
     from kg.network import commitments, commitments_of
 

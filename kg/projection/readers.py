@@ -71,9 +71,29 @@ def _with_sources(store: Store, name: str, key: str, sources: dict[str, str] | N
     return rows
 
 
-def edge_rows(store: Store, sources: dict[str, str] | None = None) -> list[dict[str, Any]]:
-    """The network's edges (``kg/sparql/network_edges.rq``), each with its ``sources``."""
-    return _with_sources(store, "network_edges", "fact", sources)
+def edge_rows(store: Store) -> list[dict[str, Any]]:
+    """The network's edges: the rows of ``kg/sparql/network_edges.rq`` in its order, each with its
+    ``sources`` (as :func:`_fact_sources` gives them), read from the derived graph's
+    ``al:networkEdges`` literals (one per source node) rather than by joining the store.
+
+    Raises
+    ------
+    StoreError
+        A store derived before the analytics tables (:func:`check_tables`).
+    """
+    check_tables(store)
+    text = (f"SELECT ?source ?sourceIri ?edges WHERE {{ ?sourceIri <{AL}networkEdges> ?edges ; "
+            f"<{AL}code> ?source }}")
+    rows = []
+    for solution in store.select(text):
+        source, source_iri = solution["source"].value, solution["sourceIri"].value
+        for line in solution["edges"].value.split("\n"):
+            kind, target, label, start, end, fact, target_iri, ids = line.split("\t")
+            rows.append({"kind": kind, "source": source, "target": target, "label": label,
+                         "start": start or None, "end": end or None, "fact": fact,
+                         "sourceIri": source_iri, "targetIri": target_iri,
+                         "sources": "; ".join(sorted(set(ids.split("; ")))) if ids else ""})
+    return sorted(rows, key=lambda r: (*_row_order(r), r["end"] or "", r["fact"], r["targetIri"]))
 
 
 def resolve_day(store: Store, at: str | None) -> dt.date:
@@ -197,9 +217,14 @@ def node_keys(store: Store, resources: Sequence[tuple[str, str]]) -> list[str]:
     return [rows[iri]["key"] if iri in rows else code for iri, code in resources]
 
 
+def _row_order(row: dict[str, Any]) -> tuple[tuple[bool, str], ...]:
+    """The order of ``network_edges.rq`` (``ORDER BY ?kind ?source ?target ?label ?start``:
+    unbound first)."""
+    return tuple((row[c] is not None, row[c] or "") for c in ("kind", "source", "target", "label", "start"))
+
+
 def _sorted_rows(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    return sorted(rows, key=lambda r: tuple(
-        (r[c] is not None, r[c] or "") for c in ("kind", "source", "target", "label", "start")))
+    return sorted(rows, key=_row_order)
 
 
 def _partnerships(store: Store, sources: dict[str, str] | None = None) -> list[_Partnership]:
