@@ -109,8 +109,8 @@ def closure(direct: Mapping[str, Iterable[str]]) -> dict[str, frozenset[str]]:
     """Each key -> every value reachable from it through ``direct`` (the organisations that
     continue one, directly or through others).
 
-    >>> closure({"EEC": {"EC"}, "EC": {"EU"}})
-    {'EEC': frozenset({'EC', 'EU'}), 'EC': frozenset({'EU'})}
+    >>> {code: sorted(later) for code, later in closure({"EEC": {"EC"}, "EC": {"EU"}}).items()}
+    {'EEC': ['EC', 'EU'], 'EC': ['EU']}
     """
     found: dict[str, frozenset[str]] = {}
     for code in direct:
