@@ -60,12 +60,25 @@ def _fact_sources(store: Store) -> dict[str, str]:
     return {fact: "; ".join(sorted(set(found))) for fact, found in ids.items()}
 
 
+def _sources_of(store: Store, facts: Iterable[str]) -> dict[str, str]:
+    """The entries of :func:`_fact_sources` for ``facts`` only, read from those facts
+    (``fact_sources.rq`` with its ``# @values`` line bound, 2,000 facts a query)."""
+    wanted = sorted(set(facts))
+    ids: dict[str, list[str]] = defaultdict(list)
+    for chunk in range(0, len(wanted), 2000):
+        block = " ".join(f"<{fact}>" for fact in wanted[chunk:chunk + 2000])
+        text = _sparql("fact_sources").replace("# @values", f"VALUES ?fact {{ {block} }}")
+        for s in cast("QuerySolutions", store.query(text)):
+            ids[s["fact"].value].append(s["id"].value)
+    return {fact: "; ".join(sorted(set(found))) for fact, found in ids.items()}
+
+
 def _with_sources(store: Store, name: str, key: str, sources: dict[str, str] | None) -> list[dict[str, Any]]:
     """The rows of query ``name``, each with ``sources``: those of the IRI in column ``key``
-    (from ``sources``, as :func:`_fact_sources` gives them; read from the store when ``None``)."""
+    (from ``sources``, as :func:`_fact_sources` gives them; read from those IRIs when ``None``)."""
     rows = _rows(store, name)
     if sources is None:
-        sources = _fact_sources(store)
+        sources = _sources_of(store, (row[key] for row in rows))
     for row in rows:
         row["sources"] = sources.get(row[key], "")
     return rows
@@ -197,16 +210,10 @@ def _edges_touching(store: Store, codes: Iterable[str],
             row = {c: value_of(s[c]) for c in columns}
             if others is None or row[counterpart] in others:
                 rows.setdefault(tuple(row[c] for c in columns), row)
-    facts = sorted({row["fact"] for row in rows.values()})
-    sources: dict[str, list[str]] = defaultdict(list)
-    for chunk in range(0, len(facts), 2000):
-        block = " ".join(f"<{fact}>" for fact in facts[chunk:chunk + 2000])
-        text = _sparql("fact_sources").replace("# @values", f"VALUES ?fact {{ {block} }}")
-        for s in cast("QuerySolutions", store.query(text)):
-            sources[s["fact"].value].append(s["id"].value)
+    sources = _sources_of(store, (row["fact"] for row in rows.values()))
     ordered = _sorted_rows(list(rows.values()))
     for row in ordered:
-        row["sources"] = "; ".join(sorted(set(sources.get(row["fact"], []))))
+        row["sources"] = sources.get(row["fact"], "")
     return ordered
 
 
