@@ -42,7 +42,7 @@ DERIVED = GRAPH + "derived"
 
 #: The version of the analytics tables in the derived graph (``al:analyticsTables``): changed
 #: whenever their form changes, so that a store derived before asks for a rebuild.
-ANALYTICS_TABLES = "2"
+ANALYTICS_TABLES = "3"
 
 _QUERY = Path(__file__).resolve().parent / "sparql" / "derived.rq"
 

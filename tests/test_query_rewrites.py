@@ -232,6 +232,30 @@ def test_the_network_edges_table_holds_the_rows_of_network_edges(store_dir, atop
         assert len(got) > 100, label
 
 
+def test_the_state_spans_table_gives_the_periods_the_store_gives(store_dir, atop_store, world):
+    """``state_spans`` reads the derived graph's ``al:stateSpans``; it gives every state's period
+    as the query it replaced gives it (each date cut to its precision, then its first day)."""
+    from kg.network import state_spans
+    from kg.projection.rules import _first
+
+    al = "https://w3id.org/alignment-kg/ontology#"
+    text = (f"SELECT ?code ?s ?sp ?e ?ep WHERE {{ ?x a <{al}State> ; <{al}code> ?code . "
+            f"OPTIONAL {{ ?x <{al}start> ?s }} OPTIONAL {{ ?x <{al}startPrecision> ?sp }} "
+            f"OPTIONAL {{ ?x <{al}end> ?e }} OPTIONAL {{ ?x <{al}endPrecision> ?ep }} }}")
+
+    def day(value, precision):
+        if value is None:
+            return None
+        cut = {"year": 4, "month": 7}.get(precision.value.rpartition("#")[2] if precision else "", None)
+        return _first(value.value[:cut])
+
+    for label, path, _ in _stores(store_dir, atop_store, world):
+        store = open_store(str(path))
+        expected = {s["code"].value: (day(s["s"], s["sp"]), day(s["e"], s["ep"])) for s in store.select(text)}
+        assert state_spans(store) == expected, label
+        assert len(expected) > 100 and any(end for _, end in expected.values()), label
+
+
 def test_commitments_of_states_are_those_of_every_state_in_their_commitments(store_dir, atop_store, world):
     from kg.network import commitments, commitments_of
 

@@ -188,6 +188,9 @@ def _counted_once(spells: list[Commitment], later: Mapping[str, frozenset[str]])
     for spell in spells:
         cuts = [period for code in sorted(later.get(spell.commitment, ()))
                 for period in held.get((spell.state, code), [])]
+        if not cuts:  # nothing to cut: the spell itself
+            counted.append(spell)
+            continue
         counted += [replace(spell, start=a, end=b) for a, b in _minus(spell.start, spell.end, cuts)]
     return counted
 
