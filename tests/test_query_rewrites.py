@@ -208,7 +208,10 @@ def test_the_network_edges_table_holds_the_rows_of_network_edges(store_dir, atop
     read before), row by row and in its order."""
     from collections import defaultdict
 
-    from kg.network import edge_rows
+    from kg.dates import parse_date
+    from kg.network import alignment_network, edge_rows
+    from kg.projection.graphs import _network
+    from kg.projection.readers import _node_rows
     from kg.query import value_of
 
     sparql = Path(__file__).resolve().parents[1] / "kg" / "sparql"
@@ -230,6 +233,17 @@ def test_the_network_edges_table_holds_the_rows_of_network_edges(store_dir, atop
         order = ("kind", "source", "target", "label", "start")
         assert [[r[c] for c in order] for r in got] == [[r[c] for c in order] for r in expected], label
         assert len(got) > 100, label
+        # The whole network (kg viz, kg network) as it was built from the rows read before.
+        for day in (None, "1990"):
+            graph = alignment_network(store, at=day)
+            before = _network(_node_rows(store), expected, None if day is None else parse_date(day).last_day())
+            assert _graph_facts(graph) == _graph_facts(before), (label, day)
+
+
+def _graph_facts(graph):
+    """A graph's nodes and edges with their attributes, in a comparable order."""
+    return (sorted((n, sorted(a.items())) for n, a in graph.nodes(data=True)),
+            sorted((u, v, sorted(a.items())) for u, v, a in graph.edges(data=True)))
 
 
 def test_the_state_spans_table_gives_the_periods_the_store_gives(store_dir, atop_store, world):
