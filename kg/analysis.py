@@ -809,11 +809,7 @@ def changes(
         Columns ``date, change, actor, with, detail, sources``, by date, then change, actor, with.
         ``state`` keeps the rows where it is the actor; ``org`` those where it is ``with``.
     """
-    from kg.projection.readers import (  # the projections' reads
-        _fact_sources,
-        _partnerships,
-        edge_rows,
-    )
+    from kg.projection.readers import _partnerships, edge_rows  # the projections' reads
 
     try:
         after = parse_date(since).last_day()
@@ -830,7 +826,6 @@ def changes(
         return after < first <= upto
 
     found: list[tuple[dt.date, list[Any]]] = []
-    by_fact = _fact_sources(store)  # once, for the memberships and the partnerships
     members: set[str] = set()
     organisations: set[str] = set()
     for row in edge_rows(store):
@@ -843,7 +838,7 @@ def changes(
                 found.append((parse_date(when).first_day(),
                               [when, change, row["source"], row["target"], row["label"],
                                row["sources"] or ""]))
-    for partnership in _partnerships(store, by_fact):
+    for partnership in _partnerships(store):
         members.add(partnership.partner)
         organisations.add(partnership.counterpart)
         for start, _, status, sources in partnership.steps:

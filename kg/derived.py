@@ -8,11 +8,13 @@
   state, territory and organisation;
 - ``al:involves``: each state or organisation a fact is about;
 - ``al:otherSpell``: the other membership spells of the same member in the same organisation;
-- the analytics tables (the last block of the query): ``al:commitmentSpells``, every
-  commitment's spells that tie states (the rows of ``kg/sparql/alignment_commitments.rq``) as one
-  literal, which ``kg align`` and the alignment projection read (:mod:`kg.projection.readers`)
-  instead of joining the store, and ``al:analyticsTables`` (:data:`ANALYTICS_TABLES`) on the
-  graph's own IRI, without which a reader asks for a rebuild.
+- the analytics tables (the last block of the query), which ``kg align``, ``kg network`` and the
+  other projections read (:mod:`kg.projection.readers`) instead of joining the store, each a
+  literal of lines: ``al:commitmentSpells`` (every commitment's spells that tie states, the rows
+  of ``kg/sparql/alignment_commitments.rq``), ``al:networkEdges`` (every node's edges of the
+  network, ``network_edges.rq``), ``al:partnershipSteps`` (every partnership's steps,
+  ``network_steps.rq``), ``al:stateSpans`` (every state's period), and ``al:analyticsTables``
+  (:data:`ANALYTICS_TABLES`) on the graph's own IRI, without which a reader asks for a rebuild.
 
 They go into one named graph, :data:`DERIVED`, recomputed on every write to the store (build,
 load, import, drop, an allowed update) in the same atomic write, so they always agree with the
@@ -42,7 +44,7 @@ DERIVED = GRAPH + "derived"
 
 #: The version of the analytics tables in the derived graph (``al:analyticsTables``): changed
 #: whenever their form changes, so that a store derived before asks for a rebuild.
-ANALYTICS_TABLES = "3"
+ANALYTICS_TABLES = "4"
 
 _QUERY = Path(__file__).resolve().parent / "sparql" / "derived.rq"
 

@@ -141,7 +141,8 @@ def test_exports_leave_the_derived_graph_out(runner, store_dir: Path, tmp_path: 
     assert {q.graph_name.value for q in quads if isinstance(q.graph_name, ox.NamedNode)} == {
         "https://w3id.org/alignment-kg/graph/curated", "https://w3id.org/alignment-kg/graph/ontology"}
     derived_terms = {AL + name for name in ("summary", "involves", "otherSpell", "commitmentSpells",
-                                            "networkEdges", "stateSpans", "analyticsTables")}
+                                            "networkEdges", "stateSpans",
+                                            "partnershipSteps", "analyticsTables")}
     assert not [q for q in quads if q.predicate.value in derived_terms]
 
 

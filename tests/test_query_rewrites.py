@@ -240,6 +240,38 @@ def test_the_network_edges_table_holds_the_rows_of_network_edges(store_dir, atop
             assert _graph_facts(graph) == _graph_facts(before), (label, day)
 
 
+def test_the_partnership_steps_table_holds_the_rows_of_network_steps(store_dir, atop_store, world):
+    """The derived graph's ``al:partnershipSteps``, which the partnerships projection and
+    ``changes`` read, hold the rows of ``kg/sparql/network_steps.rq`` with the steps' sources."""
+    from collections import defaultdict
+
+    from kg.projection.readers import _partnerships
+    from kg.query import value_of
+
+    def key(row):
+        return tuple((x is not None, x or "") for x in row)
+
+    sparql = Path(__file__).resolve().parents[1] / "kg" / "sparql"
+    steps = (sparql / "network_steps.rq").read_text(encoding="utf-8")
+    facts = (sparql / "fact_sources.rq").read_text(encoding="utf-8")
+    for label, path, _ in _stores(store_dir, atop_store, world):
+        store = open_store(str(path))
+        ids = defaultdict(set)
+        for s in store.select(facts):
+            ids[s["fact"].value].add(s["id"].value)
+        expected = defaultdict(list)
+        for s in store.select(steps):
+            row = {c: value_of(s[c]) for c in ("partnership", "partner", "counterpart", "framework", "status",
+                                               "start", "end", "step", "partnerIri", "counterpartIri")}
+            expected[row["partnership"]].append(
+                (row["start"], row["end"], row["status"], "; ".join(sorted(ids.get(row["step"], ()))),
+                 row["partner"], row["counterpart"], row["framework"], row["partnerIri"], row["counterpartIri"]))
+        got = {p.code: sorted((step + (p.partner, p.counterpart, p.framework, p.partner_iri, p.counterpart_iri)
+                               for step in p.steps), key=key) for p in _partnerships(store)}
+        assert got == {code: sorted(rows, key=key) for code, rows in expected.items()}, label
+        assert len(got) > 20, label
+
+
 def _graph_facts(graph):
     """A graph's nodes and edges with their attributes, in a comparable order."""
     return (sorted((n, sorted(a.items())) for n, a in graph.nodes(data=True)),

@@ -52,17 +52,9 @@ def _rows(store: Store, name: str) -> list[dict[str, Any]]:
     return [{c: value_of(s[c]) for c in columns} for s in result]
 
 
-def _fact_sources(store: Store) -> dict[str, str]:
-    """Fact IRI -> its source ids, sorted and ``"; "``-joined."""
-    ids: dict[str, list[str]] = defaultdict(list)
-    for solution in cast("QuerySolutions", store.query(_sparql("fact_sources"))):
-        ids[solution["fact"].value].append(solution["id"].value)
-    return {fact: "; ".join(sorted(set(found))) for fact, found in ids.items()}
-
-
 def _sources_of(store: Store, facts: Iterable[str]) -> dict[str, str]:
-    """The entries of :func:`_fact_sources` for ``facts`` only, read from those facts
-    (``fact_sources.rq`` with its ``# @values`` line bound, 2,000 facts a query)."""
+    """Fact IRI -> its source ids, sorted and ``"; "``-joined, for ``facts`` only, read from those
+    facts (``fact_sources.rq`` with its ``# @values`` line bound, 2,000 facts a query)."""
     wanted = sorted(set(facts))
     ids: dict[str, list[str]] = defaultdict(list)
     for chunk in range(0, len(wanted), 2000):
@@ -73,20 +65,9 @@ def _sources_of(store: Store, facts: Iterable[str]) -> dict[str, str]:
     return {fact: "; ".join(sorted(set(found))) for fact, found in ids.items()}
 
 
-def _with_sources(store: Store, name: str, key: str, sources: dict[str, str] | None) -> list[dict[str, Any]]:
-    """The rows of query ``name``, each with ``sources``: those of the IRI in column ``key``
-    (from ``sources``, as :func:`_fact_sources` gives them; read from those IRIs when ``None``)."""
-    rows = _rows(store, name)
-    if sources is None:
-        sources = _sources_of(store, (row[key] for row in rows))
-    for row in rows:
-        row["sources"] = sources.get(row[key], "")
-    return rows
-
-
 def edge_rows(store: Store) -> list[dict[str, Any]]:
     """The network's edges: the rows of ``kg/sparql/network_edges.rq`` in its order, each with its
-    ``sources`` (as :func:`_fact_sources` gives them), read from the derived graph's
+    ``sources`` (its source ids, sorted and ``"; "``-joined), read from the derived graph's
     ``al:networkEdges`` literals (one per source node) rather than by joining the store.
 
     Raises
@@ -232,9 +213,23 @@ def _sorted_rows(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
     return sorted(rows, key=_row_order)
 
 
-def _partnerships(store: Store, sources: dict[str, str] | None = None) -> list[_Partnership]:
+def _partnerships(store: Store) -> list[_Partnership]:
+    """Every partnership with its steps (the rows of ``kg/sparql/network_steps.rq`` with their
+    sources), read from the derived graph's ``al:partnershipSteps`` literals."""
+    check_tables(store)
+    columns = ("partnership", "partner", "counterpart", "framework", "status", "start", "end", "step",
+               "partnerIri", "counterpartIri", "sources")
+    found_rows = []
+    for solution in store.select(f"SELECT ?steps WHERE {{ ?p <{AL}partnershipSteps> ?steps }}"):
+        for line in solution["steps"].value.split("\n"):
+            row: dict[str, Any] = dict(zip(columns, line.split("\t"), strict=True))
+            row["start"], row["end"] = row["start"] or None, row["end"] or None
+            row["sources"] = "; ".join(sorted(set(row["sources"].split("; ")))) if row["sources"] else ""
+            found_rows.append(row)
+    # network_steps.rq's order: ORDER BY ?partnership ?s ?status (unbound first)
+    found_rows.sort(key=lambda r: (r["partnership"], r["start"] is not None, r["start"] or "", r["status"]))
     grouped: dict[str, list[dict[str, Any]]] = defaultdict(list)
-    for row in _with_sources(store, "network_steps", "step", sources):
+    for row in found_rows:
         grouped[row["partnership"]].append(row)
     found = []
     for code, rows in sorted(grouped.items()):
