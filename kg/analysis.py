@@ -47,6 +47,7 @@ from kg.network import (
     alignment_graph,
     commitments,
     commitments_of,
+    is_universal,
     membership_graph,
     partnership_graph,
     resolve_day,
@@ -597,8 +598,7 @@ def _link_graph(store: Store, at: str | None, include_universal: bool) -> nx.Mul
                        detail=f"{attrs['framework']} ({attrs['status']})", level=1, strength=1,
                        start=attrs["start"], end=attrs["end"], sources=attrs["sources"])
     if not include_universal:
-        universal = [n for n, a in graph.nodes(data=True)
-                     if a["kind"] == "organization" and tie_level(a["org_kind"]) == 0]
+        universal = [n for n, a in graph.nodes(data=True) if is_universal(a)]
         graph.remove_nodes_from(universal)
         graph.remove_nodes_from([n for n in list(graph) if graph.degree(n) == 0])
     return graph
@@ -790,11 +790,7 @@ def changes(
         Columns ``date, change, actor, with, detail, sources``, by date, then change, actor, with.
         ``state`` keeps the rows where it is the actor; ``org`` those where it is ``with``.
     """
-    from kg.network import (  # the projections' reads
-        _fact_sources,
-        _partnerships,
-        edge_rows,
-    )
+    from kg.projection.readers import _partnerships, edge_rows  # the projections' reads
 
     try:
         after = parse_date(since).last_day()
@@ -811,10 +807,9 @@ def changes(
         return after < first <= upto
 
     found: list[tuple[dt.date, list[Any]]] = []
-    by_fact = _fact_sources(store)  # once, for the memberships and the partnerships
     members: set[str] = set()
     organisations: set[str] = set()
-    for row in edge_rows(store, by_fact):
+    for row in edge_rows(store):
         if row["kind"] != "membership":
             continue
         members.add(row["source"])
@@ -824,7 +819,7 @@ def changes(
                 found.append((parse_date(when).first_day(),
                               [when, change, row["source"], row["target"], row["label"],
                                row["sources"] or ""]))
-    for partnership in _partnerships(store, by_fact):
+    for partnership in _partnerships(store):
         members.add(partnership.partner)
         organisations.add(partnership.counterpart)
         for start, _, status, sources in partnership.steps:

@@ -14,6 +14,13 @@
   membership that disagree, ``source-disagreements``), ``al:singleSource`` (the one source of a
   fact that names one, ``single-source``);
 - ``al:derivationVersion``: the version of these rules (:data:`VERSION`), said of the graph.
+- the analytics tables (the last block of the query), which ``kg align``, ``kg network`` and the
+  other projections read (:mod:`kg.projection.readers`) instead of joining the store, each a
+  literal of lines: ``al:commitmentSpells`` (every commitment's spells that tie states, the rows
+  of ``kg/sparql/alignment_commitments.rq``), ``al:networkEdges`` (every node's edges of the
+  network, ``network_edges.rq``), ``al:partnershipSteps`` (every partnership's steps,
+  ``network_steps.rq``), ``al:stateSpans`` (every state's period), and ``al:analyticsTables``
+  (:data:`ANALYTICS_TABLES`) on the graph's own IRI, without which a reader asks for a rebuild.
 
 They go into one named graph, :data:`DERIVED`, recomputed on every write to the store (build,
 load, import, drop, an allowed update) in the same atomic write, so they always agree with the
@@ -39,11 +46,16 @@ from kg.errors import DataError, StoreError
 from kg.sparqltext import read_query
 from kg.vocab import AL, GRAPH
 
-__all__ = ["ADDED", "DERIVED", "MAX_SPELLS", "VERSION", "check_spells", "check_version", "derivation_query",
-           "derivation_update", "derive", "required_version", "spells_query", "too_many_spells", "version_query"]
+__all__ = ["ADDED", "ANALYTICS_TABLES", "DERIVED", "MAX_SPELLS", "VERSION", "check_spells", "check_version",
+           "derivation_query", "derivation_update", "derive", "required_version", "spells_query", "too_many_spells",
+           "version_query"]
 
 #: The named graph that holds the derived triples.
 DERIVED = GRAPH + "derived"
+
+#: The version of the analytics tables in the derived graph (``al:analyticsTables``): changed
+#: whenever their form changes, so that a store derived before asks for a rebuild.
+ANALYTICS_TABLES = "4"
 
 _QUERY = Path(__file__).resolve().parent / "sparql" / "derived.rq"
 
@@ -134,7 +146,8 @@ def derive(engine: ox.Store) -> int:
     in one organisation (:func:`check_spells`).
 
     The result is read and written in chunks (:data:`CHUNK`): the derivation reads none of the
-    properties it writes (``al:summary``, ``al:involves``, ``al:otherSpell``, ...), so writing a chunk
+    properties it writes (``al:summary``, ``al:involves``, ``al:otherSpell``, the analytics
+    tables), so writing a chunk
     while the query goes on cannot change what it gives."""
     from itertools import islice
 

@@ -191,7 +191,9 @@ def test_exports_leave_the_derived_graph_out(runner, store_dir: Path, tmp_path: 
     assert {q.graph_name.value for q in quads if isinstance(q.graph_name, ox.NamedNode)} == {
         "https://w3id.org/alignment-kg/graph/curated", "https://w3id.org/alignment-kg/graph/ontology"}
     derived_terms = {AL + name for name in ("summary", "involves", "otherSpell", "joinedOn", "leftOn",
-                                            "differingSpell", "singleSource", "derivationVersion")}
+                                            "differingSpell", "singleSource", "derivationVersion",
+                                            "commitmentSpells", "networkEdges", "stateSpans",
+                                            "partnershipSteps", "analyticsTables")}
     assert not [q for q in quads if q.predicate.value in derived_terms]
 
 
@@ -201,3 +203,24 @@ def test_nothing_is_loaded_into_the_derived_graph(runner, store_dir: Path, tmp_p
         result = runner.invoke(main, ["load", str(extra), "--graph", graph, "--store", str(tmp_path / "store")])
         assert result.exit_code != 0
         assert "reserved" in result.output, result.output
+
+
+def test_a_store_derived_before_the_analytics_tables_is_refused():
+    """A store whose derived graph has no analytics tables (derived by an earlier kg) is refused
+    with a StoreError that asks for a rebuild, never read as if it held no commitments."""
+    from kg.analysis import align
+    from kg.derived import ANALYTICS_TABLES
+    from kg.errors import StoreError
+    from kg.network import alignment_graph, commitments, commitments_of
+
+    store = build("memory")
+    assert commitments_of(store, ["NZL"])
+    marker = ox.Quad(ox.NamedNode(DERIVED), ox.NamedNode(AL + "analyticsTables"),
+                     ox.Literal(ANALYTICS_TABLES), ox.NamedNode(DERIVED))
+    assert marker in store.engine
+    store.engine.remove(marker)
+    for read in (lambda: commitments(store), lambda: commitments_of(store, ["NZL"]),
+                 lambda: align(store, "NZL", "AUS", start=2000, end=2001),
+                 lambda: alignment_graph(store, at="2020")):
+        with pytest.raises(StoreError, match="run `kg build`"):
+            read()

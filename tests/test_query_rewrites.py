@@ -192,6 +192,125 @@ def test_the_atop_store_has_treaty_obligations(atop_store):
     assert {"defence", "consultation"} <= kinds
 
 
+def test_the_analytics_tables_hold_the_rows_of_alignment_commitments(store_dir, atop_store, world):
+    """The derived graph's ``al:commitmentSpells``, which ``commitments`` and ``align`` read,
+    hold the rows of ``kg/sparql/alignment_commitments.rq`` (the commitments' definition, which
+    they were read from before), row by row."""
+    from kg.projection.readers import _table_rows, spell_tables
+
+    text = (Path(__file__).resolve().parents[1] / "kg" / "sparql" / "alignment_commitments.rq").read_text(
+        encoding="utf-8")
+    columns = ("state", "commitment", "kind", "start", "end")
+    for label, path, _ in _stores(store_dir, atop_store, world):
+        store = open_store(str(path))
+        expected = sorted(tuple(s[c].value if s[c] is not None else None for c in columns)
+                          for s in store.select(text))
+        tables = spell_tables(store)
+        got = sorted(tuple(row[c] for c in columns) for row in _table_rows(tables, tables))
+        assert got == expected, label
+        assert len(got) > 100, label
+
+
+def test_the_network_edges_table_holds_the_rows_of_network_edges(store_dir, atop_store, world):
+    """The derived graph's ``al:networkEdges``, which the projections read, hold the rows of
+    ``kg/sparql/network_edges.rq`` with the sources of ``fact_sources.rq`` (what the projections
+    read before), row by row and in its order."""
+    from collections import defaultdict
+
+    from kg.dates import parse_date
+    from kg.network import alignment_network, edge_rows
+    from kg.projection.graphs import _network
+    from kg.projection.readers import _node_rows
+    from kg.query import value_of
+
+    sparql = Path(__file__).resolve().parents[1] / "kg" / "sparql"
+    edges = (sparql / "network_edges.rq").read_text(encoding="utf-8")
+    facts = (sparql / "fact_sources.rq").read_text(encoding="utf-8")
+    for label, path, _ in _stores(store_dir, atop_store, world):
+        store = open_store(str(path))
+        ids = defaultdict(set)
+        for s in store.select(facts):
+            ids[s["fact"].value].add(s["id"].value)
+        expected = []
+        for s in store.select(edges):
+            row = {v: value_of(s[v]) for v in ("kind", "source", "target", "label", "start", "end", "fact",
+                                                "sourceIri", "targetIri")}
+            row["sources"] = "; ".join(sorted(ids.get(row["fact"], ())))
+            expected.append(row)
+        got = edge_rows(store)
+        assert sorted(map(repr, got)) == sorted(map(repr, expected)), label
+        order = ("kind", "source", "target", "label", "start")
+        assert [[r[c] for c in order] for r in got] == [[r[c] for c in order] for r in expected], label
+        assert len(got) > 100, label
+        # The whole network (kg viz, kg network) as it was built from the rows read before.
+        for day in (None, "1990"):
+            graph = alignment_network(store, at=day)
+            before = _network(_node_rows(store), expected, None if day is None else parse_date(day).last_day())
+            assert _graph_facts(graph) == _graph_facts(before), (label, day)
+
+
+def test_the_partnership_steps_table_holds_the_rows_of_network_steps(store_dir, atop_store, world):
+    """The derived graph's ``al:partnershipSteps``, which the partnerships projection and
+    ``changes`` read, hold the rows of ``kg/sparql/network_steps.rq`` with the steps' sources."""
+    from collections import defaultdict
+
+    from kg.projection.readers import _partnerships
+    from kg.query import value_of
+
+    def key(row):
+        return tuple((x is not None, x or "") for x in row)
+
+    sparql = Path(__file__).resolve().parents[1] / "kg" / "sparql"
+    steps = (sparql / "network_steps.rq").read_text(encoding="utf-8")
+    facts = (sparql / "fact_sources.rq").read_text(encoding="utf-8")
+    for label, path, _ in _stores(store_dir, atop_store, world):
+        store = open_store(str(path))
+        ids = defaultdict(set)
+        for s in store.select(facts):
+            ids[s["fact"].value].add(s["id"].value)
+        expected = defaultdict(list)
+        for s in store.select(steps):
+            row = {c: value_of(s[c]) for c in ("partnership", "partner", "counterpart", "framework", "status",
+                                               "start", "end", "step", "partnerIri", "counterpartIri")}
+            expected[row["partnership"]].append(
+                (row["start"], row["end"], row["status"], "; ".join(sorted(ids.get(row["step"], ()))),
+                 row["partner"], row["counterpart"], row["framework"], row["partnerIri"], row["counterpartIri"]))
+        got = {p.code: sorted((step + (p.partner, p.counterpart, p.framework, p.partner_iri, p.counterpart_iri)
+                               for step in p.steps), key=key) for p in _partnerships(store)}
+        assert got == {code: sorted(rows, key=key) for code, rows in expected.items()}, label
+        assert len(got) > 20, label
+
+
+def _graph_facts(graph):
+    """A graph's nodes and edges with their attributes, in a comparable order."""
+    return (sorted((n, sorted(a.items())) for n, a in graph.nodes(data=True)),
+            sorted((u, v, sorted(a.items())) for u, v, a in graph.edges(data=True)))
+
+
+def test_the_state_spans_table_gives_the_periods_the_store_gives(store_dir, atop_store, world):
+    """``state_spans`` reads the derived graph's ``al:stateSpans``; it gives every state's period
+    as the query it replaced gives it (each date cut to its precision, then its first day)."""
+    from kg.network import state_spans
+    from kg.projection.rules import _first
+
+    al = "https://w3id.org/alignment-kg/ontology#"
+    text = (f"SELECT ?code ?s ?sp ?e ?ep WHERE {{ ?x a <{al}State> ; <{al}code> ?code . "
+            f"OPTIONAL {{ ?x <{al}start> ?s }} OPTIONAL {{ ?x <{al}startPrecision> ?sp }} "
+            f"OPTIONAL {{ ?x <{al}end> ?e }} OPTIONAL {{ ?x <{al}endPrecision> ?ep }} }}")
+
+    def day(value, precision):
+        if value is None:
+            return None
+        cut = {"year": 4, "month": 7}.get(precision.value.rpartition("#")[2] if precision else "", None)
+        return _first(value.value[:cut])
+
+    for label, path, _ in _stores(store_dir, atop_store, world):
+        store = open_store(str(path))
+        expected = {s["code"].value: (day(s["s"], s["sp"]), day(s["e"], s["ep"])) for s in store.select(text)}
+        assert state_spans(store) == expected, label
+        assert len(expected) > 100 and any(end for _, end in expected.values()), label
+
+
 def test_commitments_of_states_are_those_of_every_state_in_their_commitments(store_dir, atop_store, world):
     from kg.network import commitments, commitments_of
 

@@ -24,7 +24,7 @@ def _imported(*args: str) -> set[str]:
 
 
 HEAVY = ("rdflib", "networkx", "matplotlib", "pyshacl", "numpy", "pandas", "jinja2", "pyvis")
-OTHER_COMMANDS = ("kg.build", "kg.importer", "kg.loaders.curated", "kg.network", "kg.analysis", "kg.viz",
+OTHER_COMMANDS = ("kg.build", "kg.importer", "kg.loaders.curated", "kg.network", "kg.projection", "kg.analysis", "kg.viz",
                   "kg.plot", "kg.serve", "kg.web", "kg.validate", "kg.ingest", "tomllib")
 
 
