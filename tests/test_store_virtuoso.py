@@ -46,7 +46,6 @@ REQUIRED = {"states", "organizations", "members", "memberships", "partners", "pa
 VIRTUOSO_CANNOT = {
     ("organizations", None): "does not finish within 30 s, after which it answers no request at all",
     ("organizations", "1990"): "does not reliably finish within 30 s (2 s in one run, over 30 s twice in another)",
-    ("leavers", None): "does not finish within 30 s (the OPTIONAL/!BOUND anti-join)",
     ("shared-memberships", None): "does not finish within 30 s",
     ("shared-memberships", "1990"): "does not reliably finish within 30 s (2 s in one run, over 30 s twice in another)",
 }
