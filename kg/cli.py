@@ -996,15 +996,17 @@ def normalise(check: bool) -> None:
     Example:
       kg ontology normalise --check
     """
+    from kg.output import atomic_output
     from kg.reference import normalised_turtle, ontology_files
 
-    stale = []
-    for path in ontology_files():
-        text = normalised_turtle(path)
-        if path.read_text(encoding="utf-8") != text:
-            stale.append(path)
-            if not check:
-                path.write_text(text, encoding="utf-8")
+    # Every file read and normalised before any is written: a file that is not Turtle stops
+    # the command with one line and leaves all of them as they were.
+    texts = {path: normalised_turtle(path) for path in ontology_files()}
+    stale = [path for path, text in texts.items() if path.read_text(encoding="utf-8") != text]
+    if not check:
+        for path in stale:
+            with atomic_output(path, text=True) as out:
+                out.write(texts[path])
     for path in stale:
         _note(f"{'not normalised' if check else 'normalised'}: {path}")
     if check and stale:

@@ -13,14 +13,13 @@
   spell that is a leaving, ``leavers``), ``al:differingSpell`` (two sources' accounts of a
   membership that disagree, ``source-disagreements``), ``al:singleSource`` (the one source of a
   fact that names one, ``single-source``);
-- ``al:derivationVersion``: the version of these rules (:data:`VERSION`), said of the graph.
 - the analytics tables (the last block of the query), which ``kg align``, ``kg network`` and the
   other projections read (:mod:`kg.projection.readers`) instead of joining the store, each a
   literal of lines: ``al:commitmentSpells`` (every commitment's spells that tie states, the rows
   of ``kg/sparql/alignment_commitments.rq``), ``al:networkEdges`` (every node's edges of the
   network, ``network_edges.rq``), ``al:partnershipSteps`` (every partnership's steps,
-  ``network_steps.rq``), ``al:stateSpans`` (every state's period), and ``al:analyticsTables``
-  (:data:`ANALYTICS_TABLES`) on the graph's own IRI, without which a reader asks for a rebuild.
+  ``network_steps.rq``) and ``al:stateSpans`` (every state's period);
+- ``al:derivationVersion``: the version of these rules (:data:`VERSION`), said of the graph.
 
 They go into one named graph, :data:`DERIVED`, recomputed on every write to the store (build,
 load, import, drop, an allowed update) in the same atomic write, so they always agree with the
@@ -46,26 +45,27 @@ from kg.errors import DataError, StoreError
 from kg.sparqltext import read_query
 from kg.vocab import AL, GRAPH
 
-__all__ = ["ADDED", "ANALYTICS_TABLES", "DERIVED", "MAX_SPELLS", "VERSION", "check_spells", "check_version",
-           "derivation_query", "derivation_update", "derive", "required_version", "spells_query", "too_many_spells",
-           "version_query"]
+__all__ = ["ADDED", "DERIVED", "MAX_SPELLS", "TABLES_VERSION", "VERSION", "check_spells", "check_version",
+           "derivation_query", "derivation_update", "derive", "required_version", "spells_query",
+           "too_many_spells", "version_query"]
 
 #: The named graph that holds the derived triples.
 DERIVED = GRAPH + "derived"
 
-#: The version of the analytics tables in the derived graph (``al:analyticsTables``): changed
-#: whenever their form changes, so that a store derived before asks for a rebuild.
-ANALYTICS_TABLES = "4"
-
 _QUERY = Path(__file__).resolve().parent / "sparql" / "derived.rq"
 
 #: The version of the derivation's rules, which ``kg/sparql/derived.rq`` writes as the derived
-#: graph's ``al:derivationVersion``. Raised whenever the derivation adds a fact that a query
-#: reads (and :data:`ADDED` says which); a graph derived before the first version has none.
-VERSION = 2
+#: graph's ``al:derivationVersion``. Raised whenever the derivation adds a fact that a reader
+#: reads, or changes the form of one (and :data:`ADDED` says which); a graph derived before the first version has none.
+VERSION = 3
 
 #: The derived properties (local names in ``al:``) each version added, from version 2 on.
-ADDED: dict[int, tuple[str, ...]] = {2: ("joinedOn", "leftOn", "differingSpell", "singleSource")}
+ADDED: dict[int, tuple[str, ...]] = {2: ("joinedOn", "leftOn", "differingSpell", "singleSource"),
+                                     3: ("commitmentSpells", "networkEdges", "partnershipSteps", "stateSpans")}
+
+#: The version from which the derived graph holds the analytics tables that
+#: :mod:`kg.projection.readers` reads (a change of their form raises :data:`VERSION` again).
+TABLES_VERSION = 3
 
 
 def required_version(sparql: str) -> int:
@@ -96,7 +96,7 @@ def check_version(found: int | None, needed: int) -> None:
     if needed > 1 and (found is None or found < needed):
         raise StoreError(
             f"the store's derived graph was computed by an older kg (derivation version "
-            f"{found or 1}, this query needs {needed}): rebuild the store with `kg build --store ...` "
+            f"{found or 1}, this reading needs {needed}): rebuild the store with `kg build --store ...` "
             "(it keeps loaded and imported graphs), or write to it again, to derive it anew")
 
 

@@ -16,9 +16,8 @@ igraph. Nothing here imports numpy: the heavy analytics live in :mod:`kg.analysi
 Examples
 --------
 >>> from kg.store import open_store
->>> g = membership_graph(open_store("memory"), at="1990")
->>> sorted(g["NATO"])[:3]
-['BEL', 'CAN', 'DEU']
+>>> partnership_graph(open_store("memory"), at="2013").has_edge("NZL", "NATO")
+True
 """
 
 from __future__ import annotations

@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
+from kg.errors import DataError
 from kg.resources import ontology_dir
 from kg.sparqltext import read_query
 from kg.stores.base import Store
@@ -34,11 +35,17 @@ def ontology_files() -> list[Path]:
 
 
 def normalised_turtle(path: Path) -> str:
-    """The file's content in the project's normalised Turtle: sorted, prefixes bound explicitly."""
+    """The file's content in the project's normalised Turtle: sorted, prefixes bound explicitly.
+
+    Raises :class:`DataError` (one line: ``file:line: ...``) when the file is not Turtle."""
     from rdflib import Graph
+    from rdflib.plugins.parsers.notation3 import BadSyntax
 
     graph = Graph(bind_namespaces="none")
-    graph.parse(str(path), format="turtle")
+    try:
+        graph.parse(str(path), format="turtle")
+    except BadSyntax as error:
+        raise DataError(f"{path}:{error.lines + 1}: not valid Turtle ({getattr(error, '_why', 'bad syntax')})") from error
     used = path.read_text(encoding="utf-8")
     for prefix, namespace in sorted(PREFIXES.items()):
         if f"<{namespace}" in used or f"{prefix}:" in used:

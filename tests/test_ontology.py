@@ -255,3 +255,26 @@ def test_inference_keeps_the_data_valid_and_derives_what_matters(memory_store):
     assert all((m, org.member, None) in data and (m, org.organization, None) in data for m in memberships)
     for partnership, step in data.subject_objects(ALNS.step):
         assert (step, ALNS.stepOf, partnership) in data
+
+
+def test_normalise_refuses_a_file_that_is_not_turtle_in_one_line_and_writes_nothing(runner, tmp_path, monkeypatch):
+    """`kg ontology normalise` reads every file before it writes one: a file that is not Turtle
+    is named with its line, no traceback, and a stale file beside it is left as it was."""
+    import kg.reference
+    from kg.cli import main
+
+    stale = tmp_path / "a.ttl"
+    stale.write_text("@prefix e: <http://e.org/> .\ne:b e:p 1 . e:a e:p 2 .\n", encoding="utf-8")
+    broken = tmp_path / "b.ttl"
+    broken.write_text("@prefix e: <http://e.org/> .\n\ne:a e:p [ .\n", encoding="utf-8")
+    monkeypatch.setattr(kg.reference, "ontology_files", lambda: [stale, broken])
+    before = stale.read_bytes()
+    result = runner.invoke(main, ["ontology", "normalise"])
+    assert result.exit_code == 1
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1 and lines[0].startswith(f"kg: error: {broken}:3: not valid Turtle"), result.stderr
+    assert "Traceback" not in result.output
+    assert stale.read_bytes() == before
+    monkeypatch.setattr(kg.reference, "ontology_files", lambda: [stale])
+    assert runner.invoke(main, ["ontology", "normalise"]).exit_code == 0
+    assert stale.read_text(encoding="utf-8") == normalised_turtle(stale) != before.decode()

@@ -22,6 +22,7 @@ import pytest
 
 from kg.catalogue import catalogue, parse_entry
 from kg.query import run_query
+from kg.sparqltext import read_query
 from kg.store import open_store
 from conftest import shared_path
 
@@ -174,7 +175,7 @@ def _stores(store_dir, atop_store, world):
 
 @pytest.mark.parametrize("name", SPARQL_REWRITTEN)
 def test_projection_queries_give_the_same_rows(name, store_dir, atop_store, world):
-    new_text = (Path(__file__).resolve().parents[1] / "kg" / "sparql" / name).read_text(encoding="utf-8")
+    new_text = read_query(Path(__file__).resolve().parents[1] / "kg" / "sparql" / name)
     old_text = (BEFORE / "sparql" / name).read_text(encoding="utf-8")
     assert new_text != old_text
     for label, path, _ in _stores(store_dir, atop_store, world):
@@ -198,8 +199,7 @@ def test_the_analytics_tables_hold_the_rows_of_alignment_commitments(store_dir, 
     they were read from before), row by row."""
     from kg.projection.readers import _table_rows, spell_tables
 
-    text = (Path(__file__).resolve().parents[1] / "kg" / "sparql" / "alignment_commitments.rq").read_text(
-        encoding="utf-8")
+    text = read_query(Path(__file__).resolve().parents[1] / "kg" / "sparql" / "alignment_commitments.rq")
     columns = ("state", "commitment", "kind", "start", "end")
     for label, path, _ in _stores(store_dir, atop_store, world):
         store = open_store(str(path))
@@ -224,8 +224,8 @@ def test_the_network_edges_table_holds_the_rows_of_network_edges(store_dir, atop
     from kg.query import value_of
 
     sparql = Path(__file__).resolve().parents[1] / "kg" / "sparql"
-    edges = (sparql / "network_edges.rq").read_text(encoding="utf-8")
-    facts = (sparql / "fact_sources.rq").read_text(encoding="utf-8")
+    edges = read_query(sparql / "network_edges.rq")
+    facts = read_query(sparql / "fact_sources.rq")
     for label, path, _ in _stores(store_dir, atop_store, world):
         store = open_store(str(path))
         ids = defaultdict(set)
@@ -261,8 +261,8 @@ def test_the_partnership_steps_table_holds_the_rows_of_network_steps(store_dir, 
         return tuple((x is not None, x or "") for x in row)
 
     sparql = Path(__file__).resolve().parents[1] / "kg" / "sparql"
-    steps = (sparql / "network_steps.rq").read_text(encoding="utf-8")
-    facts = (sparql / "fact_sources.rq").read_text(encoding="utf-8")
+    steps = read_query(sparql / "network_steps.rq")
+    facts = read_query(sparql / "fact_sources.rq")
     for label, path, _ in _stores(store_dir, atop_store, world):
         store = open_store(str(path))
         ids = defaultdict(set)

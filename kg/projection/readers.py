@@ -16,8 +16,8 @@ from functools import cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, cast
 
-from kg.derived import ANALYTICS_TABLES, DERIVED
-from kg.errors import StoreError, UsageError
+from kg.derived import DERIVED, TABLES_VERSION, check_version, version_query
+from kg.errors import UsageError
 from kg.projection.rules import (
     Commitment,
     _counted_once,
@@ -28,6 +28,7 @@ from kg.projection.rules import (
     closure,
 )
 from kg.query import current_as_of, value_of
+from kg.sparqltext import read_query
 from kg.stores.base import Store
 from kg.vocab import AL
 
@@ -43,7 +44,7 @@ _SPARQL = Path(__file__).resolve().parent.parent / "sparql"
 
 @cache
 def _sparql(name: str) -> str:
-    return (_SPARQL / f"{name}.rq").read_text(encoding="utf-8")
+    return read_query(_SPARQL / f"{name}.rq")
 
 
 def _rows(store: Store, name: str) -> list[dict[str, Any]]:
@@ -295,19 +296,17 @@ def commitments_of(store: Store, states: Iterable[str]) -> list[Commitment]:
 
 
 def check_tables(store: Store) -> None:
-    """Refuse a store whose derived graph has no analytics tables of this version
-    (:data:`kg.derived.ANALYTICS_TABLES`): it was derived by an earlier version of kg, and
-    reading it would give wrong answers.
+    """Refuse a store whose derived graph has no analytics tables of this form (its version is
+    older than :data:`kg.derived.TABLES_VERSION`): it was derived by an earlier version of kg,
+    and reading it would give wrong answers.
 
     Raises
     ------
     StoreError
         Asking for a rebuild.
     """
-    if not store.ask(f'ASK {{ <{DERIVED}> <{AL}analyticsTables> "{ANALYTICS_TABLES}" }}'):
-        raise StoreError("the store's derived graph was computed by an earlier version of kg and "
-                         "lacks the analytics tables: run `kg build` on it (or any write: "
-                         "`kg load`, `kg import`) to derive them again")
+    found = [int(row["version"].value) for row in store.select(version_query())]
+    check_version(max(found) if found else None, TABLES_VERSION)
 
 
 def spell_tables(store: Store, *, states: Sequence[str] | None = None,

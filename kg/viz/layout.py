@@ -9,6 +9,7 @@ from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any, Final
 
 from kg.errors import DataError
+from kg.projection.rules import is_universal
 
 if TYPE_CHECKING:
     import networkx as nx
@@ -38,11 +39,8 @@ def layout(graph: nx.Graph, *, seed: int = LAYOUT_SEED) -> dict[str, tuple[float
     """
     import networkx as nx
 
-    from kg.network import tie_level
-
     def weak(node: str) -> bool:
-        attrs = graph.nodes[node]
-        return attrs.get("kind") == "organization" and tie_level(attrs.get("org_kind")) == 0
+        return is_universal(graph.nodes[node])
 
     simple = nx.Graph()
     simple.add_nodes_from(sorted(graph.nodes))
