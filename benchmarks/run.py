@@ -559,8 +559,8 @@ def _project_suite(w: Worker, store: Any, *, baseline: Callable[[str], int] | No
             return {"rows": len(table.rows)}
 
         def align_all() -> dict[str, Any]:
-            _, chunks = analysis.align_all(store, start=ALIGN_YEARS[0], end=ALIGN_YEARS[1], digits=4)
-            return {"rows": sum(len(chunk) for chunk in chunks)}
+            series = analysis.align_all(store, start=ALIGN_YEARS[0], end=ALIGN_YEARS[1], digits=4)
+            return {"rows": sum(len(chunk) for chunk in series.chunks())}
         both("align pair", step("align pair", align_pair), sent("align pair"), repeats=3)
         both("align all", step("align all", align_all), sent("align all"), repeats=3)
     html = w.work / f"{project_system}.html"

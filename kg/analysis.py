@@ -37,12 +37,13 @@ from __future__ import annotations
 import datetime as dt
 import difflib
 import math
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from itertools import pairwise
-from typing import TYPE_CHECKING, Any, Final
+from typing import IO, TYPE_CHECKING, Any, Final
 
 from kg.dates import parse_date
 from kg.errors import UsageError
+from kg.formats import write_chunks
 from kg.network import (
     alignment_graph,
     commitments,
@@ -56,7 +57,7 @@ from kg.network import (
     tie_level,
 )
 from kg.stores.base import Store
-from kg.table import Table
+from kg.table import Table, Tabular
 from kg.vocab import code_of
 
 if TYPE_CHECKING:
@@ -66,6 +67,7 @@ if TYPE_CHECKING:
 __all__ = [
     "MAX_LEVEL",
     "METRICS",
+    "AlignmentSeries",
     "AlignmentSystem",
     "PairScores",
     "Table",
@@ -452,20 +454,23 @@ def align_all(
     end: int | None = None,
     metric: str = "absolute",
     digits: int | None = None,
-) -> tuple[list[str], Iterator[PairScores]]:
+) -> AlignmentSeries:
     """Both scores for every pair of states in existence, on a day or in every year of a range.
 
-    Returns the columns (as :func:`align`) and an iterator of row sequences (:class:`PairScores`,
-    rows are tuples made as they are read), one per date, each sorted by ``a`` then ``b``
-    (``a < b``): the whole table need never be in memory. Per year the
-    work is a few ``n x n`` matrix products (:func:`similarity`), never a loop over pairs.
+    Returns an :class:`AlignmentSeries`, a table (:class:`kg.table.Tabular`) with the columns of
+    :func:`align`, whose rows are computed a date at a time (:meth:`AlignmentSeries.chunks`,
+    each sorted by ``a`` then ``b``, ``a < b``) as they are written: the whole table need never
+    be in memory. Per year the work is a few ``n x n`` matrix products (:func:`similarity`),
+    never a loop over pairs.
 
     Examples
     --------
     >>> from kg.store import open_store
-    >>> columns, chunks = align_all(open_store("memory"), start=2000, end=2001)
-    >>> columns
+    >>> series = align_all(open_store("memory"), start=2000, end=2001)
+    >>> series.columns
     ['year', 'a', 'b', 's_score', 'kappa']
+    >>> [len(chunk) > 10_000 for chunk in series.chunks()]
+    [True, True]
     """
     np = _numpy()
     system = AlignmentSystem(store)
@@ -484,7 +489,47 @@ def align_all(
                 scores, kappas = np.round(scores, digits), np.round(kappas, digits)
             yield PairScores(label, codes, first, second, scores, kappas)
 
-    return [column, "a", "b", "s_score", "kappa"], chunks()
+    return AlignmentSeries([column, "a", "b", "s_score", "kappa"], chunks)
+
+
+class AlignmentSeries(Tabular):
+    """The rows of :func:`align_all`, computed a date at a time whenever they are read.
+
+    :meth:`chunks` gives one :class:`PairScores` per date; :meth:`write` streams them (every
+    format but ``table`` and ``json``, which need all rows first), as does iterating over
+    ``rows``; indexing ``rows``, :meth:`records` and :meth:`to_dataframe` hold them all, for
+    the series that fit in memory."""
+
+    def __init__(self, columns: list[str], chunks: Callable[[], Iterator[PairScores]]) -> None:
+        self.columns = columns
+        self._chunks = chunks
+        self.rows = _SeriesRows(chunks)
+
+    def chunks(self) -> Iterator[PairScores]:
+        """The rows, one :class:`PairScores` per date, computed anew at each call."""
+        return self._chunks()
+
+    def write(self, out: IO[str], fmt: str, *, annotations: dict[str, Any] | None = None) -> int:
+        """Write the rows to ``out`` in ``fmt`` a date at a time (:func:`kg.formats.write_chunks`;
+        there are no ``annotations``); returns the number of rows."""
+        return write_chunks(out, self.columns, self.chunks(), fmt)
+
+
+class _SeriesRows(Sequence[tuple[Any, ...]]):
+    """The rows of an :class:`AlignmentSeries` as one sequence: iterated a date at a time,
+    computed whole when indexed."""
+
+    def __init__(self, chunks: Callable[[], Iterator[PairScores]]) -> None:
+        self._chunks = chunks
+
+    def __len__(self) -> int:
+        return sum(len(chunk) for chunk in self._chunks())
+
+    def __getitem__(self, index):
+        return [row for chunk in self._chunks() for row in chunk][index]
+
+    def __iter__(self) -> Iterator[tuple[Any, ...]]:
+        return (row for chunk in self._chunks() for row in chunk)
 
 
 class PairScores(Sequence[tuple[Any, ...]]):

@@ -525,44 +525,8 @@ def _write_table(table: Tabular, fmt: str | None, output: str | None = None, exc
     from kg.output import atomic_output
 
     with atomic_output(output, text=True, newline="", encoding="utf-8-sig" if excel else "utf-8") as handle:
-        table.write(handle, chosen, annotations=annotations)
-    _note(f"wrote {output}: {len(table.rows)} rows")
-
-
-def _write_chunks(out: Any, columns: list[str], chunks: Any, fmt: str) -> int:
-    """Write rows arriving in chunks without holding them all (except for table and json)."""
-    import io
-
-    from kg.formats import write_rows
-
-    if fmt in ("table", "json"):
-        rows = [row for chunk in chunks for row in chunk]
-        write_rows(out, columns, rows, fmt)
-        return len(rows)
-    if fmt == "csv":  # the common case for millions of rows: straight to the csv module
-        from kg.formats import csv_writer
-
-        writer = csv_writer(out)
-        writer.writerow(columns)
-        count = 0
-        for chunk in chunks:
-            writer.writerows(chunk)
-            count += len(chunk)
-        return count
-    header_lines = {"csv": 1, "tsv": 1, "markdown": 2, "jsonl": 0}[fmt]
-    count = 0
-    for chunk in chunks:
-        if count == 0:
-            write_rows(out, columns, chunk, fmt)
-        else:
-            buffer = io.StringIO()
-            write_rows(buffer, columns, chunk, fmt)
-            text = buffer.getvalue()
-            out.write(text.split("\n", header_lines)[header_lines] if header_lines else text)
-        count += len(chunk)
-    if count == 0:
-        write_rows(out, columns, [], fmt)
-    return count
+        count = table.write(handle, chosen, annotations=annotations)
+    _note(f"wrote {output}: {count} rows")
 
 
 @main.command()
@@ -645,7 +609,7 @@ def align(states: tuple[str, ...], every: bool, at: str | None, first: int | Non
 
     if every == bool(states) or (not every and len(states) != 2):
         raise click.UsageError("give two states A B, or --all")
-    from kg.output import atomic_output, check_target
+    from kg.output import check_target
 
     if output is not None:
         check_target(output)
@@ -657,16 +621,8 @@ def align(states: tuple[str, ...], every: bool, at: str | None, first: int | Non
             _write_table(align_pair(opened, states[0], states[1], at=at, start=first, end=last,
                                     metric=metric, digits=4), fmt, output, excel)
             return
-        columns, chunks = align_all(opened, at=at, start=first, end=last, metric=metric, digits=4)
-        chosen = _table_format(fmt, output, excel)
-        if output is None:
-            if excel:
-                sys.stdout.write("\ufeff")
-            _write_chunks(sys.stdout, columns, chunks, chosen)
-            return
-        with atomic_output(output, text=True, newline="", encoding="utf-8-sig" if excel else "utf-8") as handle:
-            count = _write_chunks(handle, columns, chunks, chosen)
-        _note(f"wrote {output}: {count} rows")
+        _write_table(align_all(opened, at=at, start=first, end=last, metric=metric, digits=4), fmt, output,
+                     excel)
 
 
 @main.group()

@@ -11,10 +11,10 @@ import io
 import json
 import re
 import unicodedata
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from typing import IO, Any
 
-__all__ = ["TABULAR_FORMATS", "csv_writer", "markdown_cell", "write_rows"]
+__all__ = ["TABULAR_FORMATS", "csv_writer", "markdown_cell", "write_chunks", "write_rows"]
 
 TABULAR_FORMATS = ("table", "csv", "tsv", "json", "jsonl", "markdown")
 
@@ -129,3 +129,46 @@ def write_rows(out: IO[str], columns: Sequence[str], rows: Sequence[Sequence[Val
         out.write(f"({len(rows)} row{'s' if len(rows) != 1 else ''})\n")
     else:
         raise ValueError(f"unknown format {fmt!r}")
+
+
+def write_chunks(out: IO[str], columns: Sequence[str], chunks: Iterable[Sequence[Sequence[Value]]],
+                 fmt: str) -> int:
+    """Write rows that arrive in chunks under ``columns`` to ``out`` in format ``fmt``, as
+    :func:`write_rows` would write them all at once, without holding them all (except for
+    ``table`` and ``json``, which need every row first). Returns the number of rows.
+
+    >>> import io
+    >>> out = io.StringIO()
+    >>> write_chunks(out, ["a", "b"], [[(1, "x")], [], [(2, "y")]], "jsonl")
+    2
+    >>> print(out.getvalue(), end="")
+    {"a": 1, "b": "x"}
+    {"a": 2, "b": "y"}
+    """
+    if fmt in ("table", "json"):
+        rows = [row for chunk in chunks for row in chunk]
+        write_rows(out, columns, rows, fmt)
+        return len(rows)
+    count = 0
+    if fmt == "csv":  # the common case for millions of rows: straight to the csv module
+        writer = csv_writer(out)
+        writer.writerow(columns)
+        for chunk in chunks:
+            writer.writerows(chunk)
+            count += len(chunk)
+        return count
+    header_lines = {"tsv": 1, "markdown": 2, "jsonl": 0}[fmt]
+    for chunk in chunks:
+        if not chunk:
+            continue
+        if count == 0:
+            write_rows(out, columns, chunk, fmt)
+        else:
+            buffer = io.StringIO()
+            write_rows(buffer, columns, chunk, fmt)
+            text = buffer.getvalue()
+            out.write(text.split("\n", header_lines)[header_lines] if header_lines else text)
+        count += len(chunk)
+    if count == 0:
+        write_rows(out, columns, [], fmt)
+    return count

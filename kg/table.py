@@ -50,10 +50,12 @@ class Tabular:
 
         return to_dataframe(self.columns, self.rows)
 
-    def write(self, out: IO[str], fmt: str, *, annotations: dict[str, Any] | None = None) -> None:
+    def write(self, out: IO[str], fmt: str, *, annotations: dict[str, Any] | None = None) -> int:
         """Write the rows under their columns to ``out`` in ``fmt``, one of
-        :data:`kg.formats.TABULAR_FORMATS` (``annotations``: see :func:`kg.formats.write_rows`)."""
+        :data:`kg.formats.TABULAR_FORMATS` (``annotations``: see :func:`kg.formats.write_rows`);
+        returns the number of rows written."""
         write_rows(out, self.columns, self.rows, fmt, annotations=annotations)
+        return len(self.rows)
 
     def text(self, fmt: str, *, annotations: dict[str, Any] | None = None) -> str:
         """The text :meth:`write` writes."""

@@ -165,9 +165,9 @@ def test_unknown_state_and_mixed_dates_are_usage_errors(store) -> None:
 
 
 def test_align_all_equals_align_for_every_pair(store) -> None:
-    columns, chunks = align_all(store, start=1980, end=1981)
-    assert columns == ["year", "a", "b", "s_score", "kappa"]
-    years = list(chunks)
+    series = align_all(store, start=1980, end=1981)
+    assert series.columns == ["year", "a", "b", "s_score", "kappa"]
+    years = list(series.chunks())
     for year, rows in zip((1980, 1981), years, strict=True):
         n = states_in_system(store, year)
         assert len(rows) == n * (n - 1) // 2
@@ -364,3 +364,30 @@ def test_imported_treaty_obligations_tie_states(store) -> None:
     n = states_in_system(store, 2000)
     [[_, _, _, s_score, _]] = align(imported, "XAVA", "XFRE", start=2000, end=2000).rows
     assert s_score == pytest.approx(1 - 2 * 10 / (3 * n))
+
+
+@pytest.mark.parametrize("fmt", ["csv", "tsv", "jsonl", "markdown", "json", "table"])
+def test_align_all_is_a_table_written_a_date_at_a_time_as_if_whole(store, fmt) -> None:
+    """`align_all` is a Tabular like every other answer: streamed a date at a time, its text is
+    the text of all its rows written at once; a date without pairs adds no second header."""
+    import io
+
+    from kg.formats import write_rows
+    from kg.table import Tabular
+
+    series = align_all(store, start=1980, end=1981)
+    assert isinstance(series, Tabular)
+    rows = list(series.rows)
+    assert rows == [row for chunk in series.chunks() for row in chunk] and len(series.rows) == len(rows)
+    assert series.records()[0] == dict(zip(series.columns, rows[0], strict=True))
+    streamed, whole = io.StringIO(), io.StringIO()
+    assert series.write(streamed, fmt) == len(rows)
+    write_rows(whole, series.columns, rows, fmt)
+    assert streamed.getvalue() == whole.getvalue()
+    from kg.formats import write_chunks
+
+    gapped = io.StringIO()
+    assert write_chunks(gapped, series.columns, [[], rows[:2], [], rows[2:3]], fmt) == 3
+    again = io.StringIO()
+    write_rows(again, series.columns, rows[:3], fmt)
+    assert gapped.getvalue() == again.getvalue()
