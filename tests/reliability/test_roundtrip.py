@@ -12,6 +12,7 @@ import pytest
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
+from kg.derived import DERIVED
 from kg.graphs import is_metadata_graph, load_files
 from kg.rdfio import RDF_FORMATS, export
 from kg.store import resolve_location, write_graphs
@@ -94,7 +95,10 @@ def canonical(quads, *, union: bool) -> ox.Dataset:
 @given(quads=datasets())
 def test_export_then_load_is_isomorphic_in_every_syntax(quads: list[ox.Quad], tmp_path_factory):
     stored = write_graphs(resolve_location("memory"), quads, replace=lambda g: True)
-    held = list(stored.quads())
+    # The derived graph is computed from the others on every write and `kg export` leaves it out
+    # (it is not data): the round trip is of the graphs exported. (It is never empty since the
+    # derived graph says its version.)
+    held = [q for q in stored.quads() if q.graph_name.value != DERIVED]
     directory: Path = tmp_path_factory.mktemp("roundtrip")
     for name, (fmt, extensions) in RDF_FORMATS.items():
         path = directory / f"export{extensions[0]}"
@@ -102,7 +106,7 @@ def test_export_then_load_is_isomorphic_in_every_syntax(quads: list[ox.Quad], tm
             export(stored, handle, fmt)
         engine = ox.Store()
         load_files(resolve_location("memory"), [path], memory_engine=engine)
-        back = [q for q in engine if not is_metadata_graph(q.graph_name.value)]
+        back = [q for q in engine if not is_metadata_graph(q.graph_name.value) and q.graph_name.value != DERIVED]
         union = not fmt.supports_datasets
         assert canonical(back, union=union) == canonical(held, union=union), name
         if not union:
