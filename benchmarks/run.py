@@ -1321,12 +1321,37 @@ def _growth_section(report: dict[str, Any]) -> list[str]:
     header = (["measurement"] + [f"{x} ({_n(e['summary'].get('triples'))})" for x, e in zip(labels, measured, strict=True)]
               + [f"slope {a['size']} → {b['size']}" for a, b in pairs])
     lines += ["| " + " | ".join(header) + " |", "|" + " --- |" * len(header)]
-    for name, getter in _GROWTH_ROWS:
+    lines += _growth_rows(report, _GROWTH_ROWS)
+    queries = sorted({key.removeprefix("query ") for e in measured
+                      for key in e["results"].get("project", {}) if key.startswith("query ")})
+    if queries:
+        lines += ["", "Each catalogue query (the project, in process; `—` where it was not measured or "
+                  "over budget):", "", "| query" + _header_tail(header), "|" + " --- |" * len(header)]
+        lines += _growth_rows(report, [(f"`{name}`", _query_getter(name)) for name in queries])
+    return [*lines, ""]
+
+
+def _header_tail(header: list[str]) -> str:
+    """The header row after its first cell (``| a | b |``)."""
+    return "".join(f" | {cell}" for cell in header[1:]) + " |"
+
+
+def _query_getter(name: str) -> Callable[[dict[str, Any]], float | None]:
+    """The project's median time of catalogue query ``name`` at one size."""
+    return lambda e: _median(e["results"].get("project", {}).get(f"query {name}"))
+
+
+def _growth_rows(report: dict[str, Any], rows: list[tuple[str, Callable[[dict[str, Any]], float | None]]]
+                 ) -> list[str]:
+    """One table row per measurement: its time at each size, then the slopes between sizes."""
+    measured = [e for e in report["sizes"] if e["target"]]
+    lines = []
+    for name, getter in rows:
         times = [getter(e) for e in measured]
         slopes = _slopes(report, getter)
         lines.append(f"| {name} | " + " | ".join(_fmt(t) for t in times)
                      + "".join(f" | {x:.2f}" if x is not None else " | —" for x in slopes) + " |")
-    return [*lines, ""]
+    return lines
 
 
 def render_markdown(report: dict[str, Any]) -> str:
