@@ -488,8 +488,6 @@ def viz(output: str | None, fmt: str | None, foci: tuple[str, ...], depth: int, 
         _note(f"wrote {output}: {graph.number_of_nodes()} nodes, {graph.number_of_edges()} edges")
 
 
-
-
 _SUFFIX_FORMATS = {".csv": "csv", ".tsv": "tsv", ".json": "json", ".jsonl": "jsonl",
                    ".ndjson": "jsonl", ".md": "markdown", ".markdown": "markdown", ".txt": "table"}
 
@@ -514,7 +512,7 @@ def _write_table(table: Tabular, fmt: str | None, output: str | None = None, exc
     to stderr, unless not ``notes``. ``excel``: a UTF-8 byte-order mark first, so that
     spreadsheet programs read the text as UTF-8 ("Türkiye", not "TÃ¼rkiye")."""
     if notes:
-        for message in getattr(table, "notes", []):
+        for message in table.notes:
             _note(message)
     chosen = _table_format(fmt, output, excel)
     if output is None:

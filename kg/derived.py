@@ -56,7 +56,8 @@ _QUERY = Path(__file__).resolve().parent / "sparql" / "derived.rq"
 
 #: The version of the derivation's rules, which ``kg/sparql/derived.rq`` writes as the derived
 #: graph's ``al:derivationVersion``. Raised whenever the derivation adds a fact that a reader
-#: reads, or changes the form of one (and :data:`ADDED` says which); a graph derived before the first version has none.
+#: reads, or changes the form of one (and :data:`ADDED` says which); a graph derived before the
+#: first version has none.
 VERSION = 3
 
 #: The derived properties (local names in ``al:``) each version added, from version 2 on.
@@ -146,9 +147,9 @@ def derive(engine: ox.Store) -> int:
     in one organisation (:func:`check_spells`).
 
     The result is read and written in chunks (:data:`CHUNK`): the derivation reads none of the
-    properties it writes (``al:summary``, ``al:involves``, ``al:otherSpell``, the analytics
-    tables), so writing a chunk
-    while the query goes on cannot change what it gives."""
+    properties it writes (``al:summary``, ``al:involves``, ``al:otherSpell``, the whole-store
+    facts, the analytics tables, the version), so writing a chunk while the query goes on cannot
+    change what it gives."""
     from itertools import islice
 
     check_spells(engine)

@@ -34,7 +34,8 @@ from kg.table import Tabular
 from kg.userquery import add_default_prefixes, readable_syntax_error
 from kg.vocab import AL, mint
 
-__all__ = ["QueryResult", "resolve_query", "run_query", "current_as_of", "check_timeout", "check_user_query"]
+__all__ = ["QueryResult", "resolve_query", "run_query", "current_as_of", "check_derivation", "check_timeout",
+           "check_user_query"]
 
 _XSD = "http://www.w3.org/2001/XMLSchema#"
 _NUMERIC = {_XSD + t for t in ("integer", "int", "long", "short", "byte", "nonNegativeInteger",
@@ -79,7 +80,6 @@ class QueryResult(Tabular):
     notes: list[str] = field(default_factory=list)
     #: the partial coverage the answer draws on (see :mod:`kg.coverage`)
     coverage: list[CoverageNote] = field(default_factory=list)
-
 
 
 def value_of(term: ox.NamedNode | ox.BlankNode | ox.Literal | None) -> Any:
@@ -340,7 +340,7 @@ def run_query(
     # expanded when its file was read.
     expanded = entry.text if trusted else expand_functions(entry.text)
     removed = entry.text.count("\n") - expanded.count("\n")
-    _check_derivation(store, expanded)
+    check_derivation(store, required_version(expanded))
     source, added = (expanded, []) if trusted else add_default_prefixes(expanded)
     text = _with_values(source, bindings, inline=not trusted)
     if not trusted:
@@ -402,10 +402,11 @@ def _explain(store: Store, entry: CatalogueEntry, bindings: dict[str, ox.NamedNo
         answer.notes.append(coverage_line(answer.coverage))
 
 
-def _check_derivation(store: Store, text: str) -> None:
-    """Refuse a query that reads derived facts newer than the store's derived graph
-    (:func:`kg.derived.check_version`): an old store would answer it with no rows."""
-    needed = required_version(text)
+def check_derivation(store: Store, needed: int) -> None:
+    """Refuse a store whose derived graph is older than version ``needed`` (what a query or a
+    reader needs: :func:`kg.derived.required_version`, :data:`kg.derived.TABLES_VERSION`), with
+    :func:`kg.derived.check_version`'s one line: an old store would answer with no rows, or
+    wrong ones. Reads the version only when ``needed`` is above 1."""
     if needed > 1:
         versions = [int(s["version"].value) for s in store.select(version_query())]
         check_version(max(versions) if versions else None, needed)

@@ -34,6 +34,8 @@ class Tabular:
 
     columns: list[str]
     rows: Sequence[Sequence[Any]]
+    #: Lines for the reader (what was left out, which day the answer is for): none by default.
+    notes: Sequence[str] = ()
 
     def records(self) -> list[dict[str, Any]]:
         """The rows as dictionaries keyed by column."""

@@ -27,6 +27,7 @@ from kg.store import open_store
 from conftest import shared_path
 
 BEFORE = Path(__file__).resolve().parent / "fixtures" / "queries-before"
+SPARQL = Path(__file__).resolve().parents[1] / "kg" / "sparql"
 BENCHMARKS = Path(__file__).resolve().parents[1] / "benchmarks"
 
 STATES = ["NZL", "AUS", "USA", "GBR", "FRA", "DEU", "RUS", "CHN", "JPN", "KOR", "UKR", "TUR",
@@ -168,6 +169,16 @@ def _solutions(store, text: str) -> list[tuple]:
     return [tuple(None if s[c] is None else str(s[c]) for c in columns) for s in result]
 
 
+def _source_ids(store):
+    """Every fact's source ids (``kg/sparql/fact_sources.rq`` over the whole store), as a set each."""
+    from collections import defaultdict
+
+    ids = defaultdict(set)
+    for s in store.select(read_query(SPARQL / "fact_sources.rq")):
+        ids[s["fact"].value].add(s["id"].value)
+    return ids
+
+
 def _stores(store_dir, atop_store, world):
     return [("shipped", store_dir, PAIRS), ("atop", atop_store, PAIRS),
             ("world", world[0], list(zip(world[1][:6], world[1][1:7])) + PAIRS[:2])]
@@ -175,7 +186,7 @@ def _stores(store_dir, atop_store, world):
 
 @pytest.mark.parametrize("name", SPARQL_REWRITTEN)
 def test_projection_queries_give_the_same_rows(name, store_dir, atop_store, world):
-    new_text = read_query(Path(__file__).resolve().parents[1] / "kg" / "sparql" / name)
+    new_text = read_query(SPARQL / name)
     old_text = (BEFORE / "sparql" / name).read_text(encoding="utf-8")
     assert new_text != old_text
     for label, path, _ in _stores(store_dir, atop_store, world):
@@ -199,7 +210,7 @@ def test_the_analytics_tables_hold_the_rows_of_alignment_commitments(store_dir, 
     they were read from before), row by row."""
     from kg.projection.readers import _table_rows, spell_tables
 
-    text = read_query(Path(__file__).resolve().parents[1] / "kg" / "sparql" / "alignment_commitments.rq")
+    text = read_query(SPARQL / "alignment_commitments.rq")
     columns = ("state", "commitment", "kind", "start", "end")
     for label, path, _ in _stores(store_dir, atop_store, world):
         store = open_store(str(path))
@@ -215,7 +226,6 @@ def test_the_network_edges_table_holds_the_rows_of_network_edges(store_dir, atop
     """The derived graph's ``al:networkEdges``, which the projections read, hold the rows of
     ``kg/sparql/network_edges.rq`` with the sources of ``fact_sources.rq`` (what the projections
     read before), row by row and in its order."""
-    from collections import defaultdict
 
     from kg.dates import parse_date
     from kg.network import alignment_network, edge_rows
@@ -223,14 +233,10 @@ def test_the_network_edges_table_holds_the_rows_of_network_edges(store_dir, atop
     from kg.projection.readers import _node_rows
     from kg.query import value_of
 
-    sparql = Path(__file__).resolve().parents[1] / "kg" / "sparql"
-    edges = read_query(sparql / "network_edges.rq")
-    facts = read_query(sparql / "fact_sources.rq")
+    edges = read_query(SPARQL / "network_edges.rq")
     for label, path, _ in _stores(store_dir, atop_store, world):
         store = open_store(str(path))
-        ids = defaultdict(set)
-        for s in store.select(facts):
-            ids[s["fact"].value].add(s["id"].value)
+        ids = _source_ids(store)
         expected = []
         for s in store.select(edges):
             row = {v: value_of(s[v]) for v in ("kind", "source", "target", "label", "start", "end", "fact",
@@ -260,14 +266,10 @@ def test_the_partnership_steps_table_holds_the_rows_of_network_steps(store_dir, 
     def key(row):
         return tuple((x is not None, x or "") for x in row)
 
-    sparql = Path(__file__).resolve().parents[1] / "kg" / "sparql"
-    steps = read_query(sparql / "network_steps.rq")
-    facts = read_query(sparql / "fact_sources.rq")
+    steps = read_query(SPARQL / "network_steps.rq")
     for label, path, _ in _stores(store_dir, atop_store, world):
         store = open_store(str(path))
-        ids = defaultdict(set)
-        for s in store.select(facts):
-            ids[s["fact"].value].add(s["id"].value)
+        ids = _source_ids(store)
         expected = defaultdict(list)
         for s in store.select(steps):
             row = {c: value_of(s[c]) for c in ("partnership", "partner", "counterpart", "framework", "status",

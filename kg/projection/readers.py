@@ -16,7 +16,7 @@ from functools import cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, cast
 
-from kg.derived import DERIVED, TABLES_VERSION, check_version, version_query
+from kg.derived import DERIVED, TABLES_VERSION
 from kg.errors import UsageError
 from kg.projection.rules import (
     Commitment,
@@ -27,7 +27,7 @@ from kg.projection.rules import (
     _spells,
     closure,
 )
-from kg.query import current_as_of, value_of
+from kg.query import check_derivation, current_as_of, value_of
 from kg.sparqltext import read_query
 from kg.stores.base import Store
 from kg.vocab import AL
@@ -305,8 +305,7 @@ def check_tables(store: Store) -> None:
     StoreError
         Asking for a rebuild.
     """
-    found = [int(row["version"].value) for row in store.select(version_query())]
-    check_version(max(found) if found else None, TABLES_VERSION)
+    check_derivation(store, TABLES_VERSION)
 
 
 def spell_tables(store: Store, *, states: Sequence[str] | None = None,
