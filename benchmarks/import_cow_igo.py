@@ -20,6 +20,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
+from kg.api import open_store  # noqa: E402
 from kg.importer import import_file  # noqa: E402
 from kg.loaders.statecodes import StateCodes  # noqa: E402
 
@@ -90,8 +91,10 @@ def main() -> None:
               f"{path.stat().st_size / 1e6:.1f} MB in {time.perf_counter() - started:.1f} s")
         issues = []
         started = time.perf_counter()
-        result = import_file("cow-igo", path, str(where / "store"), report=issues.append)
+        store = open_store(str(where / "store"), create=True)
+        result = import_file("cow-igo", path, store, report=issues.append)
         elapsed = time.perf_counter() - started
+        store.close()
         print(f"imported: {result.counts['memberships']} membership spells, {result.triples} triples, "
               f"{len(issues)} warnings in {elapsed:.1f} s (target: under 60 s)")
         if elapsed >= 60:

@@ -21,13 +21,22 @@ def open_store(
     location: str | StoreLocation | None = None,
     *,
     note: Callable[[str], None] | None = None,
+    create: bool = False,
 ) -> Store:
-    """Open a store for reading, building it first where the contract says so.
+    """Open a store, building it first where the contract says so.
 
     ``memory`` is built from the packaged data; the per-user default store is built on first
     use and rebuilt when the packaged ontology or data change (``note`` hears about it); an
-    explicit directory must exist (:class:`StoreError` with a hint otherwise); a URL is used
-    as it is (nothing is sent until the first query).
+    explicit directory must exist (:class:`StoreError` with a hint otherwise), unless
+    ``create``: then a missing one is an empty store, made by its first write (``kg load`` and
+    ``kg import``); a URL is used as it is (nothing is sent until the first query).
+
+    The operations that write (:func:`kg.importer.import_file`, :func:`kg.graphs.load_files`,
+    :func:`kg.graphs.drop_graph`) take the store this opens.
+
+    >>> store = open_store("memory")
+    >>> len(store) > 1000
+    True
     """
     if not isinstance(location, StoreLocation):
         location = resolve_location(location)
@@ -50,4 +59,4 @@ def open_store(
             from kg.build import build
 
             build(location)
-    return kind.at(location)
+    return kind.for_writing(location) if create else kind.at(location)

@@ -991,9 +991,12 @@ def import_(source: str, file: str, strict: bool, store: str | None, update_url:
       kg import wikidata p463-results.json
       kg import atop atop-v4.01-member-level.csv --store http://127.0.0.1:7878/query
     """
+    from kg.api import open_store
     from kg.importer import import_file
+    from kg.loaders.registry import find_importer
     from kg.stores.base import resolve_location
 
+    find_importer(source)  # an unknown SOURCE is a usage error before any store is opened or built
     bar: Any = None
 
     def progress(done: int, total: int) -> None:
@@ -1009,11 +1012,12 @@ def import_(source: str, file: str, strict: bool, store: str | None, update_url:
     def report(issue: Any) -> None:
         click.echo(f"kg: warning: {issue}", err=True)
 
+    location = resolve_location(store, update_url=update_url, gsp_url=gsp_url)
+    target = open_store(location, note=_note, create=True)
     try:
-        location = resolve_location(store, update_url=update_url, gsp_url=gsp_url)
-        result = import_file(source, file, location, strict=strict, report=report, progress=progress,
-                             note=_note)
+        result = import_file(source, file, target, strict=strict, report=report, progress=progress)
     finally:
+        target.close()
         if bar is not None:
             bar.__exit__(None, None, None)
     counts = ", ".join(f"{n} {what}" for what, n in result.counts.items())
@@ -1048,13 +1052,18 @@ def load(files: tuple[str, ...], graph: str | None, fmt: str | None, store: str 
       kg load dump.nq other.jsonld --store http://127.0.0.1:7878/query
       kg load partners.rdf --graph https://example.org/graph/partners
     """
+    from kg.api import open_store
     from kg.graphs import load_files, short_name
     from kg.rdfio import rdf_format
     from kg.stores.base import resolve_location
 
     location = resolve_location(store, update_url=update_url, gsp_url=gsp_url)
     chosen = (lambda path: rdf_format(fmt)) if fmt else None
-    loaded = load_files(location, files, graph=graph, fmt=chosen)
+    target = open_store(location, note=_note, create=True)
+    try:
+        loaded = load_files(target, files, graph=graph, fmt=chosen)
+    finally:
+        target.close()
     for rdf in loaded:
         graphs = sorted(rdf.triples.items()) or [(rdf.graph, 0)]
         where = (short_name(graphs[0][0]) if len(graphs) == 1

@@ -24,8 +24,7 @@ from kg.errors import DataError, StoreError, UsageError
 from kg.graphnames import META, is_metadata_graph, metadata_graph
 from kg.loaders.rdf import RdfFile, load_graph_iri, read_quads, scan_graphs
 from kg.sparqltext import read_query
-from kg.stores.base import STAGING, Store, StoreLocation, resolve_location, solutions
-from kg.stores.kinds import store_class, write_graphs
+from kg.stores.base import STAGING, Store, solutions
 from kg.table import Table
 from kg.vocab import AL, GRAPH, PREFIXES
 
@@ -80,25 +79,27 @@ def _check_target(graph: str) -> None:
 
 
 def load_files(
-    location: str | StoreLocation | None,
+    store: Store,
     paths: Sequence[str | Path],
     *,
     graph: str | None = None,
     fmt: Callable[[Path], ox.RdfFormat] | None = None,
     progress: Callable[[str], None] | None = None,
-    memory_engine: ox.Store | None = None,
 ) -> list[RdfFile]:
-    """Load RDF files into a store, each into its own named graph, as one atomic write.
+    """Load RDF files into an opened store, each into its own named graph, as one atomic write.
 
     Parameters
     ----------
+    store
+        The store, as :func:`kg.api.open_store` opens it (``create=True``: a missing directory
+        is an empty store, created by this write). ``memory`` is written in place; a directory
+        store gets a new generation, which ``store`` does not show (open it again).
     graph
         One graph IRI (or short name) for every file; default: ``{GRAPH}load/<file name>``.
     fmt
         The syntax of a file (default: from its extension, :func:`kg.rdfio.rdf_format`).
 
-    A missing directory store is created, empty (without the packaged data). Re-loading a
-    file replaces its graph. Returns the files with their triple counts.
+    Re-loading a file replaces its graph. Returns the files with their triple counts.
 
     Raises
     ------
@@ -111,8 +112,6 @@ def load_files(
     """
     from kg.rdfio import rdf_format
 
-    if not isinstance(location, StoreLocation):
-        location = resolve_location(location)
     target = graph_iri(graph) if graph else None
     files: list[RdfFile] = []
     for path in map(Path, paths):
@@ -137,7 +136,7 @@ def load_files(
             _check_target(name)
             written.add(name)
     replace = {g for g in written} | {metadata_graph(g) for g in written}
-    _note_replacements(location, files, memory_engine)
+    _note_replacements(store, files)
 
     def quads() -> Iterator[ox.Quad]:
         for rdf in files:
@@ -161,40 +160,31 @@ def load_files(
                     described.add((name, str(rdf.path)))
                     yield from describe_graph(name, rdf)
 
-    write_graphs(location, quads(), replace=replace.__contains__, progress=progress,
-                 memory_engine=memory_engine)
+    store.write_graphs(quads(), replace=replace.__contains__, progress=progress)
     return files
 
 
-def _note_replacements(location: StoreLocation, files: list[RdfFile],
-                       memory_engine: ox.Store | None) -> None:
+def _note_replacements(store: Store, files: list[RdfFile]) -> None:
     """Fill each file's ``replaces``: the earlier loads, of other content, whose graphs this load
     replaces (``2024/members.ttl`` replacing what ``2023/members.ttl`` put in
     ``load/members.ttl``), so that the replacement is said, not silent."""
     from kg.loaders.rdf import file_sha256
 
-    try:
-        store = store_class(location).at(location, engine=memory_engine)
-    except StoreError:
-        return  # no store yet: nothing is replaced
-    try:
-        graphs = {g for rdf in files for g in ([rdf.graph] if not rdf.format.supports_datasets else [])}
-        if not graphs:
-            return
-        values = " ".join(f"<{g}>" for g in sorted(graphs))
-        earlier: dict[str, tuple[str, str]] = {}
-        text = (f"SELECT ?g ?file ?sha WHERE {{ VALUES ?g {{ {values} }} "
-                f"?g <{AL}fileName> ?file ; <{AL}sha256> ?sha }}")
-        for solution in solutions(store.query(text)):
-            earlier[solution["g"].value] = (solution["file"].value, solution["sha"].value)
-        for rdf in files:
-            if rdf.graph in earlier:
-                name, digest = earlier[rdf.graph]
-                if digest != file_sha256(rdf.path):
-                    rdf.replaces.append(f"{short_name(rdf.graph)} (loaded before from {name}, "
-                                        "other content)")
-    finally:
-        store.close()  # in memory: this view only, not the engine it shows
+    graphs = {g for rdf in files for g in ([rdf.graph] if not rdf.format.supports_datasets else [])}
+    if not graphs:
+        return
+    values = " ".join(f"<{g}>" for g in sorted(graphs))
+    earlier: dict[str, tuple[str, str]] = {}
+    text = (f"SELECT ?g ?file ?sha WHERE {{ VALUES ?g {{ {values} }} "
+            f"?g <{AL}fileName> ?file ; <{AL}sha256> ?sha }}")
+    for solution in solutions(store.query(text)):
+        earlier[solution["g"].value] = (solution["file"].value, solution["sha"].value)
+    for rdf in files:
+        if rdf.graph in earlier:
+            name, digest = earlier[rdf.graph]
+            if digest != file_sha256(rdf.path):
+                rdf.replaces.append(f"{short_name(rdf.graph)} (loaded before from {name}, "
+                                    "other content)")
 
 
 def _sources(store: Store) -> dict[str, list[str]]:

@@ -21,12 +21,10 @@ from urllib.parse import quote
 
 from pyoxigraph import Literal, NamedNode, Quad
 
-from kg.api import open_store
-from kg.errors import DataError, StoreError
+from kg.errors import DataError
 from kg.loaders.importing import DatasetInfo, ImportContext, Issue
 from kg.loaders.registry import find_importer
-from kg.stores.base import Store, StoreLocation, resolve_location
-from kg.stores.kinds import store_class, write_graphs
+from kg.stores.base import Store
 from kg.vocab import AL, GRAPH, PREFIXES, mint
 
 __all__ = ["ImportResult", "import_file", "import_graph", "is_import_graph", "read_file"]
@@ -49,7 +47,7 @@ class ImportResult:
     quads: list[Quad] = field(default_factory=list, repr=False)
     counts: dict[str, int] = field(default_factory=dict)
     issues: list[Issue] = field(default_factory=list)
-    #: The store, for ``memory`` (which lives in this process); ``None`` otherwise.
+    #: The store written, for ``memory`` (which lives in this process); ``None`` otherwise.
     store: Store | None = None
 
     @property
@@ -125,30 +123,30 @@ def read_file(
 def import_file(
     source: str,
     path: str | Path,
-    location: str | StoreLocation | Store | None = None,
+    store: Store,
     *,
     strict: bool = False,
     report: Callable[[Issue], None] | None = None,
     progress: Callable[[int, int], None] | None = None,
-    note: Callable[[str], None] | None = None,
 ) -> ImportResult:
-    """Import one dataset file into its own named graph of a store.
+    """Import one dataset file into its own named graph of an opened store, in one write.
 
     Parameters
     ----------
     source
         The name of a registered importer (:func:`kg.loaders.registry.importer_names`):
         ``atop``, ``cow-alliances``, ``cow-igo``, ``cow-states``, ``wikidata``, ...
-    location
-        A store location (a directory, ``memory``, ``None`` for the per-user store) or an
-        in-memory :class:`~kg.store.Store` to add to. A missing directory becomes a store
-        holding only this import; ``memory`` starts from the packaged data.
+    store
+        The store to add to, as :func:`kg.api.open_store` opens it: ``create=True`` makes a
+        missing directory a store holding only this import; ``memory`` starts from the packaged
+        data. The result's ``store`` is the store written, for ``memory`` (which lives in this
+        process); a directory store gets a new generation, and ``store`` keeps showing the
+        previous one until it is opened again.
     strict
         Make every reported problem an error: nothing is written.
-    report, progress, note
-        Hear about each problem (an :class:`~kg.loaders.importing.Issue` with file and line),
-        how many rows have been read (``done, total``), and the building of the per-user store
-        on first use.
+    report, progress
+        Hear about each problem (an :class:`~kg.loaders.importing.Issue` with file and line)
+        and how many rows have been read (``done, total``).
 
     Raises
     ------
@@ -159,29 +157,13 @@ def import_file(
 
     Examples
     --------
-    >>> result = import_file("cow-states", "cow-statelist2024.csv", "./kg-store")  # doctest: +SKIP
-    >>> result.counts  # doctest: +SKIP
+    >>> from kg.api import open_store
+    >>> store = open_store("./kg-store", create=True)  # doctest: +SKIP
+    >>> import_file("cow-states", "cow-statelist2024.csv", store).counts  # doctest: +SKIP
     {'codes': 217, 'system memberships': 250}
     """
-    importer = find_importer(source)
-    given = location if isinstance(location, Store) else None
-    if isinstance(location, Store):
-        location = location.location
-    elif not isinstance(location, StoreLocation):
-        location = resolve_location(location)
-    if given is None and store_class(location).in_process:
-        given = open_store(location)  # the packaged data, built in this process
-    elif location.is_default:
-        open_store(location, note=note)  # the per-user store is built on first use
-    existing = given
-    if importer.matches_wikidata and existing is None:
-        existing = _existing_store(location, note)
-    result = read_file(source, path, strict=strict, report=report, progress=progress, store=existing)
-    replace = result.graph.__eq__
-    if given is not None:
-        result.store = given.write_graphs(result.quads, replace=replace)  # in memory: the same store, added to
-    else:
-        write_graphs(location, result.quads, replace=replace)
+    result = read_file(source, path, strict=strict, report=report, progress=progress, store=store)
+    result.store = store.write_graphs(result.quads, replace=result.graph.__eq__)
     return result
 
 
@@ -206,14 +188,6 @@ def _provenance(graph: NamedNode, source: str, path: Path, checksum: str, info: 
         (NamedNode(PREFIXES["prov"] + "wasDerivedFrom"), mint("source", info.source_id)),
     ]
     return [Quad(graph, p, o, graph) for p, o in terms]
-
-
-def _existing_store(location: StoreLocation, note: Callable[[str], None] | None) -> Store | None:
-    """The store as it is before the import, or ``None`` when there is none yet."""
-    try:
-        return open_store(location, note=note)
-    except StoreError:
-        return None
 
 
 def _wikidata_items(store: Store | None) -> dict[str, NamedNode]:

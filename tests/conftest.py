@@ -60,3 +60,38 @@ def shared_path(*parts: str) -> Path:
     if not path.exists():
         pytest.skip(f"{path} is absent: the shared test material is not beside this checkout")
     return path
+
+
+def load_into(location, paths, **options):
+    """``kg.graphs.load_files`` into the store at ``location`` (a path, URL or
+    :class:`~kg.stores.base.StoreLocation`), opened as ``kg load`` opens it (a missing directory
+    is created) and closed after the write. Returns the loaded files."""
+    from kg.api import open_store
+    from kg.graphs import load_files
+
+    store = open_store(location if not isinstance(location, os.PathLike) else str(location), create=True)
+    try:
+        return load_files(store, paths, **options)
+    finally:
+        store.close()
+
+
+def import_into(source, path, location, **options):
+    """``kg.importer.import_file`` into the store at ``location``, opened as ``kg import``
+    opens it (a missing directory is created) and closed after the write."""
+    from kg.api import open_store
+    from kg.importer import import_file
+
+    store = open_store(location if not isinstance(location, os.PathLike) else str(location), create=True)
+    try:
+        return import_file(source, path, store, **options)
+    finally:
+        store.close()
+
+
+def in_memory(engine):
+    """An in-memory store over the pyoxigraph ``engine`` (written in place)."""
+    from kg.stores.base import resolve_location
+    from kg.stores.embedded import MemoryStore
+
+    return MemoryStore.at(resolve_location("memory"), engine=engine)

@@ -33,8 +33,8 @@ LAYERS: list[tuple[str, set[str]]] = [
                  "kg.citations", "kg.stats", "kg.plot", "kg.viz", "kg.viz.", "kg.vizsize", "kg.rdfio", "kg.reference",
                  "kg.completion", "kg.validate", "kg.ingest", "kg.ingest.", "kg.projection",
                  "kg.projection."}),
-    ("operations", {"kg.build", "kg.graphs"}),
-    ("api", {"kg", "kg.api", "kg.store", "kg.importer"}),
+    ("operations", {"kg.build", "kg.graphs", "kg.importer"}),
+    ("api", {"kg", "kg.api", "kg.store"}),
     ("applications", {"kg.cli", "kg.serve", "kg.web", "kg.web."}),
 ]
 
@@ -172,6 +172,14 @@ def test_the_store_layer_does_not_build():
     graph = imports(PACKAGE)
     stores = [m for m in graph if layer_of(m, LAYERS) == 2]
     assert stores and all(not (graph[m] & {"kg.build", "kg.api", "kg.store"}) for m in stores)
+
+
+def test_operations_that_add_to_a_store_take_it_opened():
+    """Loading, importing and dropping write into a store the caller opened: they neither open a
+    location (``kg.api``), nor build, nor write to a location (``kg.stores.kinds``)."""
+    graph = imports(PACKAGE)
+    assert {m: sorted(graph[m] & {"kg.api", "kg.build", "kg.store", "kg.stores.kinds"})
+            for m in ("kg.importer", "kg.graphs")} == {"kg.importer": [], "kg.graphs": []}
 
 
 def kind_reads(root: Path) -> list[str]:

@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pyoxigraph as ox
 import pytest
+from conftest import load_into
 from servers import oxigraph_server
 
 from kg.build import build
@@ -153,11 +154,11 @@ def test_every_write_recomputes_the_derived_graph(store_dir: Path, tmp_path: Pat
     if kind == "directory":
         shutil.copytree(store_dir, tmp_path / "store", symlinks=True)
         location = resolve_location(str(tmp_path / "store"))
-        load_files(location, [extra])
+        load_into(location, [extra])
         store = open_store(location)
     else:
         store = build("memory")  # the writes below go into its engine
-        load_files(store.location, [extra], memory_engine=store.engine)
+        load_files(store, [extra])
     check_present(store)
     drop_graph(store, "load/zorg.ttl")
     if kind == "directory":
@@ -172,7 +173,7 @@ def test_every_write_recomputes_the_derived_graph(store_dir: Path, tmp_path: Pat
 def test_a_remote_store_recomputes_the_derived_graph_in_the_swap(tmp_path: Path, extra: Path):
     with oxigraph_server(tmp_path / "oxigraph", "--timeout-s", "20") as url:
         location = resolve_location(url)
-        load_files(location, [extra])
+        load_into(location, [extra])
         store = open_store(url)
         check_present(store)
         drop_graph(store, "load/zorg.ttl")

@@ -9,8 +9,9 @@ from pathlib import Path
 
 import pyoxigraph as ox
 import pytest
+from conftest import load_into
 
-from kg.graphs import is_metadata_graph, load_files
+from kg.graphs import is_metadata_graph
 from kg.rdfio import RDF_FORMATS, export, rdf_format
 from kg.store import open_store, resolve_location
 
@@ -39,7 +40,7 @@ def loaded_store(tmp_path_factory, store_dir: Path) -> Path:
     extra = path.parent / "extra.ttl"
     extra.write_text('@prefix e: <http://example.org/> .\n'
                      'e:a e:p [ e:q 1 ; e:r ( 1 2 "three"@en ) ] , _:x .\n_:x e:s e:b ; e:t 2.5, true .\n')
-    load_files(str(path), [extra])
+    load_into(str(path), [extra])
     return path
 
 
@@ -61,7 +62,7 @@ def test_export_load_export_round_trips(loaded_store: Path, tmp_path: Path, name
     the syntax has them) and, the labels being canonical, the same bytes."""
     first = export_file(open_store(str(loaded_store)), name, tmp_path / f"first{RDF_FORMATS[name][1][0]}")
     empty = resolve_location(str(tmp_path / "empty"))
-    files = load_files(empty, [first])
+    files = load_into(empty, [first])
     assert files[0].total > 2000
     second = export_file(open_store(empty), name, tmp_path / f"second{RDF_FORMATS[name][1][0]}")
     fmt = rdf_format(name)

@@ -9,8 +9,8 @@ from pathlib import Path
 
 import pyoxigraph as ox
 import pytest
+from conftest import import_into, shared_path
 
-from conftest import shared_path
 from kg.cli import main
 from kg.errors import UsageError
 from kg.graphs import is_metadata_graph
@@ -53,7 +53,7 @@ def graph_contents(location: Path) -> dict[str, bytes]:
 
 def test_the_graph_of_an_imported_file_says_what_it_is(tmp_path):
     location = tmp_path / "new-store"  # a missing directory: a store holding only the import
-    result = import_file("atop", ATOP, str(location))
+    result = import_into("atop", ATOP, str(location))
     assert result.graph == GRAPH == import_graph("atop", ATOP).value
     store = open_store(str(location))
     assert [graph for graph, _ in store.named_graphs() if not is_metadata_graph(graph)] == [GRAPH]
@@ -76,16 +76,16 @@ def test_the_graph_of_an_imported_file_says_what_it_is(tmp_path):
 
 
 def test_re_importing_replaces_its_graph_and_changes_nothing_else(store_copy, tmp_path):
-    import_file("cow-states", FIXTURES / "states2024.csv", str(store_copy))
-    import_file("atop", ATOP, str(store_copy))
+    import_into("cow-states", FIXTURES / "states2024.csv", str(store_copy))
+    import_into("atop", ATOP, str(store_copy))
     before = graph_contents(store_copy)
-    import_file("atop", ATOP, str(store_copy))  # the same file again: the same store
+    import_into("atop", ATOP, str(store_copy))  # the same file again: the same store
     assert graph_contents(store_copy) == before
     # A changed file of the same name: its graph is replaced, every other graph stays as it was.
     changed = tmp_path / "atop-members.csv"
     changed.write_text("".join(line for line in ATOP.read_text().splitlines(keepends=True)
                                if not line.startswith("9001,")))
-    result = import_file("atop", changed, str(store_copy))
+    result = import_into("atop", changed, str(store_copy))
     after = graph_contents(store_copy)
     assert result.graph == GRAPH
     assert {g: c for g, c in after.items() if g != GRAPH} == {g: c for g, c in before.items() if g != GRAPH}
@@ -114,6 +114,17 @@ def test_cli_strict_makes_problems_fatal_and_writes_nothing(runner, store_copy):
     assert graph_contents(store_copy) == before
 
 
+def test_a_failed_import_into_a_missing_store_creates_nothing(runner, tmp_path):
+    """The store is opened before the file is read, but a missing directory is only made by the
+    write: an import that fails leaves no directory behind."""
+    location = tmp_path / "new-store"
+    result = runner.invoke(main, ["import", "atop", str(ATOP), "--strict", "--store", str(location)])
+    assert result.exit_code == 1 and "nothing was imported" in result.stderr
+    assert not location.exists()
+    assert runner.invoke(main, ["import", "polity", str(ATOP), "--store", str(location)]).exit_code == 2
+    assert not location.exists()
+
+
 def test_cli_strict_passes_on_a_clean_file(runner, tmp_path):
     path = tmp_path / "states.csv"
     path.write_text("".join(line for line in (FIXTURES / "states2024.csv").read_text().splitlines(keepends=True)
@@ -127,7 +138,7 @@ def test_cli_usage_errors(runner, tmp_path):
     assert runner.invoke(main, ["import", "polity", str(ATOP), "--store", str(tmp_path / "s")]).exit_code == 2
     assert runner.invoke(main, ["import", "atop", str(tmp_path / "missing.csv")]).exit_code == 2
     with pytest.raises(UsageError):
-        import_file("polity", ATOP, "memory")
+        import_file("polity", ATOP, open_store("memory"))
     help_text = runner.invoke(main, ["import", "--help"]).stdout
     assert "kg import atop atop-v4.01-member-level.csv" in help_text
 
@@ -146,7 +157,7 @@ def test_cli_shows_a_progress_bar_for_long_files(runner, tmp_path):
 
 
 def test_import_into_memory_starts_from_the_packaged_data():
-    result = import_file("atop", ATOP, "memory")
+    result = import_file("atop", ATOP, open_store("memory"))
     graphs = dict(result.store.named_graphs())
     assert GRAPH in graphs and "https://w3id.org/alignment-kg/graph/curated" in graphs
 
@@ -158,7 +169,7 @@ def test_import_into_memory_starts_from_the_packaged_data():
 def with_atop_fixture(built, tmp_path_factory) -> Path:
     path = tmp_path_factory.mktemp("import") / "with-atop"
     shutil.copytree(built, path, symlinks=True)
-    import_file("atop", ATOP, str(path))
+    import_into("atop", ATOP, str(path))
     return path
 
 
@@ -192,7 +203,7 @@ def test_source_disagreements_show_atop_and_curated_dates_for_natos_later_member
     ATOP has is listed with the curated accession date beside ATOP's protocol signature date."""
     path = tmp_path / "store"
     shutil.copytree(built, path, symlinks=True)
-    import_file("atop", shared_path("datasets", "atop-v4.01-member-level.csv"), str(path))
+    import_into("atop", shared_path("datasets", "atop-v4.01-member-level.csv"), str(path))
     store = open_store(str(path))
     rows = {row[1]: row for row in run_query(store, "source-disagreements", {"org": "NATO"}).rows}
     in_atop = {s["m"].value for s in store.query(f"""PREFIX al: <https://w3id.org/alignment-kg/ontology#>
@@ -208,7 +219,7 @@ def test_source_disagreements_show_atop_and_curated_dates_for_natos_later_member
 
 
 def test_wikidata_items_are_matched_through_the_store(store_copy):
-    result = import_file("wikidata", FIXTURES / "wikidata-p463.json", str(store_copy))
+    result = import_into("wikidata", FIXTURES / "wikidata-p463.json", str(store_copy))
     store = open_store(str(store_copy))
     members = run_query(store, "members", {"org": "NATO"}).rows
     wikidata = [row for row in members if row[3] in ("1952", "1952-02")]

@@ -10,10 +10,11 @@ import textwrap
 from pathlib import Path
 
 import pytest
+from conftest import import_into
 
 from kg.cli import main
 from kg.errors import UsageError
-from kg.importer import import_file, import_graph, read_file
+from kg.importer import import_graph, read_file
 from kg.loaders.importing import Importer
 from kg.loaders.registry import GROUP, describe_importers, find_importer, importer_names
 from kg.store import open_store
@@ -94,7 +95,7 @@ def test_an_installed_package_adds_an_importer(plugin, signatures, tmp_path):
 
     issues = []
     location = tmp_path / "store"
-    result = import_file("plugin-treaties", signatures, str(location), report=issues.append)
+    result = import_into("plugin-treaties", signatures, str(location), report=issues.append)
     assert [(issue.line, issue.message.split(":")[0]) for issue in issues] == [(3, "bad date")]
     assert result.counts == {"memberships": 1} and result.rows == 2
     graph = import_graph("plugin-treaties", signatures).value

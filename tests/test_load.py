@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pyoxigraph as ox
 import pytest
+from conftest import in_memory, load_into
 
 from kg.cli import main
 from kg.errors import DataError
@@ -133,15 +134,14 @@ def test_a_syntax_error_names_file_and_line_and_changes_nothing(runner, store_di
 
 def test_a_syntax_error_changes_nothing_in_memory(tmp_path: Path):
     engine = ox.Store()
-    location = resolve_location("memory")
     good = tmp_path / "good.ttl"
     good.write_text(FILES["x.ttl"])
-    load_files(location, [good], memory_engine=engine)
+    load_files(in_memory(engine), [good])
     before = sorted(str(q) for q in engine)
     bad = tmp_path / "bad.ttl"
     bad.write_text("<http://example.org/a> <http://example.org/p> .\n")
     with pytest.raises(DataError, match=r"bad.ttl:1: invalid Turtle: \. is not a valid RDF object \(column 47\)$"):
-        load_files(location, [good, bad], memory_engine=engine)
+        load_files(in_memory(engine), [good, bad])
     assert sorted(str(q) for q in engine) == before
 
 
@@ -176,8 +176,8 @@ def test_blank_nodes_are_labelled_by_file_and_never_shared(tmp_path: Path):
     for name in ("one.ttl", "two.ttl"):
         (tmp_path / name).write_text(text)
     first, second = resolve_location(str(tmp_path / "s1")), resolve_location(str(tmp_path / "s2"))
-    load_files(first, [tmp_path / "one.ttl", tmp_path / "two.ttl"])
-    load_files(second, [tmp_path / "one.ttl", tmp_path / "two.ttl"])
+    load_into(first, [tmp_path / "one.ttl", tmp_path / "two.ttl"])
+    load_into(second, [tmp_path / "one.ttl", tmp_path / "two.ttl"])
     labels = {q.object.value for q in open_store(first).quads() if isinstance(q.object, ox.BlankNode)}
     assert len(labels) == 4  # two per file: the files do not share a blank node
     again = {q.object.value for q in open_store(second).quads() if isinstance(q.object, ox.BlankNode)}

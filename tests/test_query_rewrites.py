@@ -19,12 +19,12 @@ from collections import Counter
 from pathlib import Path
 
 import pytest
+from conftest import import_into, shared_path
 
 from kg.catalogue import catalogue, parse_entry
 from kg.query import run_query
 from kg.sparqltext import read_query
 from kg.store import open_store
-from conftest import shared_path
 
 BEFORE = Path(__file__).resolve().parent / "fixtures" / "queries-before"
 SPARQL = Path(__file__).resolve().parents[1] / "kg" / "sparql"
@@ -112,12 +112,11 @@ def test_same_answers_on_the_shipped_data(name, store_dir, monkeypatch):
 @pytest.fixture(scope="module")
 def atop_store(store_dir, tmp_path_factory) -> Path:
     """The shipped data with the real ATOP 4.01 member-level file imported."""
-    from kg.importer import import_file
 
     source = shared_path("datasets", "atop-v4.01-member-level.csv")
     path = tmp_path_factory.mktemp("atop") / "store"
     shutil.copytree(store_dir, path, symlinks=True)
-    import_file("atop", source, str(path))
+    import_into("atop", source, str(path))
     return path
 
 

@@ -13,10 +13,10 @@ from pathlib import Path
 
 import pyoxigraph as ox
 import pytest
+from conftest import load_into
 from servers import kg_serve, oxigraph_server
 
 from kg.build import build
-from kg.graphs import load_files
 
 pytestmark = pytest.mark.server
 
@@ -166,7 +166,7 @@ def test_serve_sees_a_new_generation(store_dir: Path, tmp_path: Path):
         assert json.loads(request(f"{base}/query?{ask}")[2])["boolean"] is False
         extra = tmp_path / "new.ttl"
         extra.write_text("<http://example.org/new> <http://example.org/p> 1 .\n")
-        load_files(str(path), [extra])
+        load_into(str(path), [extra])
         assert json.loads(request(f"{base}/query?{ask}")[2])["boolean"] is True
 
 

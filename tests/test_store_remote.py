@@ -13,16 +13,17 @@ from pathlib import Path
 
 import pyoxigraph as ox
 import pytest
+from conftest import load_into
 from servers import BIN, free_port, oxigraph_server
 
 from kg.build import build
 from kg.catalogue import catalogue
 from kg.errors import KgError, QueryError, StoreError
-from kg.graphs import graph_rows, load_files
+from kg.graphs import graph_rows
 from kg.query import run_query
 from kg.rdfio import export, rdf_format
-from kg.stores.remote import CHUNK, GENID, RemoteStore
 from kg.store import STAGING, open_store, resolve_location, write_graphs
+from kg.stores.remote import CHUNK, GENID, RemoteStore
 
 pytestmark = pytest.mark.server
 
@@ -124,7 +125,7 @@ def test_build_is_staged_and_keeps_loaded_and_imported_graphs(server, tmp_path):
     build(location)
     extra = tmp_path / "extra.ttl"
     extra.write_text("<http://example.org/s> <http://example.org/p> 'kept' .\n")
-    load_files(location, [extra])
+    load_into(location, [extra])
     imported = ox.Quad(ox.NamedNode("http://example.org/i"), ox.NamedNode("http://example.org/p"),
                        ox.Literal("imported"), ox.NamedNode(IMPORTED))
     write_graphs(location, [imported], replace=lambda g: g == IMPORTED)
@@ -184,7 +185,7 @@ def test_blank_nodes_are_skolemised(server, tmp_path):
     location = resolve_location(server)
     data = tmp_path / "blank.ttl"
     data.write_text("@prefix e: <http://example.org/> .\ne:a e:p [ e:q 1 ] , _:x .\n_:x e:q 2 .\n")
-    load_files(location, [data])
+    load_into(location, [data])
     store = open_store(location)
     objects = sorted(s["o"].value for s in store.query("SELECT ?o WHERE { <http://example.org/a> ?p ?o }"))
     assert len(objects) == 2

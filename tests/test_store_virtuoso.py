@@ -20,13 +20,14 @@ from contextlib import ExitStack
 from pathlib import Path
 
 import pytest
+from conftest import load_into
 from servers import BIN, virtuoso_server
 from test_store_remote import CASES, sample_params
 
 from kg.build import build
 from kg.catalogue import catalogue
 from kg.errors import KgError, StoreError
-from kg.graphs import graph_rows, load_files
+from kg.graphs import graph_rows
 from kg.query import run_query
 from kg.store import open_store, resolve_location
 
@@ -158,7 +159,7 @@ def test_a_loaded_graph_survives_a_build_on_virtuoso(virtuoso, tmp_path: Path, m
     extra = tmp_path / "extra.ttl"
     extra.write_text("<http://example.org/a> <http://example.org/p> [ <http://example.org/q> 1 ] .\n")
     try:
-        load_files(location, [extra])
+        load_into(location, [extra])
         build(location)
     except StoreError as error:
         if virtuoso.answers():

@@ -261,6 +261,13 @@ class Store(ABC):
         ``None``)."""
 
     @classmethod
+    def for_writing(cls, location: StoreLocation) -> Store:
+        """The store at ``location``, to write to: as :meth:`at`, except that where a store may
+        not exist yet (a directory without a generation) the result is an empty store there,
+        which its first write creates. Nothing is written by opening."""
+        return cls.at(location)
+
+    @classmethod
     def write(cls, location: StoreLocation, quads: Iterable[ox.Quad], *, replace: Callable[[str], bool],
               options: WriteOptions = PLAIN_WRITE) -> Store | None:
         """Write ``quads`` into the store at ``location`` as one atomic write, replacing every

@@ -209,6 +209,15 @@ class DirectoryStore(OxigraphStore):
         return open_directory(location)
 
     @classmethod
+    def for_writing(cls, location: StoreLocation) -> DirectoryStore:
+        """The live generation, or, where the directory holds none yet (a missing directory), an
+        empty store whose first write makes the directory and its first generation."""
+        assert location.path is not None
+        if _current_generation(location.path) is None:
+            return cls(ox.Store(), location, {})
+        return open_directory(location)
+
+    @classmethod
     def write(cls, location: StoreLocation, quads: Iterable[ox.Quad], *, replace: Callable[[str], bool],
               options: WriteOptions = PLAIN_WRITE) -> None:
         """A new generation (``options.fresh``: from an empty store), swapped in when complete;

@@ -11,8 +11,8 @@ import time
 from pathlib import Path
 
 import pytest
+from conftest import load_into
 
-from kg.graphs import load_files
 from kg.store import resolve_location
 from reliability.support import KG, Listener, content, one_error_line
 
@@ -81,7 +81,7 @@ def small_store(tmp_path_factory) -> Path:
     directory = tmp_path_factory.mktemp("hostile")
     data = directory / "kept.ttl"
     data.write_text('<http://example.org/kept> <http://example.org/p> "kept" .\n')
-    load_files(resolve_location(str(directory / "store")), [data])
+    load_into(resolve_location(str(directory / "store")), [data])
     return directory / "store"
 
 
@@ -121,7 +121,7 @@ def test_a_hostile_file_is_refused_or_bounded_and_reads_nothing_else(case: str, 
 def test_entity_namespaces_expand_as_declared(tmp_path: Path):
     path = tmp_path / "owl-style.rdf"
     path.write_text(CASES["entities for namespaces (as ontology editors write)"][1])
-    files = load_files(resolve_location(str(tmp_path / "store")), [path])
+    files = load_into(resolve_location(str(tmp_path / "store")), [path])
     from kg.store import open_store
 
     quads = list(open_store(str(tmp_path / "store")).quads(files[0].graph))

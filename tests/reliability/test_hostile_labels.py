@@ -18,6 +18,7 @@ import networkx as nx
 import pyoxigraph as ox
 import pytest
 from click.testing import CliRunner
+from conftest import in_memory
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
@@ -124,7 +125,7 @@ def test_any_xml_text_survives_export_and_load_in_every_syntax(labels: list[str]
         with open(path, "wb") as handle:
             export(store, handle, fmt)
         engine = ox.Store()
-        load_files(resolve_location("memory"), [path], memory_engine=engine)
+        load_files(in_memory(engine), [path])
         assert texts(q for q in engine if not is_metadata_graph(q.graph_name.value)) == want, name
     # kg query: csv and json give the same text back.
     result = run_query(store, f"SELECT ?s ?t WHERE {{ ?s <{DCT_TITLE}> ?t }} ORDER BY ?s")
@@ -220,7 +221,7 @@ def test_a_loaded_literal_xml_cannot_hold_is_refused_by_the_rdfxml_export_only(t
         path = tmp_path / f"out{extensions[0]}"
         assert runner.invoke(main, ["export", "-o", str(path), "--store", str(store)]).exit_code == 0
         engine = ox.Store()
-        load_files(resolve_location("memory"), [path], memory_engine=engine)
+        load_files(in_memory(engine), [path])
         assert {q.object.value for q in engine if q.predicate.value == "http://example.org/p"} == {"bell\x07 and \x01"}
 
 

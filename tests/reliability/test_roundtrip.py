@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pyoxigraph as ox
 import pytest
+from conftest import in_memory
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
@@ -105,7 +106,7 @@ def test_export_then_load_is_isomorphic_in_every_syntax(quads: list[ox.Quad], tm
         with open(path, "wb") as handle:
             export(stored, handle, fmt)
         engine = ox.Store()
-        load_files(resolve_location("memory"), [path], memory_engine=engine)
+        load_files(in_memory(engine), [path])
         back = [q for q in engine if not is_metadata_graph(q.graph_name.value) and q.graph_name.value != DERIVED]
         union = not fmt.supports_datasets
         assert canonical(back, union=union) == canonical(held, union=union), name

@@ -9,9 +9,10 @@ import shutil
 from pathlib import Path
 
 import pytest
+from conftest import load_into
 
 from kg.errors import DataError, UsageError
-from kg.graphs import META, load_files
+from kg.graphs import META
 from kg.store import open_store, resolve_location
 from reliability.support import content, generations, kg, one_error_line
 
@@ -40,7 +41,7 @@ def test_a_file_changed_between_the_check_and_the_write_is_refused(store: Path, 
             data.write_text(HOSTILE)
 
     with pytest.raises((DataError, UsageError)) as raised:
-        load_files(str(store), [data], progress=progress)
+        load_into(str(store), [data], progress=progress)
     assert "reserved" in str(raised.value) or "changed while" in str(raised.value)
     assert content(store) == before
 

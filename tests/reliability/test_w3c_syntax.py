@@ -15,7 +15,7 @@ from pathlib import Path
 import pyoxigraph as ox
 import pytest
 from click.testing import CliRunner
-from conftest import SHARED, shared_path
+from conftest import SHARED, in_memory, load_into, shared_path
 
 from kg.cli import main
 from kg.errors import DataError
@@ -121,7 +121,7 @@ def small_store(tmp_path_factory) -> Path:
     directory = tmp_path_factory.mktemp("w3c")
     data = directory / "kept.ttl"
     data.write_text('@prefix e: <http://example.org/> .\ne:kept e:p "kept", [ e:q 1 ] .\n')
-    load_files(resolve_location(str(directory / "store")), [data])
+    load_into(resolve_location(str(directory / "store")), [data])
     return directory / "store"
 
 
@@ -153,7 +153,7 @@ def loaded_dataset(path: Path, fmt: str, root: Path) -> ox.Dataset:
     graph back as the default graph, and IRIs resolved against the file's place under ``root``
     mapped back to http://."""
     engine = ox.Store()
-    load_files(resolve_location("memory"), [path], fmt=lambda _: rdf_format(fmt), memory_engine=engine)
+    load_files(in_memory(engine), [path], fmt=lambda _: rdf_format(fmt))
     prefix = root.as_uri() + "/"
     target = load_graph_iri(path)
 
