@@ -23,7 +23,7 @@ from kg.stores.base import (
     timeout_message,
 )
 from kg.stores.embedded import DirectoryStore, MemoryStore, OxigraphStore, open_directory, read_meta
-from kg.stores.kinds import drop_graphs, store_class, write_graphs
+from kg.stores.kinds import store_class, write_graphs
 
 __all__ = [
     "STAGING",
@@ -36,7 +36,6 @@ __all__ = [
     "Store",
     "StoreLocation",
     "default_store_path",
-    "drop_graphs",
     "open_directory",
     "open_store",
     "read_meta",

@@ -13,7 +13,7 @@ import pyoxigraph as ox
 from kg.stores.base import Store, StoreLocation, WriteOptions
 from kg.stores.embedded import DirectoryStore, MemoryStore
 
-__all__ = ["drop_graphs", "store_class", "write_graphs", "written_as_generation"]
+__all__ = ["store_class", "write_graphs", "written_as_generation"]
 
 
 def store_class(location: StoreLocation) -> type[Store]:
@@ -35,7 +35,6 @@ def write_graphs(
     *,
     replace: Callable[[str], bool],
     meta: dict | None = None,
-    memory_engine: ox.Store | None = None,
     progress: Callable[[str], None] | None = None,
     fresh: bool = False,
     check: Callable[[ox.Store], None] | None = None,
@@ -47,9 +46,10 @@ def write_graphs(
     Atomic on every kind of store: a directory store gets a new generation that is swapped
     in only when complete (a failure, or a kill, leaves the previous one live); a remote store
     gets the quads in staging graphs that replace the old graphs in one SPARQL update once all
-    are uploaded and counted (:mod:`kg.stores.remote`); ``memory`` writes into ``memory_engine``
-    (a new, empty store when ``None``) and returns the store. ``meta`` (directory stores)
-    updates the generation's metadata. Returns ``None`` for directory and remote stores.
+    are uploaded and counted (:mod:`kg.stores.remote`); ``memory`` writes into a new, empty store
+    and returns it (an opened memory store is written in place by its own ``write_graphs``).
+    ``meta`` (directory stores) updates the generation's metadata. Returns ``None`` for
+    directory and remote stores.
 
     ``check`` (directory stores only): run on the new generation once ``quads`` are written (an
     iterator of them is streamed, never held whole), before the derivation; what it raises
@@ -60,7 +60,7 @@ def write_graphs(
         if store_type is not DirectoryStore:
             raise ValueError("check: only a directory store is checked as it is written")
     return store_type.write(location, quads, replace=replace, options=WriteOptions(
-        meta=meta, engine=memory_engine, progress=progress, fresh=fresh, check=check))
+        meta=meta, progress=progress, fresh=fresh, check=check))
 
 
 def written_as_generation(location: StoreLocation) -> bool:
@@ -68,11 +68,3 @@ def written_as_generation(location: StoreLocation) -> bool:
     directory store): quads can then be streamed into it and checked there before they count
     (:func:`write_graphs` with ``check``)."""
     return store_class(location) is DirectoryStore
-
-
-def drop_graphs(location: StoreLocation, graphs: Iterable[str], *,
-                memory_engine: ox.Store | None = None) -> None:
-    """Remove the named ``graphs`` (atomically, as one write); other graphs stay."""
-    targets = set(graphs)
-    write_graphs(location, [], replace=targets.__contains__, memory_engine=memory_engine)
-
