@@ -1039,9 +1039,15 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--out", type=Path, default=HERE / "results", help="where latest.md and latest.json go")
     parser.add_argument("--render", action="store_true",
                         help="measure nothing: write latest.md again from latest.json (and notes.md) in --out")
+    parser.add_argument("--merge", type=Path, default=None, metavar="JSON",
+                        help="measure nothing: put the measurements of another run's latest.json (a run "
+                             "of a few queries or sizes, with its own --out) into --out's latest.json, then "
+                             "write latest.md again")
     args = parser.parse_args(argv)
-    if args.render:
+    if args.render or args.merge:
         report = json.loads((args.out / "latest.json").read_text(encoding="utf-8"))
+        if args.merge:
+            merge_reports(report, json.loads(args.merge.read_text(encoding="utf-8")))
         _write_report(report, args.out, None)
         return 0
 
@@ -1242,6 +1248,46 @@ def summarise(entry: dict[str, Any]) -> dict[str, Any]:
     }
 
 
+def merge_reports(report: dict[str, Any], later: dict[str, Any]) -> int:
+    """Put the measurements of a ``later`` run into ``report``: at each size both have, every
+    (system, measurement) the later run made replaces the earlier one; a size only the later run
+    has is added. The later run is listed under ``merged`` (its command, start, commit and what it
+    replaced), which the report shows. Returns the number of measurements taken from it."""
+    sizes = {entry["size"]: entry for entry in report["sizes"]}
+    taken = 0
+    for entry in later["sizes"]:
+        mine = sizes.get(entry["size"])
+        if mine is None:
+            report["sizes"].append(entry)
+            taken += sum(len(results) for results in entry["results"].values())
+            continue
+        for system, results in entry["results"].items():
+            mine["results"].setdefault(system, {}).update(results)
+            taken += len(results)
+    machine = later.get("machine", {})
+    report.setdefault("merged", []).append({
+        "command": later.get("command"), "started": later.get("started"), "commit": machine.get("commit"),
+        "load_average_at_start": machine.get("load_average_at_start"),
+        "sizes": [entry["size"] for entry in later["sizes"]], "measurements": taken})
+    return taken
+
+
+def _merged_lines(report: dict[str, Any]) -> list[str]:
+    """The report's list of the later runs merged into it (:func:`merge_reports`)."""
+    merged = report.get("merged") or []
+    if not merged:
+        return []
+    lines = ["Measurements merged in from later runs (they replace this run's at the same size, "
+             "system and measurement):", ""]
+    for run in merged:
+        load = run.get("load_average_at_start")
+        lines.append(f"- `{run.get('command')}`, started {run.get('started')}"
+                     + (f" at commit {run['commit']}" if run.get("commit") else "")
+                     + (f", load average {', '.join(f'{x:.1f}' for x in load)}" if load else "")
+                     + f": {run.get('measurements')} measurements at {', '.join(run.get('sizes') or [])}.")
+    return lines + [""]
+
+
 def _write_report(report: dict[str, Any], out: Path, began: float | None) -> None:
     """Write latest.json and latest.md; ``out/notes.md``, where there is one, is the report's
     "Notes on this run" (what a reader needs to know about the figures: written by hand)."""
@@ -1372,6 +1418,7 @@ def render_markdown(report: dict[str, Any]) -> str:
              + (f". Commit {m['commit']}." if m.get("commit") else "."), "",
              *([f"Workers ran with `{settings['extra_path']}` on `PYTHONPATH` (`--extra-path`).", ""]
               if settings.get("extra_path") not in (None, "None") else []),
+             *_merged_lines(report),
              ("The machine is shared with other work: read wall times as rough, ratios as the result. "
              "Project and raw pyoxigraph (and the remote store and plain HTTP) run interleaved in one "
              "process on the same store; their ratio is the median of the per-pair ratios. Times are "

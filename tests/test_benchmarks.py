@@ -152,6 +152,42 @@ def test_a_run_that_does_not_see_the_alarm_is_stopped_and_the_worker_goes_on(tmp
     assert results["quick"]["status"] == "ok" and len(results["quick"]["wall"]) == 2
 
 
+def test_a_later_run_is_merged_measurement_by_measurement(tmp_path):
+    """--merge: the later run's measurements replace the earlier ones of the same size, system
+    and name, the others stay, a new size is added, and the report says what was merged."""
+    import json
+
+    run = _module("run")
+    machine = {"cpus": 2, "cpu_model": "x", "memory": "1 GiB", "python": "3.11", "platform": "linux",
+               "packages": {"pyoxigraph": "0.5"}, "load_average_at_start": (1.0, 1.0, 1.0)}
+
+    def ok(wall: float) -> dict:
+        return {"status": "ok", "wall": [wall], "cpu": [wall], "maxrss_mb": 1.0, "info": {"rows": 1}}
+
+    def report(sizes: dict, command: str) -> dict:
+        return {"started": "2026-01-01T00:00:00+00:00", "command": command, "machine": machine,
+                "settings": {"budget": "5", "repeats": "1"},
+                "sizes": [{"size": label, "target": int(label[0]) * 1000, "triples": int(label[0]) * 3800,
+                           "results": results} for label, results in sizes.items()]}
+
+    earlier = report({"1k": {"project": {"query a": ok(1.0), "query b": ok(2.0)},
+                             "pyoxigraph": {"query a": ok(0.9)}}}, "first")
+    later = report({"1k": {"project": {"query b": ok(0.5)}, "rdflib": {"query b": ok(9.0)}},
+                    "2k": {"project": {"query b": ok(0.7)}}}, "second")
+    out = tmp_path / "out"
+    out.mkdir()
+    (out / "latest.json").write_text(json.dumps(earlier))
+    (tmp_path / "later.json").write_text(json.dumps(later))
+    assert run.main(["--merge", str(tmp_path / "later.json"), "--out", str(out)]) == 0
+    merged = json.loads((out / "latest.json").read_text())
+    first = merged["sizes"][0]["results"]
+    assert first["project"]["query a"]["wall"] == [1.0] and first["project"]["query b"]["wall"] == [0.5]
+    assert first["pyoxigraph"]["query a"]["wall"] == [0.9] and first["rdflib"]["query b"]["wall"] == [9.0]
+    assert [e["size"] for e in merged["sizes"]] == ["1k", "2k"]
+    assert merged["merged"][0]["command"] == "second" and merged["merged"][0]["measurements"] == 3
+    assert "`second`" in (out / "latest.md").read_text()
+
+
 def test_the_runner_writes_a_complete_report(tmp_path):
     """A whole run on a tiny world, every system, two catalogue queries, a tiny budget: every
     section of the report is there, every target has a row, nothing failed."""
