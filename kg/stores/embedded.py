@@ -122,6 +122,10 @@ class OxigraphStore(Store):
     def query(self, sparql: str, *, timeout: float | None = None) -> QueryOutcome:
         if timeout is None and not self.isolated:
             return self._engine.query(sparql, use_default_graph_as_union=True)
+        if self.one_shot and not self.isolated:
+            from kg.stores.worker import evaluate_in_thread
+
+            return evaluate_in_thread(self._engine, sparql, timeout=timeout).parse()
         return self.evaluate(sparql, timeout=timeout).parse()
 
     def version(self) -> object | None:
