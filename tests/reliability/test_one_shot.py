@@ -82,6 +82,27 @@ def test_the_deadline_stops_the_process(store_dir: Path):
     assert elapsed < 8, elapsed
 
 
+def test_kg_query_stops_a_catalogue_entry_at_its_deadline_with_one_line(store_dir: Path, tmp_path: Path):
+    """A slow entry added to the catalogue (so evaluated as the packaged ones are, in the thread):
+    the command fails at its deadline with its one line and exit status, and the process ends."""
+    entry = tmp_path / "slow.rq"
+    entry.write_text(f"#+ summary: slow\n{SLOW}\n", encoding="utf-8")
+    script = (
+        "import sys\n"
+        "from pathlib import Path\n"
+        "from kg.catalogue import catalogue, parse_entry\n"
+        "from kg.cli import main\n"
+        f"path = Path({str(entry)!r})\n"
+        "catalogue()['slow'] = parse_entry(path.read_text(encoding='utf-8'), name='slow', path=path)\n"
+        f"main(['query', 'slow', '--timeout', '1', '--store', {str(store_dir)!r}])\n"
+    )
+    started = time.monotonic()
+    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=120, check=False)
+    elapsed = time.monotonic() - started
+    assert (done.returncode, done.stdout, done.stderr) == (1, "", "kg: error: query stopped after 1 s (--timeout)\n")
+    assert elapsed < 8, elapsed
+
+
 def test_without_one_shot_the_deadline_still_forks(store_dir: Path):
     store = open_store(str(store_dir))
     try:
