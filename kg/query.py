@@ -23,7 +23,7 @@ from typing import Any
 import pyoxigraph as ox
 
 from kg.catalogue import PARAM_TYPES, VALUES_MARKER, CatalogueEntry, Parameter, catalogue, parse_entry
-from kg.coverage import CoverageNote, coverage_line, coverage_statements, date_notes, partial_coverage
+from kg.coverage import CoverageNote, coverage_line, coverage_statements_for, date_notes, partial_coverage
 from kg.derived import check_version, required_version, version_query
 from kg.errors import QueryError, UsageError
 from kg.sparqltext import bare_part, expand_functions, tokens
@@ -405,7 +405,8 @@ def _explain(store: Store, entry: CatalogueEntry, bindings: dict[str, ox.NamedNo
         if parameter.type in ("org", "actor") and isinstance(term, ox.NamedNode) \
                 and term.value.startswith(org_prefix):
             orgs = (orgs or set()) | {term.value[len(org_prefix):]}
-    answer.coverage = partial_coverage(coverage_statements(store), entry.coverage, orgs, day)
+    answer.coverage = partial_coverage(coverage_statements_for(store, entry.coverage, orgs), entry.coverage,
+                                       orgs, day)
     if answer.coverage:
         answer.notes.append(coverage_line(answer.coverage))
 
