@@ -113,3 +113,19 @@ def test_without_one_shot_the_deadline_still_forks(store_dir: Path):
         assert time.monotonic() - started < 8
     finally:
         store.close()
+
+
+@pytest.mark.parametrize(("args", "forks"), [(["members", "-p", "org", "NATO"], 0),
+                                             (["SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }"], 1)])
+def test_kg_query_forks_for_user_text_only(store_dir: Path, args: list[str], forks: int):
+    """Counted by the interpreter's own fork hook, in a process of its own."""
+    script = (
+        "import os, sys\n"
+        "from kg.cli import main\n"
+        "os.register_at_fork(before=lambda: os.write(2, b'FORK\\n'))\n"
+        f"sys.argv = {['kg', 'query', *args, '--store', str(store_dir), '--format', 'csv']!r}\n"
+        "main()\n"
+    )
+    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=120, check=False)
+    assert done.returncode == 0, done.stderr
+    assert done.stderr.count("FORK") == forks, done.stderr
