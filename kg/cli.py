@@ -314,6 +314,7 @@ def query(query_text: str, params: tuple[tuple[str, str], ...], at: str | None, 
 
         check_target(output)
     opened = _open(store)
+    opened.one_shot = True  # the process ends after the query: no fork for a catalogue entry's deadline
     result = run_query(opened, query_text, values, at=at, allow_update=allow_update,
                        allow_network=allow_network, timeout=timeout)
     if excel and result.kind != "select":

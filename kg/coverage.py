@@ -25,11 +25,13 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+import pyoxigraph as ox
+
 from kg.stores.base import Store
 from kg.vocab import AL
 
-__all__ = ["CoverageStatement", "CoverageNote", "coverage_statements", "partial_coverage",
-           "coverage_line", "date_notes"]
+__all__ = ["CoverageStatement", "CoverageNote", "coverage_statements", "coverage_statements_for",
+           "partial_coverage", "coverage_line", "date_notes"]
 
 
 @dataclass(frozen=True)
@@ -81,13 +83,32 @@ def coverage_statements(store: Store) -> list[CoverageStatement]:
     return list(store.remembered("coverage", _read_statements))
 
 
-def _read_statements(store: Store) -> tuple[CoverageStatement, ...]:
+def coverage_statements_for(store: Store, kinds: Iterable[str], orgs: set[str] | None) -> list[CoverageStatement]:
+    """At least the statements :func:`partial_coverage` reads for ``kinds`` and ``orgs`` (those
+    of the kinds, for the organisations ``orgs`` and the whole dataset; for every organisation
+    when ``None``), in the order of :func:`coverage_statements`: so its answer is the same.
+
+    A store whose process ends after its command (:attr:`~kg.stores.base.Store.one_shot`) has
+    nothing to remember them for: only those are read. Any other store reads every statement
+    once (:func:`coverage_statements`).
+    """
+    if not store.one_shot:
+        return coverage_statements(store)
+    filters = [f"FILTER(STR(?kind) IN ({', '.join(str(ox.Literal(k)) for k in kinds)}))"]
+    if orgs is not None:
+        codes = ", ".join(str(ox.Literal(org)) for org in sorted(orgs))
+        filters.append(f"FILTER(!BOUND(?org) || STR(?org) IN ({codes}))")
+    where = _QUERY.rindex("}")
+    return list(_read_statements(store, _QUERY[:where] + "  " + "\n  ".join(filters) + "\n" + _QUERY[where:]))
+
+
+def _read_statements(store: Store, query: str = _QUERY) -> tuple[CoverageStatement, ...]:
     def text(term) -> str | None:
         return None if term is None else term.value
 
     return tuple(CoverageStatement(text(s["org"]), s["kind"].value, s["complete"].value in ("true", "1"),
                                    text(s["since"]), text(s["until"]), text(s["note"]))
-                 for s in store.select(_QUERY))
+                 for s in store.select(query))
 
 
 def partial_coverage(statements: Iterable[CoverageStatement], kinds: Iterable[str],

@@ -16,7 +16,6 @@ from __future__ import annotations
 import math
 import re
 from dataclasses import dataclass, field
-from decimal import Decimal
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
@@ -24,14 +23,12 @@ from typing import Any
 import pyoxigraph as ox
 
 from kg.catalogue import PARAM_TYPES, VALUES_MARKER, CatalogueEntry, Parameter, catalogue, parse_entry
-from kg.coverage import CoverageNote, coverage_line, coverage_statements, date_notes, partial_coverage
-from kg.dates import parse_date
+from kg.coverage import CoverageNote, coverage_line, coverage_statements_for, date_notes, partial_coverage
 from kg.derived import check_version, required_version, version_query
 from kg.errors import QueryError, UsageError
 from kg.sparqltext import bare_part, expand_functions, tokens
 from kg.stores.base import Store
 from kg.table import Tabular
-from kg.userquery import add_default_prefixes, readable_syntax_error
 from kg.vocab import AL, mint
 
 __all__ = ["QueryResult", "resolve_query", "run_query", "current_as_of", "check_derivation", "check_timeout",
@@ -92,6 +89,8 @@ def value_of(term: ox.NamedNode | ox.BlankNode | ox.Literal | None) -> Any:
             if datatype in _NUMERIC:
                 return int(term.value)
             if datatype in _DECIMAL:
+                from decimal import Decimal  # only for a decimal in the answer
+
                 number = Decimal(term.value)
                 return int(number) if number == number.to_integral_value() and datatype == _XSD + "decimal" else float(number)
             if datatype == _XSD + "boolean":
@@ -162,6 +161,8 @@ def _bind(store: Store, parameter: Parameter, value: str) -> ox.NamedNode | ox.L
         raise UsageError(f"parameter {parameter.name!r} is not valid UTF-8 text")
     text = value.strip()
     if kind in ("date", "since"):
+        from kg.dates import parse_date  # only for a date parameter (it loads calendar)
+
         try:
             date = parse_date(text)
             day = date.first_day() if kind == "since" else date.last_day()
@@ -341,7 +342,12 @@ def run_query(
     expanded = entry.text if trusted else expand_functions(entry.text)
     removed = entry.text.count("\n") - expanded.count("\n")
     check_derivation(store, required_version(expanded))
-    source, added = (expanded, []) if trusted else add_default_prefixes(expanded)
+    source: str = expanded
+    added: list[str] = []
+    if not trusted:
+        from kg.userquery import add_default_prefixes  # user text only, as readable_syntax_error
+
+        source, added = add_default_prefixes(expanded)
     text = _with_values(source, bindings, inline=not trusted)
     if not trusted:
         check_user_query(store, text, allow_update=allow_update, allow_network=allow_network)
@@ -359,6 +365,8 @@ def run_query(
     except SyntaxError as exc:
         if trusted:
             raise QueryError(f"SPARQL syntax error: {exc}") from None
+        from kg.userquery import readable_syntax_error
+
         raise QueryError(readable_syntax_error(
             str(exc), text, skip_lines=(1 if added else 0) - removed,
             inserted=f" {_values_block(bindings)} " if bindings else "")) from None
@@ -397,7 +405,8 @@ def _explain(store: Store, entry: CatalogueEntry, bindings: dict[str, ox.NamedNo
         if parameter.type in ("org", "actor") and isinstance(term, ox.NamedNode) \
                 and term.value.startswith(org_prefix):
             orgs = (orgs or set()) | {term.value[len(org_prefix):]}
-    answer.coverage = partial_coverage(coverage_statements(store), entry.coverage, orgs, day)
+    answer.coverage = partial_coverage(coverage_statements_for(store, entry.coverage, orgs), entry.coverage,
+                                       orgs, day)
     if answer.coverage:
         answer.notes.append(coverage_line(answer.coverage))
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
 from pathlib import Path
 
 __all__ = ["resource_dir", "ontology_dir", "data_dir", "queries_dir", "fingerprint",
@@ -42,6 +41,8 @@ def fingerprint(*dirs: Path) -> str:
 
     Stores built from packaged data remember it, so that a changed dataset triggers a rebuild.
     """
+    import hashlib  # only where a store's data is checked against the packaged data
+
     from kg.version import __version__
 
     digest = hashlib.sha256(__version__.encode())

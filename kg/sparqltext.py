@@ -46,49 +46,60 @@ _FUNCTIONS: dict[str, tuple[str, tuple[str, ...]]] = {
                     "IF({1} = al:month, SUBSTR(STR({0}), 1, 7), STR({0})))", ("date", "precision")),
 }
 
-_PN_CHARS_BASE = ("A-Za-z\u00c0-\u00d6\u00d8-\u00f6\u00f8-\u02ff\u0370-\u037d\u037f-\u1fff"
-                  "\u200c-\u200d\u2070-\u218f\u2c00-\u2fef\u3001-\ud7ff\uf900-\ufdcf\ufdf0-\ufffd"
-                  "\U00010000-\U000effff")
-_PN_CHARS_U = _PN_CHARS_BASE + "_"
-_PN_CHARS = _PN_CHARS_U + r"\-0-9\u00b7\u0300-\u036f\u203f-\u2040"
+#: The non-ASCII code points of the grammar's name classes (PN_CHARS_BASE, and the extra ones of
+#: PN_CHARS and of a variable name).
+_WIDE_BASE = ("\u00c0-\u00d6\u00d8-\u00f6\u00f8-\u02ff\u0370-\u037d\u037f-\u1fff"
+              "\u200c-\u200d\u2070-\u218f\u2c00-\u2fef\u3001-\ud7ff\uf900-\ufdcf\ufdf0-\ufffd"
+              "\U00010000-\U000effff")
+_WIDE_EXTRA = r"\u00b7\u0300-\u036f\u203f-\u2040"
 _PLX = r"(?:%[0-9A-Fa-f]{2}|\\[_~.\-!$&'()*+,;=/?#@%])"
 _UCHAR = r"(?:\\u[0-9A-Fa-f]{4}|\\U[0-9A-Fa-f]{8})"
 _ECHAR = r"""(?:\\[tbnrf\\"'])"""
-_LOCAL = (rf"(?:[{_PN_CHARS_U}:0-9]|{_PLX})"
-          rf"(?:(?:[{_PN_CHARS}.:]|{_PLX})*(?:[{_PN_CHARS}:]|{_PLX}))?")
-# A bare name (keywords, ``true``, a prefix) is any run of name characters; a prefixed name is
-# that, a colon and a local part. Wider than PN_PREFIX on purpose: it splits nothing the engine
-# reads as one token (it never ends in a dot, which the engine would not take either).
-_BARE = rf"[{_PN_CHARS}](?:[{_PN_CHARS}.]*[{_PN_CHARS}])?"
 
-_TOKEN_PATTERN = (
-    rf"""(?P<comment>\#[^\r\n]*)
+
+def _token_pattern(*, wide: bool) -> str:
+    """The tokenizer's pattern. ``wide``: the name classes with their non-ASCII code points, as
+    the grammar has them; without, their ASCII part only, which tokenises ASCII text exactly as
+    the wide pattern does (every character tested is ASCII, and an ASCII character is in a
+    class exactly when it is in the class's ASCII part) and compiles in a fraction of the time
+    (the wide classes cost tens of milliseconds, spent on every process's first tokenising)."""
+    pn_chars_u = "A-Za-z" + (_WIDE_BASE if wide else "") + "_"
+    extra = _WIDE_EXTRA if wide else ""
+    pn_chars = pn_chars_u + r"\-0-9" + extra
+    local = (rf"(?:[{pn_chars_u}:0-9]|{_PLX})"
+             rf"(?:(?:[{pn_chars}.:]|{_PLX})*(?:[{pn_chars}:]|{_PLX}))?")
+    # A bare name (keywords, ``true``, a prefix) is any run of name characters; a prefixed name is
+    # that, a colon and a local part. Wider than PN_PREFIX on purpose: it splits nothing the engine
+    # reads as one token (it never ends in a dot, which the engine would not take either).
+    bare = rf"[{pn_chars}](?:[{pn_chars}.]*[{pn_chars}])?"
+    return (
+        rf"""(?P<comment>\#[^\r\n]*)
       | (?P<string>'''(?:(?:'|'')?(?:[^'\\]|{_ECHAR}|{_UCHAR}))*'''
                   |\"\"\"(?:(?:"|"")?(?:[^"\\]|{_ECHAR}|{_UCHAR}))*\"\"\"
                   |'(?:[^'\\\n\r]|{_ECHAR}|{_UCHAR})*'
                   |"(?:[^"\\\n\r]|{_ECHAR}|{_UCHAR})*")
       | (?P<iri><(?:[^<>"{{}}|^`\\\x00-\x20]|{_UCHAR})*>)
-      | (?P<var>[?$][{_PN_CHARS_U}0-9][{_PN_CHARS_U}0-9\u00b7\u0300-\u036f\u203f-\u2040]*)
-      | (?P<word>_:[{_PN_CHARS_U}0-9](?:[{_PN_CHARS}.]*[{_PN_CHARS}])?
-                |(?:{_BARE})?:(?:{_LOCAL})?
-                |{_BARE})
+      | (?P<var>[?$][{pn_chars_u}0-9][{pn_chars_u}0-9{extra}]*)
+      | (?P<word>_:[{pn_chars_u}0-9](?:[{pn_chars}.]*[{pn_chars}])?
+                |(?:{bare})?:(?:{local})?
+                |{bare})
       | (?P<open>\{{) | (?P<close>\}})
       | (?P<space>[ \t\r\n]+)
       | (?P<other>.)""")
 
 
 @cache
-def _token_regex() -> re.Pattern[str]:
-    """The tokenizer, compiled on first use: its Unicode classes take tens of milliseconds to
-    compile, which a command that never tokenises (most of them) should not pay at start-up."""
-    return re.compile(_TOKEN_PATTERN, re.VERBOSE | re.DOTALL)
+def _token_regex(wide: bool) -> re.Pattern[str]:
+    """The tokenizer (:func:`_token_pattern`), compiled on first use: a command that never
+    tokenises (most of them) should not pay for it at start-up."""
+    return re.compile(_token_pattern(wide=wide), re.VERBOSE | re.DOTALL)
 
 
 def tokens(text: str, *, comments: bool = False) -> Iterator[tuple[str, str, int]]:
     """``(kind, text, offset)`` of each token: ``comment`` (only with ``comments``),
     ``string``, ``iri``, ``var``, ``word`` (a keyword, a prefixed name or a blank node label),
     ``open``, ``close`` or ``other`` (any other character but white space)."""
-    for match in _token_regex().finditer(text):
+    for match in _token_regex(not text.isascii()).finditer(text):
         kind = match.lastgroup or "other"
         if kind == "space" or (kind == "comment" and not comments):
             continue

@@ -166,3 +166,29 @@ def test_coverage_statements_are_read_again_after_a_write(kind, data, tmp_path):
     assert [n.org for n in run_query(store, "members", {"org": "XSUC"}).coverage] == ["XSUC"]
     assert run_query(store, "members", {"org": "XSUC"}).coverage[0].reason.startswith(
         "the coverage of XSUC memberships is not declared")
+
+
+def test_a_one_shot_store_reads_only_the_statements_an_answer_needs_and_answers_alike(store_dir):
+    """``kg query`` (a store whose process ends after it) reads the statements of the entry's kinds
+    and organisations only: the partial coverage is the same as from every statement."""
+    from kg.api import open_store
+    from kg.catalogue import COVERAGE_KINDS, catalogue
+    from kg.coverage import coverage_statements, coverage_statements_for, partial_coverage
+
+    store = open_store(str(store_dir))
+    store.one_shot = True
+    try:
+        every = coverage_statements(store)
+        codes = sorted({s.org for s in every if s.org is not None})
+        kinds_tried = {catalogue()[name].coverage for name in catalogue()} | {(k,) for k in COVERAGE_KINDS}
+        orgs_tried = [None, set(), {"NATO"}, {"NAM", "EU"}, {"XNONE"}, {'a"b\\c'}, set(codes)]
+        for kinds in sorted(kinds_tried):
+            for orgs in orgs_tried:
+                read = coverage_statements_for(store, kinds, orgs)
+                assert len(read) <= len(every)
+                for day in (None, "1900-01-01", "2024-04-05", "2100-01-01"):
+                    assert partial_coverage(read, kinds, orgs, day) == partial_coverage(every, kinds, orgs, day), \
+                        (kinds, orgs, day)
+        assert len(coverage_statements_for(store, ("memberships",), {"NATO"})) < len(every)
+    finally:
+        store.close()

@@ -251,6 +251,11 @@ class Store(ABC):
     #: :mod:`kg.stores.worker`, which :mod:`kg.sandbox` can deny the network); false where a server
     #: evaluates them.
     embedded: ClassVar[bool] = False
+    #: True when this process ends after its command (``kg query`` sets it): an embedded store
+    #: may then evaluate a trusted query with a deadline (:meth:`query`) in a thread denied the
+    #: network instead of a forked child (:func:`kg.stores.worker.evaluate_in_thread`), leaving
+    #: it to the process's end at the deadline. Never in a process that goes on (``kg serve``).
+    one_shot: bool = False
 
     @classmethod
     @abstractmethod

@@ -13,9 +13,7 @@ from __future__ import annotations
 import fcntl
 import json
 import os
-import shutil
 import time
-import traceback
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -124,6 +122,10 @@ class OxigraphStore(Store):
     def query(self, sparql: str, *, timeout: float | None = None) -> QueryOutcome:
         if timeout is None and not self.isolated:
             return self._engine.query(sparql, use_default_graph_as_union=True)
+        if self.one_shot and not self.isolated:
+            from kg.stores.worker import evaluate_in_thread
+
+            return evaluate_in_thread(self._engine, sparql, timeout=timeout).parse()
         return self.evaluate(sparql, timeout=timeout).parse()
 
     def version(self) -> object | None:
@@ -392,6 +394,8 @@ def _swap(path: Path, generation: Path, meta: dict) -> None:
 def _collect_garbage(path: Path, keep: set[str]) -> None:
     """Remove generations not in ``keep`` (unfinished ones left by a killed writer included),
     except those a reader still holds."""
+    import shutil  # writes only: a reader (every query) does not load it
+
     for generation in sorted(p for p in path.glob("gen-*") if p.is_dir()):
         if generation.name in keep:
             continue
@@ -420,6 +424,9 @@ def write_generation(
 
     ``fresh``: start from an empty store instead of the live generation (which may be broken).
     """
+    import shutil  # writes only, as traceback: a reader (every query) loads neither
+    import traceback
+
     if path.exists() and not path.is_dir():
         raise StoreError(f"{path} exists and is not a directory")
     if path.is_dir() and any(path.iterdir()) and not (path / _LOCK).exists() and _current_generation(path) is None:

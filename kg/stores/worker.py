@@ -13,16 +13,26 @@ plus two seconds) or at once (``PR_SET_PDEATHSIG``).
 Unless the caller allows network access, the child first installs a seccomp filter on itself
 (:mod:`kg.sandbox`) under which it cannot open an Internet socket: a ``SERVICE`` that slipped
 past the text check fails inside the engine instead of calling out.
+
+A process that ends after its query (``kg query``: :attr:`kg.stores.base.Store.one_shot`) spares
+the fork for the packaged catalogue's queries: :func:`evaluate_in_thread` evaluates in a thread
+that installs the same filter on itself (it holds for that thread and any it starts) and writes
+the same bytes; at the deadline the evaluation, which cannot be stopped, is left to end with the
+process. User text is always evaluated in the child, where an engine crash is an error and not
+the end of the process.
 """
 
 from __future__ import annotations
 
+import io
 import os
 import select
 import signal
 import sys
+import threading
 import time
 import warnings
+from typing import IO
 
 import pyoxigraph as ox
 
@@ -30,7 +40,7 @@ from kg import sandbox
 from kg.errors import QueryError
 from kg.stores.base import RawResults, timeout_message
 
-__all__ = ["evaluate_in_child"]
+__all__ = ["evaluate_in_child", "evaluate_in_thread"]
 
 _CHUNK = 1 << 16
 
@@ -56,6 +66,40 @@ def _bound_lifetime(parent: int, timeout: float | None) -> None:
         faults.disable()  # an engine crash is reported by the parent, in one line
 
 
+def _write_results(engine: ox.Store, sparql: str, out: IO[bytes],
+                   dataset: tuple[tuple[str, ...], tuple[str, ...]] | None) -> bytes | None:
+    """Evaluate and write ``tag + data`` to ``out`` (the tag: ``S``, ``B``, ``G`` for results,
+    ``X`` a syntax error, ``E`` an engine error); return an engine error met while the results
+    were written (``out`` may already hold part of them), else ``None``."""
+    try:
+        if dataset is None:
+            result = engine.query(sparql, use_default_graph_as_union=True)
+        else:  # the SPARQL Protocol's default-graph-uri / named-graph-uri
+            result = engine.query(sparql, default_graph=[ox.NamedNode(g) for g in dataset[0]],
+                                  named_graphs=[ox.NamedNode(g) for g in dataset[1]])
+    except SyntaxError as exc:
+        out.write(b"X" + str(exc).encode())
+        return None
+    except Exception as exc:  # noqa: BLE001 - reported to the caller, which raises
+        out.write(b"E" + str(exc).encode())
+        return None
+    try:
+        if isinstance(result, ox.QueryTriples):
+            out.write(b"G")
+            result.serialize(out, ox.RdfFormat.N_TRIPLES)
+        elif isinstance(result, ox.QueryBoolean):
+            out.write(b"B")
+            result.serialize(out, ox.QueryResultsFormat.JSON)
+        else:
+            out.write(b"S")
+            result.serialize(out, ox.QueryResultsFormat.JSON)
+    except (OSError, ValueError, RuntimeError) as exc:
+        if isinstance(exc, BrokenPipeError):
+            raise
+        return str(exc).encode(errors="replace")[:4000]
+    return None
+
+
 def _child(engine: ox.Store, sparql: str, fd: int, error_fd: int, parent: int,
            timeout: float | None, network: bool, dataset: tuple[tuple[str, ...], tuple[str, ...]] | None = None) -> None:
     """Evaluate and write ``tag + data`` to ``fd``; never returns. An engine error met while
@@ -67,32 +111,10 @@ def _child(engine: ox.Store, sparql: str, fd: int, error_fd: int, parent: int,
         if not network:
             sandbox.install_network_guard()
         with os.fdopen(fd, "wb", buffering=_CHUNK) as out:
-            try:
-                if dataset is None:
-                    result = engine.query(sparql, use_default_graph_as_union=True)
-                else:  # the SPARQL Protocol's default-graph-uri / named-graph-uri
-                    result = engine.query(sparql, default_graph=[ox.NamedNode(g) for g in dataset[0]],
-                                          named_graphs=[ox.NamedNode(g) for g in dataset[1]])
-            except SyntaxError as exc:
-                out.write(b"X" + str(exc).encode())
-            except Exception as exc:  # noqa: BLE001 - reported to the parent, which raises
-                out.write(b"E" + str(exc).encode())
-            else:
-                try:
-                    if isinstance(result, ox.QueryTriples):
-                        out.write(b"G")
-                        result.serialize(out, ox.RdfFormat.N_TRIPLES)
-                    elif isinstance(result, ox.QueryBoolean):
-                        out.write(b"B")
-                        result.serialize(out, ox.QueryResultsFormat.JSON)
-                    else:
-                        out.write(b"S")
-                        result.serialize(out, ox.QueryResultsFormat.JSON)
-                except (OSError, ValueError, RuntimeError) as exc:
-                    if isinstance(exc, BrokenPipeError):
-                        raise
-                    os.write(error_fd, str(exc).encode(errors="replace")[:4000])
-                    code = 2
+            failure = _write_results(engine, sparql, out, dataset)
+            if failure is not None:
+                os.write(error_fd, failure)
+                code = 2
     except BaseException:  # noqa: BLE001 - a broken pipe (the parent gave up) or a failure
         code = code or 1
     finally:
@@ -181,14 +203,60 @@ def evaluate_in_child(
             failure = os.read(error_read, 4096) if finished else b""
         finally:
             os.close(error_read)
-    data = b"".join(chunks)
+    return _results(b"".join(chunks), failure, network, finished=os.waitstatus_to_exitcode(status) == 0)
+
+
+def _results(data: bytes, failure: bytes | None, network: bool, *, finished: bool) -> RawResults:
+    """The results that :func:`_write_results` wrote (``data``, and the ``failure`` it met), or
+    the error they say; ``finished``: whether the evaluation ended normally."""
     tag, body = data[:1], data[1:]
     if tag == b"X":
         raise SyntaxError(body.decode(errors="replace"))
     if tag == b"E" or failure:
-        raise OSError(_explain((body if tag == b"E" else failure).decode(errors="replace"), network))
-    if os.waitstatus_to_exitcode(status) != 0 or tag not in (b"S", b"B", b"G"):
+        raise OSError(_explain((body if tag == b"E" else failure or b"").decode(errors="replace"), network))
+    if not finished or tag not in (b"S", b"B", b"G"):
         raise QueryError("the query worker failed before it finished its results")
     if tag == b"G":
         return RawResults(body, ox.RdfFormat.N_TRIPLES)
     return RawResults(body, ox.QueryResultsFormat.JSON)
+
+
+def evaluate_in_thread(
+    engine: ox.Store,
+    sparql: str,
+    *,
+    timeout: float | None,
+    network: bool = False,
+) -> RawResults:
+    """Evaluate ``sparql`` on ``engine`` (union default graph) in a thread of this process, for a
+    process that ends after its query (:attr:`kg.stores.base.Store.one_shot`): no fork, the same
+    results and errors as :func:`evaluate_in_child`.
+
+    The thread cannot open network connections (:func:`kg.sandbox.install_network_guard`, which
+    holds for the thread that installs it) unless ``network`` is true. At the deadline
+    :class:`QueryError` is raised ("query stopped after N s (--timeout)") and the evaluation,
+    which cannot be stopped, goes on in its (daemon) thread until the process ends.
+    """
+    outcome: list[tuple[bytes, bytes | None, bool]] = []
+
+    def run() -> None:
+        out = io.BytesIO()
+        failure: bytes | None = None
+        finished = False
+        try:
+            if not network:
+                sandbox.install_network_guard()
+            failure = _write_results(engine, sparql, out, None)
+            finished = True
+        except BaseException:  # noqa: BLE001 - an engine panic: the worker's failure, reported below
+            pass
+        outcome.append((out.getvalue(), failure, finished))
+
+    thread = threading.Thread(target=run, name="kg-query", daemon=True)
+    thread.start()
+    thread.join(timeout)
+    if not outcome:
+        assert timeout is not None  # without one, join() returns when the thread has ended
+        raise QueryError(timeout_message(timeout))
+    data, failure, finished = outcome[0]
+    return _results(data, failure, network, finished=finished)
