@@ -10,7 +10,9 @@ A catalogue file stays valid SPARQL; its header is a block of ``#+ key: value`` 
     #+ coverage: memberships
 
 ``coverage`` names the kinds of fact the answer draws on (see :mod:`kg.coverage`): an answer
-over partially covered data says so. ``param`` is ``NAME TYPE [optional] [default=VALUE] [-- description]``; ``default=current``
+over partially covered data says so. ``reduce`` names a reducer (:mod:`kg.reducers`) that
+computes the answer, in Python, from the query's rows (the columns the reducer reads).
+``param`` is ``NAME TYPE [optional] [default=VALUE] [-- description]``; ``default=current``
 means the dataset's "current as of" date. A malformed header is an error.
 
 The parameters are bound by a ``VALUES`` block that the query runner inserts right after the
@@ -71,7 +73,7 @@ PARAM_TYPES = {
     "string": "a text",
 }
 
-_KEYS = {"summary", "description", "param", "columns", "tags", "coverage"}
+_KEYS = {"summary", "description", "param", "columns", "tags", "coverage", "reduce"}
 #: The kinds of fact an entry may say it draws on (``#+ coverage: memberships, observers``).
 COVERAGE_KINDS = ("memberships", "observers", "partners", "partnerships", "events",
                   "participations", "stances")
@@ -120,6 +122,8 @@ class CatalogueEntry:
     path: Path | None = None
     #: the kinds of fact the answer draws on, whose declared coverage it reports
     coverage: tuple[str, ...] = ()
+    #: the reducer (:mod:`kg.reducers`) that computes the answer from the query's rows, if any
+    reduce: str | None = None
 
     def parameter(self, name: str) -> Parameter | None:
         """The declared parameter called ``name``, if any."""
@@ -166,10 +170,35 @@ def parse_entry(text: str, *, name: str, path: Path | None = None) -> CatalogueE
         raise QueryError(f"{where}: unknown coverage kind(s) {', '.join(unknown)} "
                          f"(one of {', '.join(COVERAGE_KINDS)})")
     _check_markers(text, where, has_parameters=bool(params))
+    reduce = _check_reducer(values.get("reduce", []), where, params, columns)
     return CatalogueEntry(name=name, text=text, summary=" ".join(values["summary"]),
                           description=" ".join(values.get("description", [])),
                           parameters=tuple(params), columns=columns, tags=tags, path=path,
-                          coverage=coverage)
+                          coverage=coverage, reduce=reduce)
+
+
+def _check_reducer(names: list[str], where: str, params: list[Parameter],
+                   columns: tuple[str, ...]) -> str | None:
+    """The ``#+ reduce:`` of a header (``None`` without one), refused (:class:`QueryError`) when
+    it is given twice, unknown, takes a parameter the entry does not declare, or gives other
+    columns than the declared ones."""
+    from kg.reducers import REDUCERS
+
+    if not names:
+        return None
+    if len(names) > 1:
+        raise QueryError(f"{where}: '#+ reduce:' given {len(names)} times (one reducer per query)")
+    reducer = REDUCERS.get(names[0])
+    if reducer is None:
+        raise QueryError(f"{where}: unknown reducer {names[0]!r} (one of {', '.join(sorted(REDUCERS))})")
+    missing = [p for p in reducer.parameters if not any(q.name == p for q in params)]
+    if missing:
+        raise QueryError(f"{where}: reducer {reducer.name!r} takes the parameter(s) "
+                         f"{', '.join(missing)}: declare them ('#+ param: ...')")
+    if columns and columns != reducer.gives:
+        raise QueryError(f"{where}: reducer {reducer.name!r} gives the columns "
+                         f"{', '.join(reducer.gives)}, the header declares {', '.join(columns)}")
+    return reducer.name
 
 
 def _check_markers(text: str, where: str, *, has_parameters: bool) -> None:
