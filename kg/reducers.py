@@ -43,6 +43,11 @@ class Reducer:
     doc: str
 
 
+#: Pairs counted in a dense array (one slot per possible pair) up to this many possible pairs
+#: (64 MB of counts); above, the pairs found are sorted and counted instead (slower).
+DENSE_PAIRS = 1 << 23
+
+
 def top_pairs(rows: list[list[Any]], params: dict[str, Any]) -> list[list[Any]]:
     """The pairs of items that share the most groups, from ``(group, item)`` rows.
 
@@ -53,8 +58,9 @@ def top_pairs(rows: list[list[Any]], params: dict[str, Any]) -> list[list[Any]]:
     ``limit``-th); ``limit`` unset or at least the number of pairs: all; below 1: none.
     Rows with an unbound group or item are left out.
 
-    The pairs are counted per group with numpy (the items of each group indexed in code order, so
-    that the pair's key orders as ``(a, b)``), in time linear in the number of pairs.
+    The pairs are counted with numpy: the items are indexed in code order, each pair ``(a, b)``
+    gets a key that orders as ``(a, b)``, and the keys of every group's pairs are counted at
+    once; only the pairs at or above the cut are sorted.
     """
     import numpy as np
 
@@ -62,14 +68,14 @@ def top_pairs(rows: list[list[Any]], params: dict[str, Any]) -> list[list[Any]]:
     if limit is not None and limit < 1:
         return []
     facts = {(g, i) for g, i in rows if g is not None and i is not None}
-    if not facts:
-        return []
     items = sorted({i for _, i in facts})
     index = {item: n for n, item in enumerate(items)}
     members: dict[Any, list[int]] = {}
     for group, item in facts:
         members.setdefault(group, []).append(index[item])
-    width = np.int64(len(items))
+    n = len(items)
+    # The pair (a, b), a < b, as its place in the upper triangle of an n x n matrix, row by row.
+    row_start = np.arange(n, dtype=np.int64) * n - np.arange(n, dtype=np.int64) * (np.arange(n, dtype=np.int64) + 1) // 2
     keys: list[Any] = []
     upper: dict[int, tuple[Any, Any]] = {}
     for group_items in members.values():
@@ -80,17 +86,29 @@ def top_pairs(rows: list[list[Any]], params: dict[str, Any]) -> list[list[Any]]:
         if size not in upper:
             upper[size] = np.triu_indices(size, 1)
         first, second = upper[size]
-        keys.append(held[first] * width + held[second])
+        a, b = held[first], held[second]
+        keys.append(row_start[a] + (b - a - 1))
     if not keys:
         return []
-    pairs, counts = np.unique(np.concatenate(keys), return_counts=True)
-    # Most shared first, then by key: (a, b) in code order, as the items are indexed in it.
+    every = np.concatenate(keys)
+    possible = n * (n - 1) // 2
+    if possible <= DENSE_PAIRS:
+        tally = np.bincount(every, minlength=possible)
+        pairs = np.flatnonzero(tally)
+        counts = tally[pairs]
+    else:
+        pairs, counts = np.unique(every, return_counts=True)
+    # pairs are in key order, that is in (a, b) order: the cut first, then sort what it keeps.
+    if limit is not None and limit < len(pairs):
+        cut = np.partition(counts, len(counts) - limit)[len(counts) - limit]
+        kept = counts >= cut
+        pairs, counts = pairs[kept], counts[kept]
     order = np.lexsort((pairs, -counts))
     pairs, counts = pairs[order], counts[order]
-    if limit is not None and limit < len(pairs):
-        kept = int(np.searchsorted(-counts, -counts[limit - 1], side="right"))
-        pairs, counts = pairs[:kept], counts[:kept]
-    return [[items[int(p // width)], items[int(p % width)], int(c)] for p, c in zip(pairs, counts)]
+    # Back from a key to (a, b): the last row whose start is at or before it.
+    a = np.searchsorted(row_start, pairs, side="right") - 1
+    b = pairs - row_start[a] + a + 1
+    return [[items[i], items[j], c] for i, j, c in zip(a.tolist(), b.tolist(), counts.tolist())]
 
 
 def spells_in_force(rows: list[list[Any]], params: dict[str, Any]) -> list[list[Any]]:

@@ -42,6 +42,22 @@ def test_top_pairs_counts_as_pair_by_pair(rows, limit):
     assert top_pairs([list(r) for r in rows], {"limit": limit}) == _expected(rows, limit)
 
 
+@settings(max_examples=50, deadline=None)
+@given(rows=st.lists(st.tuples(st.sampled_from(["g1", "g2", "g3"]), st.sampled_from(["A", "B", "C", "D", "E"])),
+                     max_size=30),
+       limit=st.one_of(st.none(), st.integers(min_value=1, max_value=12)))
+def test_top_pairs_counts_the_same_without_the_dense_array(rows, limit):
+    """Above DENSE_PAIRS possible pairs, the pairs are sorted and counted instead."""
+    import kg.reducers
+
+    dense = top_pairs([list(r) for r in rows], {"limit": limit})
+    previous, kg.reducers.DENSE_PAIRS = kg.reducers.DENSE_PAIRS, 0
+    try:
+        assert top_pairs([list(r) for r in rows], {"limit": limit}) == dense == _expected(rows, limit)
+    finally:
+        kg.reducers.DENSE_PAIRS = previous
+
+
 def test_top_pairs_keeps_the_ties_at_the_cut():
     rows = [["o1", s] for s in ("A", "B", "C")] + [["o2", s] for s in ("A", "B", "C")] + [["o3", "A"], ["o3", "D"]]
     assert top_pairs(rows, {"limit": 1}) == [["A", "B", 2], ["A", "C", 2], ["B", "C", 2]]
