@@ -10,7 +10,10 @@ A catalogue file stays valid SPARQL; its header is a block of ``#+ key: value`` 
     #+ coverage: memberships
 
 ``coverage`` names the kinds of fact the answer draws on (see :mod:`kg.coverage`): an answer
-over partially covered data says so. ``param`` is ``NAME TYPE [optional] [default=VALUE] [-- description]``; ``default=current``
+over partially covered data says so. ``reduce`` names a reducer (:mod:`kg.reducers`), or a
+chain of them separated by commas, that computes the answer in Python from the query's rows
+(the columns the first reads; each of the others reads what the one before it gives).
+``param`` is ``NAME TYPE [optional] [default=VALUE] [-- description]``; ``default=current``
 means the dataset's "current as of" date. A malformed header is an error.
 
 The parameters are bound by a ``VALUES`` block that the query runner inserts right after the
@@ -33,8 +36,8 @@ A marker is safe only where it cannot change the answer: the group must use each
 variable with the same meaning as the outer query (inside a subquery only if the variable there
 is the same thing, projected or not), and every parameter is bound there, so a group must not
 use a parameter's name for anything else. A group may also use the marker to refer to a
-parameter outside the scope of the first ``WHERE {`` (``top-shared-memberships`` binds ?at in
-the subqueries that find the spells in force, below the one that gives ?limit): there the marker
+parameter outside the scope of the first ``WHERE {`` (``shared-memberships`` binds ?at in the
+subqueries that find each state's current unbroken run of membership): there the marker
 is part of the query's meaning, and the answer differs without it. An unset optional parameter is ``UNDEF``, neutral in a
 join. Never inside ``MINUS`` (its variables are not shared the same way: the marker would change
 which rows are removed). Loading the catalogue refuses a marker that is not alone on its line,
@@ -71,7 +74,7 @@ PARAM_TYPES = {
     "string": "a text",
 }
 
-_KEYS = {"summary", "description", "param", "columns", "tags", "coverage"}
+_KEYS = {"summary", "description", "param", "columns", "tags", "coverage", "reduce"}
 #: The kinds of fact an entry may say it draws on (``#+ coverage: memberships, observers``).
 COVERAGE_KINDS = ("memberships", "observers", "partners", "partnerships", "events",
                   "participations", "stances")
@@ -120,6 +123,8 @@ class CatalogueEntry:
     path: Path | None = None
     #: the kinds of fact the answer draws on, whose declared coverage it reports
     coverage: tuple[str, ...] = ()
+    #: the reducers (:mod:`kg.reducers`) that compute the answer from the query's rows, in turn
+    reduce: tuple[str, ...] = ()
 
     def parameter(self, name: str) -> Parameter | None:
         """The declared parameter called ``name``, if any."""
@@ -166,10 +171,43 @@ def parse_entry(text: str, *, name: str, path: Path | None = None) -> CatalogueE
         raise QueryError(f"{where}: unknown coverage kind(s) {', '.join(unknown)} "
                          f"(one of {', '.join(COVERAGE_KINDS)})")
     _check_markers(text, where, has_parameters=bool(params))
+    reduce = _check_reducer(values.get("reduce", []), where, params, columns)
     return CatalogueEntry(name=name, text=text, summary=" ".join(values["summary"]),
                           description=" ".join(values.get("description", [])),
                           parameters=tuple(params), columns=columns, tags=tags, path=path,
-                          coverage=coverage)
+                          coverage=coverage, reduce=reduce)
+
+
+def _check_reducer(values: list[str], where: str, params: list[Parameter],
+                   columns: tuple[str, ...]) -> tuple[str, ...]:
+    """The reducers of a header's ``#+ reduce:`` line, in order (none without one), refused
+    (:class:`QueryError`) when the line is given twice, names an unknown reducer, one that does
+    not read what the one before it gives, one that takes a parameter the entry does not
+    declare, or a last one that gives other columns than the declared ones."""
+    from kg.reducers import check_chain, reducer
+
+    if not values:
+        return ()
+    if len(values) > 1:
+        raise QueryError(f"{where}: '#+ reduce:' given {len(values)} times (one line, reducers "
+                         "separated by commas)")
+    names = tuple(n.strip() for n in values[0].split(",") if n.strip())
+    if not names:
+        raise QueryError(f"{where}: '#+ reduce:' names no reducer")
+    try:
+        check_chain(names)
+    except QueryError as exc:
+        raise QueryError(f"{where}: {exc}") from None
+    for name in names:
+        missing = [p for p in reducer(name).parameters if not any(q.name == p for q in params)]
+        if missing:
+            raise QueryError(f"{where}: reducer {name!r} takes the parameter(s) "
+                             f"{', '.join(missing)}: declare them ('#+ param: ...')")
+    last = reducer(names[-1])
+    if columns and columns != last.gives:
+        raise QueryError(f"{where}: reducer {last.name!r} gives the columns "
+                         f"{', '.join(last.gives)}, the header declares {', '.join(columns)}")
+    return names
 
 
 def _check_markers(text: str, where: str, *, has_parameters: bool) -> None:

@@ -18,7 +18,8 @@
   literal of lines: ``al:commitmentSpells`` (every commitment's spells that tie states, the rows
   of ``kg/sparql/alignment_commitments.rq``), ``al:networkEdges`` (every node's edges of the
   network, ``network_edges.rq``), ``al:partnershipSteps`` (every partnership's steps,
-  ``network_steps.rq``) and ``al:stateSpans`` (every state's period);
+  ``network_steps.rq``), ``al:stateSpans`` (every state's period) and ``al:membershipSpells``
+  (every organisation's spells of states, any role, which ``top-shared-memberships`` reads);
 - ``al:derivationVersion``: the version of these rules (:data:`VERSION`), said of the graph.
 
 They go into one named graph, :data:`DERIVED`, recomputed on every write to the store (build,
@@ -58,11 +59,12 @@ _QUERY = Path(__file__).resolve().parent / "sparql" / "derived.rq"
 #: graph's ``al:derivationVersion``. Raised whenever the derivation adds a fact that a reader
 #: reads, or changes the form of one (and :data:`ADDED` says which); a graph derived before the
 #: first version has none.
-VERSION = 3
+VERSION = 4
 
 #: The derived properties (local names in ``al:``) each version added, from version 2 on.
 ADDED: dict[int, tuple[str, ...]] = {2: ("joinedOn", "leftOn", "differingSpell", "singleSource"),
-                                     3: ("commitmentSpells", "networkEdges", "partnershipSteps", "stateSpans")}
+                                     3: ("commitmentSpells", "networkEdges", "partnershipSteps", "stateSpans"),
+                                     4: ("membershipSpells",)}
 
 #: The version from which the derived graph holds the analytics tables that
 #: :mod:`kg.projection.readers` reads (a change of their form raises :data:`VERSION` again).

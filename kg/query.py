@@ -374,12 +374,21 @@ def run_query(
         raise QueryError(f"query failed: {exc}") from None
     notes = [f"added the project's prefixes {', '.join(p + ':' for p in added)} "
              "(see docs/queries.md; declare them to silence this note)"] if added else []
+    if entry.reduce and not isinstance(result, ox.QuerySolutions):
+        raise QueryError(f"{entry.name}: reducer {entry.reduce[0]!r} reads the rows of a SELECT query")
     if isinstance(result, ox.QueryBoolean):
         return QueryResult(kind="ask", boolean=bool(result), notes=notes)
     if isinstance(result, ox.QueryTriples):
         return QueryResult(kind="graph", triples=list(result), notes=notes)
     columns = [v.value for v in result.variables]
     rows = [[value_of(solution[i]) for i in range(len(columns))] for solution in result]
+    if entry.reduce:
+        # The entry's answer is computed from its rows (kg.reducers), the same on every store.
+        from kg.reducers import reduce_rows, reducer
+
+        values = {name: value_of(term) for name, term in bindings.items()}
+        rows = reduce_rows(entry.reduce, columns, rows, values)
+        columns = list(reducer(entry.reduce[-1]).gives)
     answer = QueryResult(kind="select", columns=columns, rows=rows, notes=notes)
     _explain(store, entry, bindings, answer, defaulted=defaulted, current=current)
     return answer

@@ -26,7 +26,7 @@ PACKAGE = Path(__file__).resolve().parent.parent / "kg"
 LAYERS: list[tuple[str, set[str]]] = [
     ("foundation", {"kg.version", "kg.errors", "kg.vocab", "kg.dates", "kg.resources", "kg.sparqltext",
                     "kg.turtle", "kg.sandbox", "kg.derived", "kg.graphnames", "kg.frames", "kg.formats",
-                    "kg.output", "kg.catalogue", "kg.userquery", "kg.table"}),
+                    "kg.output", "kg.catalogue", "kg.reducers", "kg.userquery", "kg.table"}),
     ("loaders", {"kg.loaders", "kg.loaders."}),
     ("stores", {"kg.stores", "kg.stores."}),
     ("readers", {"kg.query", "kg.coverage", "kg.names", "kg.network", "kg.analysis", "kg.blocs",

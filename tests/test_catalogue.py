@@ -139,13 +139,13 @@ MARKED_SAMPLES = {
     "members-of-both": [{"a": "NATO", "b": "EU"}, {"a": "NATO", "b": "EU", "at": "1990"}],
 }
 # Entries whose markers bind a parameter in a group outside the scope of the first `WHERE {`
-# (`top-shared-memberships` binds ?at in the two subqueries that find the spells in force, and
-# `shared-memberships` in the two that find each state's current unbroken run, and the gaps in it;
+# (`shared-memberships` binds ?at in the two subqueries that find each state's current unbroken
+# run, and the gaps in it;
 # `indo-pacific-partners` binds ?at and ?regions in the innermost query, which finds the partners;
 # `single-source` and `year-precision` test whether `state` was given in two UNION branches):
 # without the markers the variable would be free there, so they are part of the query's meaning,
 # not only its speed.
-SCOPED_BY_MARKERS = {"top-shared-memberships", "shared-memberships", "indo-pacific-partners",
+SCOPED_BY_MARKERS = {"shared-memberships", "indo-pacific-partners",
                      "single-source", "year-precision"}
 
 

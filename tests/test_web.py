@@ -206,6 +206,10 @@ def test_catalogue_examples_run_on_the_sparql_page(base: str) -> None:
     assert "VALUES (?org ?at)" in page and "#+ " not in page
     page = get(f"{base}/editor?example=members&run=1")[2].decode()
     assert 'id="results"' in page and "/id/state/USA" in page
+    # An entry whose answer a reducer computes: the example says so, and its rows are the query's.
+    page = get(f"{base}/editor?example=top-shared-memberships&run=1")[2].decode()
+    assert "computed from, in Python, by spells-in-force, top-pairs" in page
+    assert 'id="results"' in page and "membershipSpells" in page and "/id/org/NATO" in page
 
 
 def test_static_files_and_vis_network_are_served_here(base: str) -> None:

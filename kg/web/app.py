@@ -505,8 +505,10 @@ class WebApp:
             value = current if parameter.type == "date" else _EXAMPLES.get(parameter.type)
             bindings[parameter.name] = None if value is None else _bind(store, parameter, value)
         body = _with_values(entry.text, bindings)
+        reduced = [f"These are the rows the answer is computed from, in Python, by {', '.join(entry.reduce)}"
+                   " (kg/reducers.py)"] if entry.reduce else []
         header = "".join(f"# {line}\n" for line in [entry.summary, *(f"{p.name} = {_EXAMPLES.get(p.type, current)}"
-                                                                     for p in entry.parameters)])
+                                                                     for p in entry.parameters), *reduced])
         return header + "\n".join(line for line in body.split("\n") if not line.startswith("#+"))
 
     def _align(self, request: _Request) -> tuple[int, str, bytes, list[tuple[str, str]]]:
