@@ -98,6 +98,21 @@ def _open(location: str | None):
     return open_store(location, note=_note)
 
 
+@contextmanager
+def _store_to_write(store: str | None, update_url: str | None, gsp_url: str | None) -> Iterator[Any]:
+    """The store that ``kg load`` and ``kg import`` add to, opened as the contract says (built on
+    first use where it is the per-user store; a missing directory is an empty store, which the
+    write creates), and closed after the write."""
+    from kg.api import open_store
+    from kg.stores.base import resolve_location
+
+    opened = open_store(resolve_location(store, update_url=update_url, gsp_url=gsp_url), note=_note, create=True)
+    try:
+        yield opened
+    finally:
+        opened.close()
+
+
 def _named(store: Any, text: str | None, kinds: tuple[str, ...], option: str) -> str | None:
     """The code of the resource ``text`` names (a code in any case, a name, an ISO alpha-2
     code, a QID or an IRI; see :mod:`kg.names`), or ``None`` for ``None``."""
@@ -992,10 +1007,8 @@ def import_(source: str, file: str, strict: bool, store: str | None, update_url:
       kg import wikidata p463-results.json
       kg import atop atop-v4.01-member-level.csv --store http://127.0.0.1:7878/query
     """
-    from kg.api import open_store
     from kg.importer import import_file
     from kg.loaders.registry import find_importer
-    from kg.stores.base import resolve_location
 
     find_importer(source)  # an unknown SOURCE is a usage error before any store is opened or built
     bar: Any = None
@@ -1013,12 +1026,10 @@ def import_(source: str, file: str, strict: bool, store: str | None, update_url:
     def report(issue: Any) -> None:
         click.echo(f"kg: warning: {issue}", err=True)
 
-    location = resolve_location(store, update_url=update_url, gsp_url=gsp_url)
-    target = open_store(location, note=_note, create=True)
     try:
-        result = import_file(source, file, target, strict=strict, report=report, progress=progress)
+        with _store_to_write(store, update_url, gsp_url) as target:
+            result = import_file(source, file, target, strict=strict, report=report, progress=progress)
     finally:
-        target.close()
         if bar is not None:
             bar.__exit__(None, None, None)
     counts = ", ".join(f"{n} {what}" for what, n in result.counts.items())
@@ -1053,18 +1064,12 @@ def load(files: tuple[str, ...], graph: str | None, fmt: str | None, store: str 
       kg load dump.nq other.jsonld --store http://127.0.0.1:7878/query
       kg load partners.rdf --graph https://example.org/graph/partners
     """
-    from kg.api import open_store
     from kg.graphs import load_files, short_name
     from kg.rdfio import rdf_format
-    from kg.stores.base import resolve_location
 
-    location = resolve_location(store, update_url=update_url, gsp_url=gsp_url)
     chosen = (lambda path: rdf_format(fmt)) if fmt else None
-    target = open_store(location, note=_note, create=True)
-    try:
+    with _store_to_write(store, update_url, gsp_url) as target:
         loaded = load_files(target, files, graph=graph, fmt=chosen)
-    finally:
-        target.close()
     for rdf in loaded:
         graphs = sorted(rdf.triples.items()) or [(rdf.graph, 0)]
         where = (short_name(graphs[0][0]) if len(graphs) == 1

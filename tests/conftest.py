@@ -62,31 +62,32 @@ def shared_path(*parts: str) -> Path:
     return path
 
 
-def load_into(location, paths, **options):
-    """``kg.graphs.load_files`` into the store at ``location`` (a path, URL or
-    :class:`~kg.stores.base.StoreLocation`), opened as ``kg load`` opens it (a missing directory
-    is created) and closed after the write. Returns the loaded files."""
+def _written(location, write):
+    """``write(store)`` on the store at ``location`` (a path, URL or
+    :class:`~kg.stores.base.StoreLocation`), opened as ``kg load`` and ``kg import`` open it (a
+    missing directory is created by the write) and closed after it."""
     from kg.api import open_store
-    from kg.graphs import load_files
 
-    store = open_store(location if not isinstance(location, os.PathLike) else str(location), create=True)
+    store = open_store(str(location) if isinstance(location, os.PathLike) else location, create=True)
     try:
-        return load_files(store, paths, **options)
+        return write(store)
     finally:
         store.close()
+
+
+def load_into(location, paths, **options):
+    """``kg.graphs.load_files`` into the store at ``location`` (:func:`_written`); returns the
+    loaded files."""
+    from kg.graphs import load_files
+
+    return _written(location, lambda store: load_files(store, paths, **options))
 
 
 def import_into(source, path, location, **options):
-    """``kg.importer.import_file`` into the store at ``location``, opened as ``kg import``
-    opens it (a missing directory is created) and closed after the write."""
-    from kg.api import open_store
+    """``kg.importer.import_file`` into the store at ``location`` (:func:`_written`)."""
     from kg.importer import import_file
 
-    store = open_store(location if not isinstance(location, os.PathLike) else str(location), create=True)
-    try:
-        return import_file(source, path, store, **options)
-    finally:
-        store.close()
+    return _written(location, lambda store: import_file(source, path, store, **options))
 
 
 def in_memory(engine):
