@@ -20,7 +20,11 @@
   network, ``network_edges.rq``), ``al:partnershipSteps`` (every partnership's steps,
   ``network_steps.rq``), ``al:stateSpans`` (every state's period) and ``al:membershipSpells``
   (every organisation's spells of states, any role, which ``top-shared-memberships`` reads);
-- ``al:derivationVersion``: the version of these rules (:data:`VERSION`), said of the graph.
+- ``al:derivationVersion``: the version of these rules (:data:`VERSION`), said of the graph;
+- in a second step, ``kg/sparql/summary_tables.rq``, tables of the whole-store provenance answers
+  made from the summaries the first step wrote, each a literal of lines: ``al:singleSourceFacts``
+  (on each source, the facts that name it alone, ``single-source``) and ``al:impreciseDates`` (on
+  ``al:year`` and ``al:month``, the dates known only to that precision, ``year-precision``).
 
 They go into one named graph, :data:`DERIVED`, recomputed on every write to the store (build,
 load, import, drop, an allowed update) in the same atomic write, so they always agree with the
@@ -48,23 +52,25 @@ from kg.vocab import AL, GRAPH
 
 __all__ = ["ADDED", "DERIVED", "MAX_SPELLS", "TABLES_VERSION", "VERSION", "check_spells", "check_version",
            "derivation_query", "derivation_update", "derive", "required_version", "spells_query",
-           "too_many_spells", "version_query"]
+           "tables_query", "too_many_spells", "version_query"]
 
 #: The named graph that holds the derived triples.
 DERIVED = GRAPH + "derived"
 
 _QUERY = Path(__file__).resolve().parent / "sparql" / "derived.rq"
+_TABLES = Path(__file__).resolve().parent / "sparql" / "summary_tables.rq"
 
 #: The version of the derivation's rules, which ``kg/sparql/derived.rq`` writes as the derived
 #: graph's ``al:derivationVersion``. Raised whenever the derivation adds a fact that a reader
 #: reads, or changes the form of one (and :data:`ADDED` says which); a graph derived before the
 #: first version has none.
-VERSION = 4
+VERSION = 5
 
 #: The derived properties (local names in ``al:``) each version added, from version 2 on.
 ADDED: dict[int, tuple[str, ...]] = {2: ("joinedOn", "leftOn", "differingSpell", "singleSource"),
                                      3: ("commitmentSpells", "networkEdges", "partnershipSteps", "stateSpans"),
-                                     4: ("membershipSpells",)}
+                                     4: ("membershipSpells",),
+                                     5: ("singleSourceFacts", "impreciseDates")}
 
 #: The version from which the derived graph holds the analytics tables that
 #: :mod:`kg.projection.readers` reads (a change of their form raises :data:`VERSION` again).
@@ -109,6 +115,14 @@ def derivation_query() -> str:
     return read_query(_QUERY)
 
 
+@lru_cache(maxsize=1)
+def tables_query() -> str:
+    """The CONSTRUCT query of the derivation's second step: the summary tables, computed from
+    the summaries and single sources that :func:`derivation_query` gives (and the rest of the
+    store)."""
+    return read_query(_TABLES)
+
+
 #: Derived quads written at once: the derivation is streamed in chunks of this many, so that a
 #: store of ten million triples never holds all its derived triples in Python at once.
 CHUNK = 500_000
@@ -151,37 +165,49 @@ def derive(engine: ox.Store) -> int:
     The result is read and written in chunks (:data:`CHUNK`): the derivation reads none of the
     properties it writes (``al:summary``, ``al:involves``, ``al:otherSpell``, the whole-store
     facts, the analytics tables, the version), so writing a chunk while the query goes on cannot
-    change what it gives."""
+    change what it gives. The second step (:func:`tables_query`) runs once the first is written:
+    it reads the summaries, and writes only its tables."""
     from itertools import islice
 
     check_spells(engine)
     graph = ox.NamedNode(DERIVED)
     engine.remove_graph(graph)
-    triples = engine.query(derivation_query(), use_default_graph_as_union=True)
-    assert isinstance(triples, ox.QueryTriples)
-    quads = (ox.Quad(t.subject, t.predicate, t.object, graph) for t in triples)
     count = 0
-    while chunk := list(islice(quads, CHUNK)):
-        # Within a write that is atomic as a whole (a new generation, or the in-memory build), as
-        # the data before it: three times faster than a transaction.
-        engine.bulk_extend(chunk)
-        count += len(chunk)
+    # The second step reads what the first wrote (the summaries), in the union default graph.
+    for query in (derivation_query(), tables_query()):
+        triples = engine.query(query, use_default_graph_as_union=True)
+        assert isinstance(triples, ox.QueryTriples)
+        quads = (ox.Quad(t.subject, t.predicate, t.object, graph) for t in triples)
+        while chunk := list(islice(quads, CHUNK)):
+            # Within a write that is atomic as a whole (a new generation, or the in-memory
+            # build), as the data before it: three times faster than a transaction.
+            engine.bulk_extend(chunk)
+            count += len(chunk)
     return count
 
 
 def derivation_update(graphs: list[str], *, before: list[str] | None = None) -> str:
     """The SPARQL update that recomputes the derived graph on a server from ``graphs`` (their
-    merge is the default graph of its WHERE clause): ``DROP SILENT GRAPH`` then
-    ``INSERT { GRAPH ... } USING ... WHERE``, the same template and pattern as the query.
+    merge is the default graph of its WHERE clause): ``DROP SILENT GRAPH`` then, for each step
+    of the derivation in turn, ``INSERT { GRAPH ... } USING ... WHERE`` with the step's template
+    and pattern (the second step reads the derived graph too).
     ``before``: operations to run first, in the same update (after the prologue: Oxigraph
     accepts no prologue after the first operation)."""
-    text = derivation_query()
-    match = re.search(r"^CONSTRUCT\s*\{(?P<template>[^}]*)\}\s*WHERE\s*\{", text, re.MULTILINE)
-    assert match is not None, "kg/sparql/derived.rq: CONSTRUCT { ... } WHERE { expected"
     operations = [*(before or []), f"DROP SILENT GRAPH <{DERIVED}>"]
     sources = sorted(g for g in graphs if g != DERIVED)
+    steps = [(*_parts(derivation_query()), sources), (*_parts(tables_query()), [*sources, DERIVED])]
     if sources:
-        using = "".join(f"USING <{g}>\n" for g in sources)
-        operations.append(f"INSERT {{ GRAPH <{DERIVED}> {{{match.group('template')}}} }}\n"
-                          f"{using}WHERE {{{text[match.end():]}")
-    return text[:match.start()] + " ;\n".join(operations)
+        # The second step reads the summaries the first inserted: the derived graph is one of
+        # the graphs its WHERE clause reads.
+        for _, template, where, reads in steps:
+            using = "".join(f"USING <{g}>\n" for g in reads)
+            operations.append(f"INSERT {{ GRAPH <{DERIVED}> {{{template}}} }}\n{using}WHERE {{{where}")
+    # One prologue, the two steps' prefixes (the same prefix declared twice is allowed).
+    return "".join(prologue for prologue, *_ in steps) + " ;\n".join(operations)
+
+
+def _parts(text: str) -> tuple[str, str, str]:
+    """A CONSTRUCT query's prologue, template and what follows ``WHERE {``."""
+    match = re.search(r"^CONSTRUCT\s*\{(?P<template>[^}]*)\}\s*WHERE\s*\{", text, re.MULTILINE)
+    assert match is not None, "CONSTRUCT { ... } WHERE { expected"
+    return text[:match.start()], match.group("template"), text[match.end():]

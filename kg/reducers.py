@@ -25,7 +25,8 @@ from typing import Any
 
 from kg.errors import QueryError
 
-__all__ = ["Reducer", "REDUCERS", "check_chain", "reduce_rows", "reducer", "spells_in_force", "top_pairs"]
+__all__ = ["Reducer", "REDUCERS", "check_chain", "imprecise_date_rows", "reduce_rows", "reducer",
+           "single_source_rows", "spells_in_force", "top_pairs"]
 
 
 @dataclass(frozen=True)
@@ -144,6 +145,74 @@ def spells_in_force(rows: list[list[Any]], params: dict[str, Any]) -> list[list[
     return answer
 
 
+def _text(field: str) -> str:
+    """A table's free-text field as written by ``kg/sparql/summary_tables.rq``: as it is, or,
+    after ``%``, percent-encoded (so is every text that holds a line feed or starts with ``%``).
+
+    >>> _text("NZL member of NATO"), _text("%P%25%0Aoff")
+    ('NZL member of NATO', 'P%\\noff')
+    """
+    if field.startswith("%"):
+        from urllib.parse import unquote
+
+        return unquote(field[1:])
+    return field
+
+
+def _lines(table: str | None) -> list[str]:
+    """The lines of a table literal (none for an unbound or empty one)."""
+    return table.split("\n") if table else []
+
+
+def single_source_rows(rows: list[list[Any]], params: dict[str, Any]) -> list[list[Any]]:
+    """The facts that name a single source, from the sources' tables and from rows as they are.
+
+    Reads rows ``fact, kind, source, facts``: where ``facts`` (a source's
+    ``al:singleSourceFacts`` table: lines ``kind TAB summary``) is bound, one row per line, with
+    that row's ``source``; else the row's own ``fact, kind, source``. Gives ``fact, kind,
+    source``, ordered by kind, fact and source (code-point order, as SPARQL orders strings).
+
+    >>> single_source_rows([[None, None, "S2", "stance\\tB\\nevent\\tA"], ["C", "event", "S1", None]], {})
+    [['A', 'event', 'S2'], ['C', 'event', 'S1'], ['B', 'stance', 'S2']]
+    """
+    answer: list[list[Any]] = []
+    for fact, kind, source, facts in rows:
+        if facts is None:
+            answer.append([fact, kind, source])
+            continue
+        for line in _lines(facts):
+            kind_of, _, text = line.partition("\t")
+            answer.append([_text(text), kind_of, source])
+    answer.sort(key=lambda row: (row[1], row[0], row[2]))
+    return answer
+
+
+def imprecise_date_rows(rows: list[list[Any]], params: dict[str, Any]) -> list[list[Any]]:
+    """The dates known only to the year or the month, from the precisions' tables and from rows
+    as they are.
+
+    Reads rows ``fact, kind, date, precision, day, dates``: where ``dates`` (an
+    ``al:impreciseDates`` table: lines ``day TAB kind TAB date TAB precision TAB summary``, the
+    day as written) is bound, one row per line; else the row's own columns. Gives ``fact, kind,
+    date, precision``, ordered by day (as written: ``YYYY-MM-DD`` values, which order as dates),
+    kind, fact and date.
+
+    >>> imprecise_date_rows([[None, None, None, None, None,
+    ...                       "1990-12-31\\tevent\\t1990\\tyear\\tB\\n1952-02-18\\tmembership\\t1952\\tyear\\tA"]], {})
+    [['A', 'membership', '1952', 'year'], ['B', 'event', '1990', 'year']]
+    """
+    keyed: list[tuple[Any, ...]] = []
+    for fact, kind, date, precision, day, dates in rows:
+        if dates is None:
+            keyed.append((day, kind, fact, date, precision))
+            continue
+        for line in _lines(dates):
+            day_of, kind_of, date_of, precision_of, text = line.split("\t", 4)
+            keyed.append((day_of, kind_of, _text(text), date_of, precision_of))
+    keyed.sort(key=lambda row: tuple("" if x is None else x for x in row[:4]))
+    return [[fact, kind, date, precision] for _, kind, fact, date, precision in keyed]
+
+
 #: The reducers by name (``#+ reduce: NAME``).
 REDUCERS: dict[str, Reducer] = {
     reducer.name: reducer for reducer in [
@@ -151,6 +220,14 @@ REDUCERS: dict[str, Reducer] = {
                 parameters=("at",), function=spells_in_force,
                 doc="the (organisation, state) memberships in force on `at` from the organisations' "
                     "al:membershipSpells tables, one organisation's counted once in one continuing it"),
+        Reducer("single-source-rows", reads=("fact", "kind", "source", "facts"), gives=("fact", "kind", "source"),
+                parameters=(), function=single_source_rows,
+                doc="the facts naming a single source, from the sources' al:singleSourceFacts tables "
+                    "and rows as they are, ordered by kind, fact and source"),
+        Reducer("imprecise-date-rows", reads=("fact", "kind", "date", "precision", "day", "dates"),
+                gives=("fact", "kind", "date", "precision"), parameters=(), function=imprecise_date_rows,
+                doc="the dates known only to the year or the month, from the al:impreciseDates tables "
+                    "and rows as they are, in date order"),
         Reducer("top-pairs", reads=("group", "item"), gives=("a", "b", "shared"), parameters=("limit",),
                 function=top_pairs,
                 doc="pairs of items sharing the most groups, from (group, item) rows; "

@@ -94,7 +94,8 @@ def test_every_query_that_reads_newer_derived_facts_says_so():
     from kg.catalogue import catalogue
 
     needing = {name for name, entry in catalogue().items() if required_version(entry.text) > 1}
-    assert needing == {"joiners", "leavers", "single-source", "source-disagreements", "top-shared-memberships"}
+    assert needing == {"joiners", "leavers", "single-source", "source-disagreements", "top-shared-memberships",
+                       "year-precision"}
 
 
 def test_a_store_derived_before_the_version_is_refused_not_answered_wrongly():
@@ -194,7 +195,8 @@ def test_exports_leave_the_derived_graph_out(runner, store_dir: Path, tmp_path: 
     derived_terms = {AL + name for name in ("summary", "involves", "otherSpell", "joinedOn", "leftOn",
                                             "differingSpell", "singleSource", "derivationVersion",
                                             "commitmentSpells", "networkEdges", "stateSpans",
-                                            "partnershipSteps", "membershipSpells")}
+                                            "partnershipSteps", "membershipSpells", "singleSourceFacts",
+                                            "impreciseDates")}
     assert not [q for q in quads if q.predicate.value in derived_terms]
 
 

@@ -365,3 +365,33 @@ def _align_from_matrix(system, store, a, b, **kwargs):
             s_score, kappa = _pair(ties, codes.index(a), codes.index(b), "absolute")
             rows.append([label, a, b, s_score, None if kappa != kappa else kappa])
     return rows
+
+
+def test_the_summary_tables_keep_any_text(store_dir, tmp_path, monkeypatch):
+    """A summary with a line feed, one that starts with "%" and one with "TAB %" inside are
+    written to the summary tables encoded and read back as they are: `single-source` and
+    `year-precision` give the old texts' answers, those summaries included."""
+    from conftest import load_into
+
+    events = {"%X-ONE": "Summit of\ntwo lines", "X-TWO": "tab\t%inside", "X-THREE": "plain 100%"}
+    turtle = ["@prefix al: <https://w3id.org/alignment-kg/ontology#> .",
+              "@prefix prov: <http://www.w3.org/ns/prov#> .",
+              "@prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> .",
+              "@prefix xsd: <http://www.w3.org/2001/XMLSchema#> .",
+              '<https://example.org/source/s> a al:Source ; al:code "example-source" .']
+    for n, (code, label) in enumerate(events.items()):
+        text = label.replace("\n", "\\n").replace("\t", "\\t")
+        turtle.append(f'<https://example.org/event/{n}> a al:Event ; al:code "{code}" ; rdfs:label "{text}" ; '
+                      f'al:start "199{n}-01-01"^^xsd:date ; al:startPrecision al:year ; '
+                      "prov:wasDerivedFrom <https://example.org/source/s> .")
+    data = tmp_path / "events.ttl"
+    data.write_text("\n".join(turtle) + "\n", encoding="utf-8")
+    path = tmp_path / "store"
+    shutil.copytree(store_dir, path, symlinks=True)
+    load_into(path, [data])
+    store = open_store(str(path))
+    summaries = {f"{code}: {label}" for code, label in events.items()}
+    for name, column in (("single-source", 0), ("year-precision", 0)):
+        old, new = _answers(store, name, {}, monkeypatch)
+        assert new == old, name
+        assert summaries <= {row[column] for row in new[1:]}, name
